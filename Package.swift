@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every target (the same set Hummingbird builds with).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "backupd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "backupd", targets: ["BackupdCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Domain: catalog model, query semantics, store protocol, semantic errors. Foundation only.
+        .target(name: "BackupdCatalog", swiftSettings: swiftSettings),
+        // Credential digests now; SDK-HMAC-SHA256 and tokens with the authentication issue. Pure.
+        .target(
+            name: "BackupdAuth",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite engine of the catalog store.
+        .target(
+            name: "BackupdSQLite",
+            dependencies: ["BackupdCatalog", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The Huawei Cloud contract per service: parameters, validation, response shapes, errors, seed files.
+        .target(name: "BackupdAPI", dependencies: ["BackupdCatalog", "BackupdAuth"], swiftSettings: swiftSettings),
+        // The Hummingbird application: pipeline, request context, per-service routes.
+        .target(
+            name: "BackupdServer",
+            dependencies: [
+                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The thin executable: commands, bootstrapping, nothing else.
+        .executableTarget(
+            name: "BackupdCLI",
+            dependencies: [
+                "BackupdServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fixtures and store factories shared by the test targets.
+        .target(
+            name: "BackupdTestSupport",
+            dependencies: [
+                "BackupdServer", "BackupdSQLite", "BackupdAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/BackupdTestSupport",
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BackupdCatalogTests", dependencies: ["BackupdCatalog"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BackupdStoreConformanceTests",
+            dependencies: ["BackupdTestSupport", "BackupdCatalog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BackupdAPITests",
+            dependencies: ["BackupdAPI", "BackupdTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BackupdServerTests",
+            dependencies: [
+                "BackupdServer", "BackupdTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BackupdCLITests", dependencies: ["BackupdTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,70 @@
+import BackupdCatalog
+
+/// Reads query parameters one at a time, in the order an API checks them, turning the
+/// first problem into that API's error. The message texts come from each service's table.
+struct ParameterReader {
+    let query: QueryParameters
+    /// Builds the service's 400 from a message.
+    let invalid: @Sendable (String) -> APIError
+    /// The message for a parameter given more than once.
+    let repeatedMessage: @Sendable (String) -> String
+
+    /// The value, `nil` when absent.
+    /// - Throws: the repeated-parameter error.
+    func string(_ name: String) throws(APIError) -> String? {
+        switch query[name] {
+        case .absent: return nil
+        case .one(let value): return value
+        case .repeated: throw invalid(repeatedMessage(name))
+        }
+    }
+
+    /// An integer of `range` (`api.md` §1.3), `nil` when absent.
+    func integer(_ name: String, in range: ClosedRange<Int>, message: String) throws(APIError) -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = IntegerParameter.parse(text), range.contains(value) else { throw invalid(message) }
+        return value
+    }
+
+    /// One of a closed set of values, `nil` when absent.
+    func choice<T>(_ name: String, message: String, _ parse: (String) -> T?) throws(APIError) -> T? {
+        guard let text = try string(name) else { return nil }
+        guard let value = parse(text) else { throw invalid(message) }
+        return value
+    }
+
+    /// The `begin_time`/`end_time` pair of RDS and TaurusDB (`api.md` §1.8): both or neither,
+    /// the end later than the begin, each in `yyyy-mm-ddThh:mm:ssZ`.
+    /// - Parameters: `beginExample`, `endExample`: the example times the messages quote.
+    func offsetTimeWindow(beginExample: String, endExample: String) throws(APIError) -> TimeWindow? {
+        let format = "must be in the yyyy-mm-ddThh:mm:ssZ format, for example"
+        let begin = try choice("begin_time", message: "Parameter error. begin_time \(format) \(beginExample).") {
+            TimeGrammar.parseOffsetTime($0)
+        }
+        let end = try choice("end_time", message: "Parameter error. end_time \(format) \(endExample).") {
+            TimeGrammar.parseOffsetTime($0)
+        }
+        switch (begin, end) {
+        case (nil, nil):
+            return nil
+        case (.some, nil):
+            throw invalid("Parameter error. end_time is mandatory when begin_time is given.")
+        case (nil, .some):
+            throw invalid("Parameter error. begin_time is mandatory when end_time is given.")
+        case (let begin?, let end?):
+            guard end > begin else { throw invalid("Parameter error. end_time must be later than begin_time.") }
+            return TimeWindow(from: begin, through: end)
+        }
+    }
+}
+
+extension ParameterReader {
+    /// The reader of the services whose 400s say `Parameter error. <detail>` (RDS, TaurusDB).
+    static func parameterError(_ query: QueryParameters, code: String) -> ParameterReader {
+        ParameterReader(
+            query: query,
+            invalid: { APIError(status: 400, code: code, message: $0, envelope: .service) },
+            repeatedMessage: { "Parameter error. \($0) must be given only once." }
+        )
+    }
+}

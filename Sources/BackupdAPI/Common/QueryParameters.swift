@@ -1,0 +1,53 @@
+/// A query string parsed as `api.md` §1.3 says: split on `&`, empty pieces ignored, each
+/// piece split at its first `=`, key and value percent-decoded, `+` kept literally.
+/// Names are case-sensitive; unknown names are simply never asked for.
+public struct QueryParameters: Sendable {
+    /// What a request said about one parameter.
+    public enum Value: Sendable, Equatable {
+        /// Not given, or given only with empty values (`limit=` counts as absent).
+        case absent
+        case one(String)
+        /// Given two or more times with non-empty values: invalid at the parameter's turn.
+        case repeated
+    }
+
+    private let pairs: [(name: String, value: String)]
+
+    /// - Parameter rawQuery: the request target after the first `?`, undecoded.
+    public init<S: StringProtocol>(rawQuery: S) {
+        pairs = rawQuery.split(separator: "&", omittingEmptySubsequences: true).map { piece in
+            if let equals = piece.firstIndex(of: "=") {
+                return (
+                    PercentDecoding.decode(piece[..<equals]),
+                    PercentDecoding.decode(piece[piece.index(after: equals)...])
+                )
+            }
+            return (PercentDecoding.decode(piece), "")
+        }
+    }
+
+    public subscript(name: String) -> Value {
+        var found: String?
+        for pair in pairs where pair.name == name && !pair.value.isEmpty {
+            if found != nil { return .repeated }
+            found = pair.value
+        }
+        return found.map(Value.one) ?? .absent
+    }
+}
+
+/// The integer grammar of `api.md` §1.3: ASCII digits only (leading zeros allowed), at most 2147483647.
+public enum IntegerParameter {
+    public static let maximum = 2_147_483_647
+
+    /// - Returns: the value, or `nil` when the text is not such an integer.
+    public static func parse(_ text: String) -> Int? {
+        var value = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            guard value <= maximum else { return nil }
+        }
+        return text.isEmpty ? nil : value
+    }
+}

@@ -1,0 +1,29 @@
+/// The DCS error table (`api.md` §5 and §6; codes from the DCS error-code page).
+enum DCSErrors {
+    static let instanceNotFound = APIError(
+        status: 404, code: "DCS.3022", message: "This DCS instance does not exist.", envelope: .dcs
+    )
+
+    static let endNotAfterBegin = APIError(
+        status: 400, code: "DCS.4025", message: "The end time must be after the start time.", envelope: .dcs
+    )
+
+    static let serverFailure = APIError(status: 500, code: "DCS.5000", message: "Internal service error.", envelope: .dcs)
+
+    /// `DCS.4800`, `Invalid {0} in the request.`: every malformed or repeated parameter.
+    static func invalid(_ parameter: String) -> String {
+        "Invalid \(parameter) in the request."
+    }
+
+    static func parameters(_ query: QueryParameters) -> ParameterReader {
+        ParameterReader(
+            query: query,
+            invalid: { APIError(status: 400, code: "DCS.4800", message: $0, envelope: .dcs) },
+            repeatedMessage: invalid
+        )
+    }
+
+    /// `limit`: 1 … 1000 (the DCS v2 doc's maximum), default 10.
+    static let limitRange = 1...1000
+    static let defaultLimit = 10
+}

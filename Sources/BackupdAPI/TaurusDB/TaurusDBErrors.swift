@@ -1,0 +1,18 @@
+/// The TaurusDB error table (`api.md` §4; codes from the TaurusDB error-code page).
+enum TaurusDBErrors {
+    static let parameterCode = "DBS.280001"
+
+    static let instanceNotFound = APIError(
+        status: 404, code: "DBS.200002", message: "The DB instance does not exist.", envelope: .service
+    )
+
+    static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
+
+    /// The example times of the `001` page, quoted by the time-format messages.
+    static let beginExample = "2022-07-06T10:41:14+0800"
+    static let endExample = "2022-07-16T10:41:14+0800"
+
+    /// `limit`: 1 … 100, default 10. The page documents 10, 20 and 50; any integer in range is accepted.
+    static let limitRange = 1...100
+    static let defaultLimit = 10
+}

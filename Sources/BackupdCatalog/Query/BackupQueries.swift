@@ -1,0 +1,81 @@
+/// Where an RDS backup list looks: an instance's own backups, or its cross-region
+/// copies held in one project (`api.md` §2 and §3 selection).
+public enum RDSBackupLocation: Sendable, Hashable {
+    case home
+    case offsite(projectID: String)
+}
+
+/// The RDS lists: candidates, filters and page. Ordered newest `begin_time` first, ties by id.
+public struct RDSBackupQuery: Sendable, Hashable {
+    public var instanceID: String
+    public var location: RDSBackupLocation
+    public var backupID: String?
+    /// Stored types to include; `nil` means every type.
+    public var types: Set<RDSBackupType>?
+    public var status: RDSBackupStatus?
+    public var window: TimeWindow?
+    public var page: PageRequest
+
+    public init(
+        instanceID: String, location: RDSBackupLocation, backupID: String? = nil, types: Set<RDSBackupType>? = nil,
+        status: RDSBackupStatus? = nil, window: TimeWindow? = nil, page: PageRequest
+    ) {
+        self.instanceID = instanceID
+        self.location = location
+        self.backupID = backupID
+        self.types = types
+        self.status = status
+        self.window = window
+        self.page = page
+    }
+
+    /// Whether `backup` is selected, ignoring paging: the reference semantics every engine must match.
+    public func matches(_ backup: RDSBackup) -> Bool {
+        guard backup.instanceID == instanceID else { return false }
+        switch location {
+        case .home where backup.offsiteProjectID != nil: return false
+        case .offsite(let projectID) where backup.offsiteProjectID != projectID: return false
+        default: break
+        }
+        return (backupID.map { $0 == backup.id } ?? true) && (types.map { $0.contains(backup.type) } ?? true)
+            && (status.map { $0 == backup.status } ?? true)
+            && (window.map { $0.contains(backup.beginTime.epochSeconds) } ?? true)
+    }
+}
+
+/// The TaurusDB incremental-backup list. Ordered newest `begin_time` first, ties by id.
+public struct TaurusDBBackupQuery: Sendable, Hashable {
+    public var instanceID: String
+    public var type: TaurusDBBackupType
+    public var window: TimeWindow?
+    public var page: PageRequest
+
+    public init(instanceID: String, type: TaurusDBBackupType = .incremental, window: TimeWindow?, page: PageRequest) {
+        self.instanceID = instanceID
+        self.type = type
+        self.window = window
+        self.page = page
+    }
+
+    public func matches(_ backup: TaurusDBBackup) -> Bool {
+        backup.instanceID == instanceID && backup.type == type
+            && (window.map { $0.contains(backup.beginTime.epochSeconds) } ?? true)
+    }
+}
+
+/// The DCS backup-record lists (v1.0 and v2). Ordered newest `created_at` second first, ties by `backup_id`.
+public struct DCSBackupQuery: Sendable, Hashable {
+    public var instanceID: String
+    public var window: TimeWindow?
+    public var page: PageRequest
+
+    public init(instanceID: String, window: TimeWindow?, page: PageRequest) {
+        self.instanceID = instanceID
+        self.window = window
+        self.page = page
+    }
+
+    public func matches(_ backup: DCSBackup) -> Bool {
+        backup.instanceID == instanceID && (window.map { $0.contains(backup.createdAt.epochSeconds) } ?? true)
+    }
+}

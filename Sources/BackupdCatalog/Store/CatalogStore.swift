@@ -1,0 +1,54 @@
+/// The durable catalog behind every API: one protocol, one engine per database
+/// (SQLite embedded, PostgreSQL for several nodes), one conformance suite for all.
+///
+/// Contract shared by every engine:
+/// - Reads see every write that completed before they started, through this node or another:
+///   nothing is cached that a write could make stale.
+/// - `load` is atomic: it writes all of its content or, when it throws, nothing.
+/// - Lists are ordered by key descending, then id ascending by ASCII bytes, and totals count
+///   every match before paging (`api.md` §1.9).
+/// - Failures are thrown as `CatalogError`.
+public protocol CatalogStore: Sendable {
+    // MARK: Lookups a request makes
+
+    /// The instance `id` if it belongs to `service` and lives in one of `projectIDs`.
+    func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance?
+
+    /// The RDS backups of one instance, at home or held offsite in one project.
+    func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup>
+
+    /// The TaurusDB backups of one instance of one type.
+    func taurusDBBackups(_ query: TaurusDBBackupQuery) async throws -> Page<TaurusDBBackup>
+
+    /// The DCS backup records of one instance.
+    func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup>
+
+    /// The DDM backup `id` if it is a backup of `instanceID`.
+    func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup?
+
+    // MARK: Tenancy
+
+    func project(id: String) async throws -> Project?
+    func projects(domainID: String) async throws -> [Project]
+    func domain(named name: String) async throws -> Domain?
+    func user(domainID: String, name: String) async throws -> User?
+    func accessKey(access: String) async throws -> AccessKey?
+    func instances(ids: Set<String>) async throws -> [Instance]
+
+    // MARK: Maintenance
+
+    /// Writes `content` in one transaction, replacing records with the same keys and adding the rest.
+    /// - Parameter progress: called now and then with the number of records written so far.
+    func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws
+
+    /// Every domain, project, user, access key and instance (with secrets, which only the caller may drop).
+    func exportTenancy() async throws -> CatalogContent
+
+    /// Up to `limit` backups after `cursor`, in a stable order (service, then id): pages of an export.
+    func exportBackups(after cursor: BackupCursor?, limit: Int) async throws -> [Backup]
+
+    func statistics() async throws -> CatalogStatistics
+
+    /// Throws `CatalogError.unavailable` unless the store answers a query now.
+    func checkHealth() async throws
+}

@@ -1,0 +1,305 @@
+public import BackupdCatalog
+import Foundation
+import GRDB
+
+/// The embedded engine: one SQLite file in WAL mode (readers never wait for the writer),
+/// or an in-memory database for tests.
+public final class SQLiteCatalogStore: CatalogStore {
+    private let database: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// - Throws: `CatalogError.schemaTooNew` when a newer backupd wrote the file,
+    ///   `CatalogError.unavailable` when it cannot be opened.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            self.database = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw CatalogError.unavailable(reason: "cannot open SQLite database at \(path): \(Self.describe(error))")
+        }
+        try migrate()
+    }
+
+    /// A private in-memory database, gone when the store is released.
+    public init(inMemory: Void = ()) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        self.database = try DatabaseQueue(configuration: configuration)
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let migrator = SQLiteMigrations.migrator
+        do {
+            let superseded = try database.read { try migrator.hasBeenSuperseded($0) }
+            if superseded {
+                let found = try database.read { try migrator.appliedIdentifiers($0).count }
+                throw CatalogError.schemaTooNew(known: migrator.migrations.count, found: found)
+            }
+            try migrator.migrate(database)
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.unavailable(reason: "cannot migrate the SQLite schema: \(Self.describe(error))")
+        }
+    }
+
+    // MARK: - Lookups
+
+    public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
+        let found = try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Columns.instance) FROM instances WHERE id = ?", arguments: [id])
+                .map(Decode.instance)
+        }
+        guard let found, found.service == service, projectIDs.contains(found.projectID) else { return nil }
+        return found
+    }
+
+    public func instances(ids: Set<String>) async throws -> [Instance] {
+        guard !ids.isEmpty else { return [] }
+        let list = Array(ids)
+        return try await read { db in
+            var result: [Instance] = []
+            for chunk in stride(from: 0, to: list.count, by: 500) {
+                let slice = Array(list[chunk..<min(chunk + 500, list.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                result += try Row.fetchAll(
+                    db, sql: "SELECT \(Columns.instance) FROM instances WHERE id IN (\(marks))",
+                    arguments: StatementArguments(slice)
+                ).map(Decode.instance)
+            }
+            return result
+        }
+    }
+
+    public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {
+        var conditions = ["instance_id = ?"]
+        var arguments: StatementArguments = [query.instanceID]
+        switch query.location {
+        case .home:
+            conditions.append("offsite_project_id IS NULL")
+        case .offsite(let projectID):
+            conditions.append("offsite_project_id = ?")
+            arguments += [projectID]
+        }
+        if let backupID = query.backupID {
+            conditions.append("id = ?")
+            arguments += [backupID]
+        }
+        if let types = query.types {
+            let sorted = types.map(\.rawValue).sorted()
+            conditions.append("type IN (\(Array(repeating: "?", count: sorted.count).joined(separator: ",")))")
+            arguments += StatementArguments(sorted)
+        }
+        if let status = query.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
+        return try await page(
+            table: "rds_backups", columns: Columns.rdsBackup, conditions: conditions, arguments: arguments,
+            order: "begin_key DESC, id ASC", page: query.page, decode: Decode.rdsBackup
+        )
+    }
+
+    public func taurusDBBackups(_ query: TaurusDBBackupQuery) async throws -> Page<TaurusDBBackup> {
+        var conditions = ["instance_id = ?", "type = ?"]
+        var arguments: StatementArguments = [query.instanceID, query.type.rawValue]
+        Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
+        return try await page(
+            table: "taurusdb_backups", columns: Columns.taurusDBBackup, conditions: conditions,
+            arguments: arguments, order: "begin_key DESC, id ASC", page: query.page, decode: Decode.taurusDBBackup
+        )
+    }
+
+    public func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup> {
+        var conditions = ["instance_id = ?"]
+        var arguments: StatementArguments = [query.instanceID]
+        Self.appendWindow(query.window, column: "created_key", to: &conditions, &arguments)
+        return try await page(
+            table: "dcs_backups", columns: Columns.dcsBackup, conditions: conditions, arguments: arguments,
+            order: "created_key DESC, backup_id ASC", page: query.page, decode: Decode.dcsBackup
+        )
+    }
+
+    public func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Columns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
+                arguments: [id, instanceID]
+            ).map(Decode.ddmBackup)
+        }
+    }
+
+    /// Reads one page and its total in a single read transaction, so both see the same catalog.
+    private func page<Item: Sendable>(
+        table: String, columns: String, conditions: [String], arguments: StatementArguments, order: String,
+        page: PageRequest, decode: @escaping @Sendable (Row) -> Item
+    ) async throws -> Page<Item> {
+        let filter = conditions.joined(separator: " AND ")
+        return try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments: arguments + [page.limit, page.offset]
+            )
+            return Page(items: rows.map(decode), total: total ?? 0)
+        }
+    }
+
+    private static func appendWindow(
+        _ window: TimeWindow?, column: String, to conditions: inout [String], _ arguments: inout StatementArguments
+    ) {
+        if let lower = window?.lowerBound {
+            conditions.append("\(column) >= ?")
+            arguments += [lower]
+        }
+        if let upper = window?.upperBound {
+            conditions.append("\(column) <= ?")
+            arguments += [upper]
+        }
+    }
+
+    // MARK: - Tenancy
+
+    public func project(id: String) async throws -> Project? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT id, domain_id, name FROM projects WHERE id = ?", arguments: [id])
+                .map(Decode.project)
+        }
+    }
+
+    public func projects(domainID: String) async throws -> [Project] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, domain_id, name FROM projects WHERE domain_id = ? ORDER BY name, id",
+                arguments: [domainID]
+            ).map(Decode.project)
+        }
+    }
+
+    public func domain(named name: String) async throws -> Domain? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name FROM domains WHERE name = ?", arguments: [name])
+                .map { Domain(id: $0[0], name: $0[1]) }
+        }
+    }
+
+    public func user(domainID: String, name: String) async throws -> User? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
+                arguments: [domainID, name]
+            ).map(Decode.user)
+        }
+    }
+
+    public func accessKey(access: String) async throws -> AccessKey? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT access, domain_id, user_name, secret FROM access_keys WHERE access = ?",
+                arguments: [access]
+            ).map(Decode.accessKey)
+        }
+    }
+
+    // MARK: - Maintenance
+
+    public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
+        try await write { db in
+            try SQLiteCatalogWriter(db: db, progress: progress).write(content)
+        }
+    }
+
+    public func exportTenancy() async throws -> CatalogContent {
+        try await read { db in
+            CatalogContent(
+                domains: try Row.fetchAll(db, sql: "SELECT id, name FROM domains ORDER BY name, id")
+                    .map { Domain(id: $0[0], name: $0[1]) },
+                projects: try Row.fetchAll(db, sql: "SELECT id, domain_id, name FROM projects ORDER BY domain_id, name, id")
+                    .map(Decode.project),
+                users: try Row.fetchAll(
+                    db, sql: "SELECT domain_id, name, password_digest, project_ids FROM users ORDER BY domain_id, name"
+                ).map(Decode.user),
+                accessKeys: try Row.fetchAll(
+                    db, sql: "SELECT access, domain_id, user_name, secret FROM access_keys ORDER BY domain_id, user_name, access"
+                ).map(Decode.accessKey),
+                instances: try Row.fetchAll(db, sql: "SELECT \(Columns.instance) FROM instances ORDER BY id")
+                    .map(Decode.instance)
+            )
+        }
+    }
+
+    public func exportBackups(after cursor: BackupCursor?, limit: Int) async throws -> [Backup] {
+        try await read { db in
+            var result: [Backup] = []
+            let services = Service.allCases
+            let startIndex = cursor.flatMap { services.firstIndex(of: $0.service) } ?? 0
+            for service in services[startIndex...] where result.count < limit {
+                let after = cursor?.service == service ? cursor?.id : nil
+                let table: (name: String, key: String, columns: String, decode: (Row) -> Backup) =
+                    switch service {
+                    case .rds: ("rds_backups", "id", Columns.rdsBackup, { .rds(Decode.rdsBackup($0)) })
+                    case .taurusdb: ("taurusdb_backups", "id", Columns.taurusDBBackup, { .taurusdb(Decode.taurusDBBackup($0)) })
+                    case .dcs: ("dcs_backups", "backup_id", Columns.dcsBackup, { .dcs(Decode.dcsBackup($0)) })
+                    case .ddm: ("ddm_backups", "id", Columns.ddmBackup, { .ddm(Decode.ddmBackup($0)) })
+                    }
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT \(table.columns) FROM \(table.name) WHERE \(table.key) > ? ORDER BY \(table.key) LIMIT ?",
+                    arguments: [after ?? "", limit - result.count]
+                )
+                result += rows.map(table.decode)
+            }
+            return result
+        }
+    }
+
+    public func statistics() async throws -> CatalogStatistics {
+        try await read { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return CatalogStatistics(
+                domains: try count("domains"), projects: try count("projects"), users: try count("users"),
+                accessKeys: try count("access_keys"), instances: try count("instances"),
+                backups: try count("rds_backups") + count("taurusdb_backups") + count("dcs_backups")
+                    + count("ddm_backups")
+            )
+        }
+    }
+
+    public func checkHealth() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: - Access
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as DatabaseError {
+            throw CatalogError.unavailable(reason: Self.describe(error))
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw CatalogError.constraintViolated(error.message ?? "constraint failed")
+        } catch let error as DatabaseError {
+            throw CatalogError.unavailable(reason: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.resultCode): \(error.message ?? "no message")"
+        }
+        return String(describing: error)
+    }
+}

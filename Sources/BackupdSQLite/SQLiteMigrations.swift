@@ -1,0 +1,127 @@
+import GRDB
+
+/// The SQLite schema as named, append-only migrations: never edit one that has shipped;
+/// add the next. The schema holds the invariants (`NOT NULL`, `UNIQUE`, `CHECK`, foreign
+/// keys) so that no code path can store a record the API could not serve.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalog") { db in
+            try db.execute(sql: v1Catalog)
+        }
+        return migrator
+    }
+
+    /// Lists read `(instance, location, key DESC, id)` ranges, so every list index starts with
+    /// the instance and ends with the id: a page is an index range scan in API order, and a
+    /// total is a count over a covering index range.
+    private static let v1Catalog = """
+        CREATE TABLE domains (
+            id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+            name TEXT NOT NULL UNIQUE CHECK (name <> '')
+        ) STRICT;
+
+        CREATE TABLE projects (
+            id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+            domain_id TEXT NOT NULL REFERENCES domains(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            UNIQUE (domain_id, name)
+        ) STRICT;
+
+        CREATE TABLE users (
+            domain_id TEXT NOT NULL REFERENCES domains(id),
+            name TEXT NOT NULL CHECK (name <> ''),
+            password_digest TEXT,
+            -- JSON array of project ids; NULL means every project of the domain.
+            project_ids TEXT CHECK (project_ids IS NULL OR json_valid(project_ids)),
+            PRIMARY KEY (domain_id, name)
+        ) STRICT;
+
+        CREATE TABLE access_keys (
+            access TEXT PRIMARY KEY NOT NULL CHECK (access <> ''),
+            domain_id TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            secret TEXT,
+            FOREIGN KEY (domain_id, user_name) REFERENCES users(domain_id, name)
+        ) STRICT;
+
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+            project_id TEXT NOT NULL REFERENCES projects(id),
+            service TEXT NOT NULL CHECK (service IN ('rds', 'taurusdb', 'dcs', 'ddm')),
+            name TEXT NOT NULL,
+            datastore_type TEXT,
+            datastore_version TEXT,
+            engine TEXT,
+            engine_version TEXT,
+            related_data_nodes TEXT CHECK (related_data_nodes IS NULL OR json_valid(related_data_nodes)),
+            CHECK ((service IN ('rds', 'taurusdb')) = (datastore_type IS NOT NULL AND datastore_version IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX instances_by_project ON instances(project_id, service);
+
+        CREATE TABLE rds_backups (
+            id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+            instance_id TEXT NOT NULL REFERENCES instances(id),
+            offsite_project_id TEXT REFERENCES projects(id),
+            name TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('auto', 'manual', 'fragment', 'incremental')),
+            status TEXT NOT NULL CHECK (status IN ('BUILDING', 'COMPLETED', 'FAILED', 'DELETING')),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            begin_time TEXT NOT NULL,
+            begin_key INTEGER NOT NULL,
+            end_time TEXT NOT NULL,
+            databases TEXT CHECK (databases IS NULL OR json_valid(databases)),
+            associated_with_ddm INTEGER CHECK (associated_with_ddm IN (0, 1)),
+            datastore_type TEXT,
+            datastore_version TEXT,
+            CHECK ((datastore_type IS NULL) = (datastore_version IS NULL))
+        ) STRICT;
+        CREATE INDEX rds_backups_listing
+            ON rds_backups(instance_id, offsite_project_id, begin_key DESC, id, type, status);
+
+        CREATE TABLE taurusdb_backups (
+            id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+            instance_id TEXT NOT NULL REFERENCES instances(id),
+            name TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('auto', 'manual', 'incremental')),
+            begin_time TEXT NOT NULL,
+            begin_key INTEGER NOT NULL,
+            end_time TEXT NOT NULL,
+            size REAL NOT NULL CHECK (size >= 0)
+        ) STRICT;
+        CREATE INDEX taurusdb_backups_listing ON taurusdb_backups(instance_id, type, begin_key DESC, id);
+
+        CREATE TABLE dcs_backups (
+            backup_id TEXT PRIMARY KEY NOT NULL CHECK (backup_id <> ''),
+            instance_id TEXT NOT NULL REFERENCES instances(id),
+            backup_name TEXT NOT NULL,
+            backup_type TEXT NOT NULL CHECK (backup_type IN ('manual', 'auto')),
+            status TEXT NOT NULL
+                CHECK (status IN ('waiting', 'backuping', 'succeed', 'failed', 'expired', 'deleted')),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            progress TEXT NOT NULL,
+            remark TEXT NOT NULL,
+            period TEXT,
+            error_code TEXT,
+            is_support_restore TEXT NOT NULL CHECK (is_support_restore IN ('TRUE', 'FALSE')),
+            created_at TEXT NOT NULL,
+            -- created_at in whole seconds: the DCS sort and window key.
+            created_key INTEGER NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            execution_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX dcs_backups_listing ON dcs_backups(instance_id, created_key DESC, backup_id);
+
+        CREATE TABLE ddm_backups (
+            id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+            instance_id TEXT NOT NULL REFERENCES instances(id),
+            name TEXT NOT NULL,
+            begin_time TEXT NOT NULL,
+            begin_key INTEGER NOT NULL,
+            end_time TEXT NOT NULL,
+            related_data_nodes TEXT CHECK (related_data_nodes IS NULL OR json_valid(related_data_nodes))
+        ) STRICT;
+        CREATE INDEX ddm_backups_by_instance ON ddm_backups(instance_id);
+        """
+}
