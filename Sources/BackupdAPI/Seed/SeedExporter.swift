@@ -1,0 +1,169 @@
+public import BackupdCatalog
+
+/// Writes a store's catalog as a seed file (`seed-format.md`), without passwords or secret
+/// keys, so that seeding the output into an empty store reproduces the catalog (secrets
+/// aside). Backups are streamed in batches: an export never holds the catalog in memory.
+public struct SeedExporter: Sendable {
+    private let store: any CatalogStore
+    private let batchSize: Int
+
+    public init(store: any CatalogStore, batchSize: Int = 10_000) {
+        self.store = store
+        self.batchSize = batchSize
+    }
+
+    /// Writes the document in pieces to `sink`.
+    public func export(to sink: ([UInt8]) throws -> Void) async throws {
+        let tenancy = try await store.exportTenancy()
+        try sink(Array("{\n  \"domains\": [".utf8))
+        for (index, domain) in tenancy.domains.enumerated() {
+            try sink(Array((index == 0 ? "\n    " : ",\n    ").utf8) + Self.domain(domain, in: tenancy))
+        }
+        try sink(Array("\n  ],\n  \"instances\": [".utf8))
+        for (index, instance) in tenancy.instances.enumerated() {
+            try sink(Array((index == 0 ? "\n    " : ",\n    ").utf8) + Self.instance(instance))
+        }
+        try sink(Array("\n  ],\n  \"backups\": [".utf8))
+        var cursor: BackupCursor?
+        var first = true
+        while true {
+            let batch = try await store.exportBackups(after: cursor, limit: batchSize)
+            guard let last = batch.last else { break }
+            var bytes: [UInt8] = []
+            for backup in batch {
+                bytes += Array((first ? "\n    " : ",\n    ").utf8) + Self.backup(backup)
+                first = false
+            }
+            try sink(bytes)
+            cursor = BackupCursor(service: last.service, id: last.id)
+        }
+        try sink(Array("\n  ]\n}\n".utf8))
+    }
+
+    private static func domain(_ domain: Domain, in tenancy: CatalogContent) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("name", domain.name)
+            json.field("id", domain.id)
+            json.key("users")
+            json.array { json in
+                for user in tenancy.users where user.domainID == domain.id {
+                    json.object { json in
+                        json.field("name", user.name)
+                        if let projects = user.projectIDs {
+                            json.key("projects")
+                            json.array { json in projects.forEach { json.string($0) } }
+                        }
+                        json.key("access_keys")
+                        json.array { json in
+                            for key in tenancy.accessKeys where key.domainID == domain.id && key.userName == user.name {
+                                json.object { $0.field("access", key.access) }
+                            }
+                        }
+                    }
+                }
+            }
+            json.key("projects")
+            json.array { json in
+                for project in tenancy.projects where project.domainID == domain.id {
+                    json.object { json in
+                        json.field("id", project.id)
+                        json.field("name", project.name)
+                    }
+                }
+            }
+        }
+        return json.bytes
+    }
+
+    private static func instance(_ instance: Instance) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("id", instance.id)
+            json.field("project_id", instance.projectID)
+            json.field("service", instance.service.rawValue)
+            json.field("name", instance.name)
+            if let datastore = instance.datastore { write(datastore, into: &json) }
+            if let engine = instance.engine { json.field("engine", engine) }
+            if let version = instance.engineVersion { json.field("engine_version", version) }
+            if let nodes = instance.relatedDataNodes { write(nodes, into: &json) }
+        }
+        return json.bytes
+    }
+
+    private static func backup(_ backup: Backup) -> [UInt8] {
+        var json = JSONWriter(capacity: 512)
+        json.object { json in
+            json.field("instance_id", backup.instanceID)
+            switch backup {
+            case .rds(let b):
+                json.field("id", b.id)
+                json.field("name", b.name)
+                json.field("type", b.type.rawValue)
+                json.field("status", b.status.rawValue)
+                json.field("size", b.size)
+                json.field("begin_time", b.beginTime.text)
+                json.field("end_time", b.endTime.text)
+                if let databases = b.databases {
+                    json.key("databases")
+                    json.array { json in databases.forEach { name in json.object { $0.field("name", name) } } }
+                }
+                if let associated = b.associatedWithDDM {
+                    json.key("associated_with_ddm")
+                    json.bool(associated)
+                }
+                if let datastore = b.datastore { write(datastore, into: &json) }
+                if let offsite = b.offsiteProjectID { json.field("offsite_project_id", offsite) }
+            case .taurusdb(let b):
+                json.field("id", b.id)
+                json.field("name", b.name)
+                json.field("type", b.type.rawValue)
+                json.field("begin_time", b.beginTime.text)
+                json.field("end_time", b.endTime.text)
+                json.key("size")
+                json.number(b.size)
+            case .dcs(let b):
+                json.field("backup_id", b.backupID)
+                json.field("backup_name", b.backupName)
+                json.field("backup_type", b.backupType.rawValue)
+                json.field("status", b.status.rawValue)
+                json.field("size", b.size)
+                json.field("progress", b.progress)
+                json.field("remark", b.remark)
+                json.field("period", b.period)
+                json.field("error_code", b.errorCode)
+                json.field("is_support_restore", b.isSupportRestore)
+                json.field("created_at", b.createdAt.text)
+                json.field("updated_at", b.updatedAt.text)
+                json.field("execution_at", b.executionAt.text)
+            case .ddm(let b):
+                json.field("id", b.id)
+                json.field("name", b.name)
+                json.field("begin_time", b.beginTime.text)
+                json.field("end_time", b.endTime.text)
+                if let nodes = b.relatedDataNodes { write(nodes, into: &json) }
+            }
+        }
+        return json.bytes
+    }
+
+    private static func write(_ datastore: Datastore, into json: inout JSONWriter) {
+        json.key("datastore")
+        json.object { json in
+            json.field("type", datastore.type)
+            json.field("version", datastore.version)
+        }
+    }
+
+    private static func write(_ nodes: [DataNode], into json: inout JSONWriter) {
+        json.key("related_data_nodes")
+        json.array { json in
+            for node in nodes {
+                json.object { json in
+                    json.field("instance_id", node.instanceID)
+                    json.field("instance_name", node.instanceName)
+                }
+            }
+        }
+    }
+}
