@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Domain: catalog model, query semantics, store protocol, semantic errors. Foundation only.
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: [
                 "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -57,8 +59,10 @@ let package = Package(
         .executableTarget(
             name: "BackupdCLI",
             dependencies: [
-                "BackupdServer",
+                "BackupdServer", "BackupdAPI", "BackupdCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

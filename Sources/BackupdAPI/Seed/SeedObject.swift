@@ -19,7 +19,7 @@ struct SeedObject {
         self.members = members
     }
 
-    func fieldPath(_ key: String) -> String { "\(path).\(key)" }
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
@@ -34,15 +34,15 @@ struct SeedObject {
         switch members[key] {
         case nil where !required, .null? where nullable: return nil
         case nil: throw SeedError(path: fieldPath(key), rule: "is missing")
-        case .string(let value)?:
-            guard !value.isEmpty || nullable else { throw SeedError(path: fieldPath(key), rule: "must not be empty") }
-            return value
+        case .string(let value)?: return value
         default: throw SeedError(path: fieldPath(key), rule: nullable ? "must be a string or null" : "must be a string")
         }
     }
 
+    /// A string that must be present and not empty (ids, names, enumerations).
     func requiredString(_ key: String) throws(SeedError) -> String {
         guard let value = try string(key) else { throw SeedError(path: fieldPath(key), rule: "is missing") }
+        guard !value.isEmpty else { throw SeedError(path: fieldPath(key), rule: "must not be empty") }
         return value
     }
 

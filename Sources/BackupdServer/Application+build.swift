@@ -1,0 +1,50 @@
+public import BackupdCatalog
+public import Hummingbird
+public import Logging
+import BackupdAPI
+
+/// How to run the server; the CLI fills it from flags, tests from their fixtures.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var authenticator: any RequestAuthenticator
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, authenticator: any RequestAuthenticator = ProjectOwnerAuthenticator()) {
+        self.host = host
+        self.port = port
+        self.authenticator = authenticator
+    }
+}
+
+/// The responder of the whole server: the log and gateway middleware around the dispatcher.
+public struct BackupdResponder: HTTPResponder {
+    public typealias Context = BackupdRequestContext
+    private let log = RequestLogMiddleware()
+    private let gateway = GatewayMiddleware()
+    private let dispatcher: APIDispatcher
+
+    init(store: any CatalogStore, authenticator: any RequestAuthenticator) {
+        let routes = [HealthRoute.make(store: store)]
+            + BackupOperations.all.map { ServerRoute(route: $0.route, handler: .tenant($0)) }
+        self.dispatcher = APIDispatcher(routes: routes, store: store, authenticator: authenticator)
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        try await log.handle(request, context: context) { request, context in
+            try await gateway.handle(request, context: context) { request, context in
+                try await dispatcher.respond(to: request, context: context)
+            }
+        }
+    }
+}
+
+/// Builds the application that `backupd serve` runs and the tests drive.
+public func buildApplication(
+    configuration: ServerConfiguration, store: any CatalogStore, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        responder: BackupdResponder(store: store, authenticator: configuration.authenticator),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "backupd"),
+        logger: logger
+    )
+}

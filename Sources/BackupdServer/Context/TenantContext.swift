@@ -1,0 +1,34 @@
+public import BackupdCatalog
+public import Hummingbird
+
+/// The context of every backup route. Its only initializer requires the identity an
+/// authenticator put on the parent context and checks that the caller may act in the
+/// path's project, so a handler that takes a `TenantContext` cannot run for an anonymous
+/// or out-of-scope caller: that is decided here, once, not in each handler.
+public struct TenantContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let requestID: String
+    /// Where the caller acts; store lookups are made inside it.
+    public let scope: ProjectScope
+    let pathVariables: [String: String]
+
+    /// - Throws: `APIGW.0301` without an identity, `APIGW.0302` when the path's project is
+    ///   not one the caller may use (unknown and foreign projects included, so nothing leaks).
+    public init(context: BackupdRequestContext) throws {
+        guard let identity = context.identity else {
+            throw GatewayErrors.authenticationFailed("x-auth-token not found")
+        }
+        let projectID = context.pathVariables["project_id"] ?? ""
+        guard identity.usableProjectIDs.contains(projectID) else {
+            throw GatewayErrors.notAuthorized
+        }
+        self.coreContext = context.coreContext
+        self.requestID = context.requestID
+        self.pathVariables = context.pathVariables
+        self.scope = ProjectScope(
+            domainID: identity.domainID, projectID: projectID, usableProjectIDs: identity.usableProjectIDs
+        )
+    }
+}
+
+import BackupdAPI

@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// One structured log line per request: method, route template (never the raw path, which
+/// holds ids), status, duration and request id. Nothing from headers or the query is logged,
+/// so no credential can reach the log.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = BackupdRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)",
+                "route": "\(context.coreContext.endpointPath.value ?? "unmatched")",
+                "status": "\(response.status.code)",
+                "duration_ms": "\(String(format: "%.3f", Double(micros) / 1000))",
+                "request_id": "\(context.requestID)",
+            ]
+        )
+        return response
+    }
+}
+
+import Foundation
