@@ -70,8 +70,11 @@ let package = Package(
         .target(
             name: "BackupdTestSupport",
             dependencies: [
-                "BackupdServer", "BackupdSQLite", "BackupdAPI",
+                "BackupdServer", "BackupdSQLite", "BackupdAPI", "BackupdAuth", "BackupdCatalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/BackupdTestSupport",
             resources: [.copy("Fixtures")],
