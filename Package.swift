@@ -99,6 +99,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BackupdCLITests", dependencies: ["BackupdTestSupport"], swiftSettings: swiftSettings),
+        // Runs the built `backupd` binary; depending on its target makes `swift test` build it first.
+        .testTarget(
+            name: "BackupdCLITests", dependencies: ["BackupdTestSupport", "BackupdCLI"], swiftSettings: swiftSettings
+        ),
     ]
 )
