@@ -78,31 +78,11 @@ public struct DCSListBackupRecords: TenantOperation {
             json.key("backup_record_response")
             json.array { json in
                 for record in page.items {
-                    Self.write(record, into: &json)
+                    DCSBackupRecordJSON.write(record, into: &json)
                 }
             }
             if version == .v1 { json.field("total_num", page.total) }
         }
         return json.bytes
-    }
-
-    /// All 14 fields, in the `003` page's order; `period` and `error_code` are `null` when unset.
-    private static func write(_ record: DCSBackup, into json: inout JSONWriter) {
-        json.object { json in
-            json.field("status", record.status.rawValue)
-            json.field("remark", record.remark)
-            json.field("period", record.period)
-            json.field("progress", record.progress)
-            json.field("size", record.size)
-            json.field("instance_id", record.instanceID)
-            json.field("backup_id", record.backupID)
-            json.field("created_at", record.createdAt.text)
-            json.field("updated_at", record.updatedAt.text)
-            json.field("execution_at", record.executionAt.text)
-            json.field("backup_type", record.backupType.rawValue)
-            json.field("backup_name", record.backupName)
-            json.field("error_code", record.errorCode)
-            json.field("is_support_restore", record.isSupportRestore)
-        }
     }
 }

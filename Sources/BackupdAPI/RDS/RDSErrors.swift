@@ -1,3 +1,5 @@
+import BackupdCatalog
+
 /// The RDS error table (`api.md` §2 and §3; codes from the RDS error-code page).
 enum RDSErrors {
     /// `DBS.200001`: every parameter error of the RDS lists.
@@ -13,13 +15,19 @@ enum RDSErrors {
         APIError(status: 400, code: parameterCode, message: message, envelope: .service)
     }
 
-    static let offsetMessage = "Parameter error. offset must be an integer from 0 to 2147483647."
-    static let limitMessage = "Parameter error. limit must be an integer from 1 to 100."
-    /// The example times of the `000` and `002` pages, quoted by the time-format messages.
-    static let beginExample = "2018-08-06T10:41:14+0800"
-    static let endExample = "2018-08-16T10:41:14+0800"
-
-    /// `limit` of both RDS lists: 1 … 100, default 100 (`000` and `002` pages).
-    static let limitRange = 1...100
-    static let defaultLimit = 100
+    /// `offset`, `limit`, `begin_time` and `end_time`, which both RDS lists check last and alike:
+    /// `limit` 1 … 100 with default 100 (`000` and `002` pages); the messages quote the pages' example times.
+    static func pageAndWindow(_ parameters: ParameterReader) throws(APIError) -> (PageRequest, TimeWindow?) {
+        let offset = try parameters.integer(
+            "offset", in: 0...IntegerParameter.maximum,
+            message: "Parameter error. offset must be an integer from 0 to 2147483647."
+        )
+        let limit = try parameters.integer(
+            "limit", in: 1...100, message: "Parameter error. limit must be an integer from 1 to 100."
+        )
+        let window = try parameters.offsetTimeWindow(
+            beginExample: "2018-08-06T10:41:14+0800", endExample: "2018-08-16T10:41:14+0800"
+        )
+        return (PageRequest(offset: offset ?? 0, limit: limit ?? 100), window)
+    }
 }

@@ -26,11 +26,7 @@ public struct RDSListBackups: TenantOperation {
         let status = try parameters.choice(
             "status", message: "Parameter error. status must be one of BUILDING, COMPLETED, FAILED."
         ) { Self.statusFilters[$0] }
-        let offset = try parameters.integer("offset", in: 0...IntegerParameter.maximum, message: RDSErrors.offsetMessage)
-        let limit = try parameters.integer("limit", in: RDSErrors.limitRange, message: RDSErrors.limitMessage)
-        let window = try parameters.offsetTimeWindow(
-            beginExample: RDSErrors.beginExample, endExample: RDSErrors.endExample
-        )
+        let (page, window) = try RDSErrors.pageAndWindow(parameters)
 
         guard let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: [scope.projectID]) else {
             throw RDSErrors.instanceNotFound
@@ -39,7 +35,7 @@ public struct RDSListBackups: TenantOperation {
             RDSBackupQuery(
                 instanceID: instance.id, location: .home, backupID: backupID, types: type.map { [$0] },
                 status: status, window: window,
-                page: PageRequest(offset: offset ?? 0, limit: limit ?? RDSErrors.defaultLimit)
+                page: page
             )
         )
         return RDSBackupJSON.list(page, of: instance, reportsManualAsAuto: false)

@@ -29,11 +29,7 @@ public struct RDSListOffsiteBackups: TenantOperation {
             throw RDSErrors.parameter("Parameter error. backup_type is mandatory.")
         }
         let backupID = try parameters.string("backup_id")
-        let offset = try parameters.integer("offset", in: 0...IntegerParameter.maximum, message: RDSErrors.offsetMessage)
-        let limit = try parameters.integer("limit", in: RDSErrors.limitRange, message: RDSErrors.limitMessage)
-        let window = try parameters.offsetTimeWindow(
-            beginExample: RDSErrors.beginExample, endExample: RDSErrors.endExample
-        )
+        let (page, window) = try RDSErrors.pageAndWindow(parameters)
 
         guard
             let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: scope.usableProjectIDs)
@@ -44,7 +40,7 @@ public struct RDSListOffsiteBackups: TenantOperation {
             RDSBackupQuery(
                 instanceID: instance.id, location: .offsite(projectID: scope.projectID), backupID: backupID,
                 types: types, window: window,
-                page: PageRequest(offset: offset ?? 0, limit: limit ?? RDSErrors.defaultLimit)
+                page: page
             )
         )
         return RDSBackupJSON.list(page, of: instance, reportsManualAsAuto: true)

@@ -27,7 +27,7 @@ struct SeedDecoding {
         var content = Content()
         try await decodeDomains(document.array("domains") ?? [], into: &content)
         let projects = try await projectIndex(content, document: document)
-        try decodeInstances(document.array("instances") ?? [], projects: projects, into: &content)
+        try await decodeInstances(document.array("instances") ?? [], projects: projects, into: &content)
         let instances = try await instanceIndex(content, document: document)
         try decodeBackups(document.array("backups") ?? [], instances: instances, projects: projects, into: &content)
         return content
@@ -153,7 +153,15 @@ struct SeedDecoding {
 
     private func decodeInstances(
         _ elements: [(value: JSONValue, path: String)], projects: [String: Project], into content: inout Content
-    ) throws {
+    ) async throws {
+        var fileIDs: Set<String> = []
+        for element in elements {
+            if case .string(let id)? = element.value["id"] { fileIDs.insert(id) }
+        }
+        // An instance keeps its service: its stored backups belong to that service's API.
+        let storedServices = Dictionary(
+            try await store.instances(ids: fileIDs).map { ($0.id, $0.service) }, uniquingKeysWith: { first, _ in first }
+        )
         var ids: Set<String> = []
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
@@ -169,6 +177,11 @@ struct SeedDecoding {
             )
             let id = try object.requiredString("id")
             guard ids.insert(id).inserted else { throw SeedError(path: object.fieldPath("id"), rule: "names an instance twice") }
+            if let stored = storedServices[id], stored != service {
+                throw SeedError(
+                    path: object.fieldPath("service"), rule: "the store holds this instance as a \(stored.rawValue) instance"
+                )
+            }
             let projectID = try object.requiredString("project_id")
             guard projects[projectID] != nil else {
                 throw SeedError(path: object.fieldPath("project_id"), rule: "is not a project of the file or the store")

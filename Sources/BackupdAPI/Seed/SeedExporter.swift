@@ -93,6 +93,10 @@ public struct SeedExporter: Sendable {
 
     private static func backup(_ backup: Backup) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
+        if case .dcs(let record) = backup {
+            DCSBackupRecordJSON.write(record, into: &json)
+            return json.bytes
+        }
         json.object { json in
             json.field("instance_id", backup.instanceID)
             switch backup {
@@ -122,20 +126,8 @@ public struct SeedExporter: Sendable {
                 json.field("end_time", b.endTime.text)
                 json.key("size")
                 json.number(b.size)
-            case .dcs(let b):
-                json.field("backup_id", b.backupID)
-                json.field("backup_name", b.backupName)
-                json.field("backup_type", b.backupType.rawValue)
-                json.field("status", b.status.rawValue)
-                json.field("size", b.size)
-                json.field("progress", b.progress)
-                json.field("remark", b.remark)
-                json.field("period", b.period)
-                json.field("error_code", b.errorCode)
-                json.field("is_support_restore", b.isSupportRestore)
-                json.field("created_at", b.createdAt.text)
-                json.field("updated_at", b.updatedAt.text)
-                json.field("execution_at", b.executionAt.text)
+            case .dcs:
+                break  // written above, in its API form
             case .ddm(let b):
                 json.field("id", b.id)
                 json.field("name", b.name)
