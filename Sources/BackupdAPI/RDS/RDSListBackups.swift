@@ -26,7 +26,7 @@ public struct RDSListBackups: TenantOperation {
         let status = try parameters.choice(
             "status", message: "Parameter error. status must be one of BUILDING, COMPLETED, FAILED."
         ) { Self.statusFilters[$0] }
-        let (page, window) = try RDSErrors.pageAndWindow(parameters)
+        let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
         guard let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: [scope.projectID]) else {
             throw RDSErrors.instanceNotFound
@@ -35,7 +35,7 @@ public struct RDSListBackups: TenantOperation {
             RDSBackupQuery(
                 instanceID: instance.id, location: .home, backupID: backupID, types: type.map { [$0] },
                 status: status, window: window,
-                page: page
+                page: pageRequest
             )
         )
         return RDSBackupJSON.list(page, of: instance, reportsManualAsAuto: false)

@@ -29,7 +29,7 @@ public struct RDSListOffsiteBackups: TenantOperation {
             throw RDSErrors.parameter("Parameter error. backup_type is mandatory.")
         }
         let backupID = try parameters.string("backup_id")
-        let (page, window) = try RDSErrors.pageAndWindow(parameters)
+        let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
         guard
             let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: scope.usableProjectIDs)
@@ -40,7 +40,7 @@ public struct RDSListOffsiteBackups: TenantOperation {
             RDSBackupQuery(
                 instanceID: instance.id, location: .offsite(projectID: scope.projectID), backupID: backupID,
                 types: types, window: window,
-                page: page
+                page: pageRequest
             )
         )
         return RDSBackupJSON.list(page, of: instance, reportsManualAsAuto: true)
