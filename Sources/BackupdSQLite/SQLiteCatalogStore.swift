@@ -52,6 +52,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Lookups
 
     public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
+        guard CatalogText.isStorable(id) else { return nil }
         let found = try await read { db in
             try Row.fetchOne(db, sql: "SELECT \(Columns.instance) FROM instances WHERE id = ?", arguments: [id])
                 .map(Decode.instance)
@@ -60,9 +61,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         return found
     }
 
-    public func instances(ids: Set<String>) async throws -> [Instance] {
-        guard !ids.isEmpty else { return [] }
-        let list = Array(ids)
+    public func instances(ids: [String]) async throws -> [Instance] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
         return try await read { db in
             var result: [Instance] = []
             for chunk in stride(from: 0, to: list.count, by: 500) {
@@ -78,6 +79,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {
+        if let backupID = query.backupID, !CatalogText.isStorable(backupID) { return Page(items: [], total: 0) }
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         switch query.location {
@@ -128,7 +130,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup? {
-        try await read { db in
+        guard CatalogText.isStorable(id) else { return nil }
+        return try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT \(Columns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
                 arguments: [id, instanceID]
@@ -168,7 +171,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Tenancy
 
     public func project(id: String) async throws -> Project? {
-        try await read { db in
+        guard CatalogText.isStorable(id) else { return nil }
+        return try await read { db in
             try Row.fetchOne(db, sql: "SELECT id, domain_id, name FROM projects WHERE id = ?", arguments: [id])
                 .map(Decode.project)
         }
@@ -184,14 +188,16 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func domain(named name: String) async throws -> Domain? {
-        try await read { db in
+        guard CatalogText.isStorable(name) else { return nil }
+        return try await read { db in
             try Row.fetchOne(db, sql: "SELECT id, name FROM domains WHERE name = ?", arguments: [name])
                 .map { Domain(id: $0[0], name: $0[1]) }
         }
     }
 
     public func user(domainID: String, name: String) async throws -> User? {
-        try await read { db in
+        guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
+        return try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
                 arguments: [domainID, name]
@@ -200,7 +206,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func accessKey(access: String) async throws -> AccessKey? {
-        try await read { db in
+        guard CatalogText.isStorable(access) else { return nil }
+        return try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT access, domain_id, user_name, secret FROM access_keys WHERE access = ?",
                 arguments: [access]

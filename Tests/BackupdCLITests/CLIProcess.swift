@@ -97,8 +97,8 @@ final class CLIProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         stdoutURL = outputDirectory.appendingPathComponent("stdout")
         stderrURL = outputDirectory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
         process.executableURL = executable
         process.arguments = arguments
@@ -180,4 +180,26 @@ enum Files {
     static func remove(_ url: URL) {
         try? FileManager.default.removeItem(at: url)
     }
+}
+
+/// Expects two outputs to be equal byte for byte. On a mismatch it reports the sizes and the
+/// first difference with some context (a plain `#expect(a == b)` on large `Data` makes the
+/// testing library diff the two collections, which can take minutes).
+func expectSameBytes(
+    _ actual: Data, _ expected: Data, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let same = actual == expected
+    guard !same else { return }
+    let a = [UInt8](actual)
+    let b = [UInt8](expected)
+    let offset = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    func excerpt(_ bytes: [UInt8]) -> String {
+        let start = max(0, offset - 80)
+        let end = min(bytes.count, offset + 80)
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+    let message: String =
+        "\(what): \(a.count) bytes, expected \(b.count); first difference at byte \(offset)\n"
+        + "got:      …\(excerpt(a))…\nexpected: …\(excerpt(b))…"
+    Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
 }

@@ -59,7 +59,7 @@ public struct JSONWriter: Sendable {
     /// The shortest form that reads back to the same value, without a fraction when integral.
     public mutating func number(_ value: Double) {
         separate()
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
+        if value.isFinite, value == value.rounded(), abs(value) < 9.0e18 {
             bytes.append(contentsOf: String(Int64(value)).utf8)
         } else if value.isFinite {
             bytes.append(contentsOf: value.description.utf8)

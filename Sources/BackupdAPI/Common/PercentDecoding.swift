@@ -3,8 +3,12 @@
 /// that are not valid UTF-8 become U+FFFD (as Python's `unquote` does).
 public enum PercentDecoding {
     public static func decode<S: StringProtocol>(_ text: S) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        decode(bytes: text.utf8)
+    }
+
+    /// Decodes raw bytes of a request target (a piece already split on a separator byte).
+    public static func decode<Bytes: Collection<UInt8>>(bytes utf8: Bytes) -> String {
+        guard utf8.contains(UInt8(ascii: "%")) else { return String(decoding: utf8, as: UTF8.self) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var index = utf8.startIndex

@@ -13,22 +13,25 @@ public struct QueryParameters: Sendable {
 
     private let pairs: [(name: String, value: String)]
 
-    /// - Parameter rawQuery: the request target after the first `?`, undecoded.
+    /// - Parameter rawQuery: the request target after the first `?`, undecoded. It is split on
+    ///   the bytes `&` and `=`, never on characters: a combining mark after a separator must
+    ///   not merge with it into one grapheme.
     public init<S: StringProtocol>(rawQuery: S) {
-        pairs = rawQuery.split(separator: "&", omittingEmptySubsequences: true).map { piece in
-            if let equals = piece.firstIndex(of: "=") {
+        pairs = rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { piece in
+            if let equals = piece.firstIndex(of: UInt8(ascii: "=")) {
                 return (
-                    PercentDecoding.decode(piece[..<equals]),
-                    PercentDecoding.decode(piece[piece.index(after: equals)...])
+                    PercentDecoding.decode(bytes: piece[..<equals]),
+                    PercentDecoding.decode(bytes: piece[piece.index(after: equals)...])
                 )
             }
-            return (PercentDecoding.decode(piece), "")
+            return (PercentDecoding.decode(bytes: piece), "")
         }
     }
 
+    /// The parameter `name`, compared byte for byte (names are case-sensitive and exact).
     public subscript(name: String) -> Value {
         var found: String?
-        for pair in pairs where pair.name == name && !pair.value.isEmpty {
+        for pair in pairs where pair.name.utf8.elementsEqual(name.utf8) && !pair.value.isEmpty {
             if found != nil { return .repeated }
             found = pair.value
         }

@@ -30,16 +30,19 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path variables, when `rawPath` (undecoded, without the query) matches the template.
+    /// Splitting is on the byte `/` and literals compare byte for byte, so neither a combining
+    /// mark after a `/` nor Unicode canonical equivalence can change what matches.
     public func match(rawPath: Substring) -> [String: String]? {
-        guard rawPath.first == "/" else { return nil }
-        let pieces = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        let bytes = rawPath.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return nil }
+        let pieces = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard pieces.count == segments.count else { return nil }
         var variables: [String: String] = [:]
         for (segment, piece) in zip(segments, pieces) {
-            let decoded = PercentDecoding.decode(piece)
+            let decoded = PercentDecoding.decode(bytes: piece)
             switch segment {
             case .literal(let literal):
-                guard decoded == literal else { return nil }
+                guard decoded.utf8.elementsEqual(literal.utf8) else { return nil }
             case .variable(let name):
                 guard !decoded.isEmpty else { return nil }
                 variables[name] = decoded

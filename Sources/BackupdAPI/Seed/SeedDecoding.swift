@@ -26,9 +26,14 @@ struct SeedDecoding {
         try document.rejectUnknownFields(allowed: ["domains", "instances", "backups"], context: "a seed file")
         var content = Content()
         try await decodeDomains(document.array("domains") ?? [], into: &content)
-        let projects = try await projectIndex(content, document: document)
+        var projects = try await projectIndex(content, document: document)
         try await decodeInstances(document.array("instances") ?? [], projects: projects, into: &content)
         let instances = try await instanceIndex(content, document: document)
+        // Offsite rules compare the copy's project with the instance's home project, which
+        // for an instance already in the store may be one the file never names.
+        for instance in instances.values where projects[instance.projectID] == nil {
+            if let project = try await store.project(id: instance.projectID) { projects[project.id] = project }
+        }
         try decodeBackups(document.array("backups") ?? [], instances: instances, projects: projects, into: &content)
         return content
     }
@@ -36,15 +41,15 @@ struct SeedDecoding {
     // MARK: - Domains, projects, users, access keys
 
     private func decodeDomains(_ elements: [(value: JSONValue, path: String)], into content: inout Content) async throws {
-        var domainNames: [String: String] = [:]
+        var domainNames: [ExactText: String] = [:]
         var domainIDs: Set<String> = []
         var projectIDs: Set<String> = []
-        var accessKeys: Set<String> = []
+        var accessKeys: Set<ExactText> = []
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
             try object.rejectUnknownFields(allowed: ["name", "id", "users", "projects"], context: "a domain")
             let name = try object.requiredString("name")
-            guard domainNames[name] == nil else { throw SeedError(path: object.fieldPath("name"), rule: "names a domain twice") }
+            guard domainNames[ExactText(name)] == nil else { throw SeedError(path: object.fieldPath("name"), rule: "names a domain twice") }
             let stored = try await store.domain(named: name)
             let id: String
             if let given = try object.string("id", required: false) {
@@ -59,10 +64,15 @@ struct SeedDecoding {
                 id = stored?.id ?? Self.randomHexID()
             }
             guard domainIDs.insert(id).inserted else { throw SeedError(path: object.fieldPath("id"), rule: "is given twice") }
-            domainNames[name] = id
+            domainNames[ExactText(name)] = id
             content.domains.append(Domain(id: id, name: name))
 
             var ownProjects: Set<String> = []
+            var projectNames: Set<ExactText> = []
+            let storedProjectsByName = Dictionary(
+                try await store.projects(domainID: id).map { (ExactText($0.name), $0.id) },
+                uniquingKeysWith: { first, _ in first }
+            )
             for projectElement in try object.array("projects") ?? [] {
                 let project = try SeedObject(projectElement.value, path: projectElement.path)
                 try project.rejectUnknownFields(allowed: ["id", "name"], context: "a project")
@@ -80,6 +90,14 @@ struct SeedDecoding {
                         rule: "must be a region id, optionally followed by _ and a sub-project name (cn-north-4_billing)"
                     )
                 }
+                guard projectNames.insert(ExactText(projectName)).inserted else {
+                    throw SeedError(path: project.fieldPath("name"), rule: "names a project of this domain twice")
+                }
+                if let storedID = storedProjectsByName[ExactText(projectName)], storedID != projectID {
+                    throw SeedError(
+                        path: project.fieldPath("name"), rule: "the store has a project \(projectName) with another id"
+                    )
+                }
                 if let existing = try await store.project(id: projectID), existing.domainID != id {
                     throw SeedError(path: project.fieldPath("id"), rule: "belongs to another domain in the store")
                 }
@@ -88,12 +106,12 @@ struct SeedDecoding {
             }
             let storedProjects = Set(try await store.projects(domainID: id).map(\.id))
 
-            var userNames: Set<String> = []
+            var userNames: Set<ExactText> = []
             for userElement in try object.array("users") ?? [] {
                 let user = try SeedObject(userElement.value, path: userElement.path)
                 try user.rejectUnknownFields(allowed: ["name", "password", "projects", "access_keys"], context: "a user")
                 let userName = try user.requiredString("name")
-                guard userNames.insert(userName).inserted else {
+                guard userNames.insert(ExactText(userName)).inserted else {
                     throw SeedError(path: user.fieldPath("name"), rule: "names a user of this domain twice")
                 }
                 var allowed: [String]?
@@ -119,7 +137,7 @@ struct SeedDecoding {
                     let key = try SeedObject(keyElement.value, path: keyElement.path)
                     try key.rejectUnknownFields(allowed: ["access", "secret"], context: "an access key")
                     let access = try key.requiredString("access")
-                    guard accessKeys.insert(access).inserted else {
+                    guard accessKeys.insert(ExactText(access)).inserted else {
                         throw SeedError(path: key.fieldPath("access"), rule: "names an access key twice")
                     }
                     content.accessKeys.append(
@@ -154,15 +172,16 @@ struct SeedDecoding {
     private func decodeInstances(
         _ elements: [(value: JSONValue, path: String)], projects: [String: Project], into content: inout Content
     ) async throws {
-        var fileIDs: Set<String> = []
+        var fileIDs: [String] = []
         for element in elements {
-            if case .string(let id)? = element.value["id"] { fileIDs.insert(id) }
+            if case .string(let id)? = element.value["id"] { fileIDs.append(id) }
         }
         // An instance keeps its service: its stored backups belong to that service's API.
         let storedServices = Dictionary(
-            try await store.instances(ids: fileIDs).map { ($0.id, $0.service) }, uniquingKeysWith: { first, _ in first }
+            try await store.instances(ids: fileIDs).map { (ExactText($0.id), $0.service) },
+            uniquingKeysWith: { first, _ in first }
         )
-        var ids: Set<String> = []
+        var ids: Set<ExactText> = []
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
             let service = try object.choice("service", Service.self)
@@ -176,8 +195,10 @@ struct SeedDecoding {
                 allowed: specific.union(["id", "project_id", "service", "name"]), context: "a \(service.rawValue) instance"
             )
             let id = try object.requiredString("id")
-            guard ids.insert(id).inserted else { throw SeedError(path: object.fieldPath("id"), rule: "names an instance twice") }
-            if let stored = storedServices[id], stored != service {
+            guard ids.insert(ExactText(id)).inserted else {
+                throw SeedError(path: object.fieldPath("id"), rule: "names an instance twice")
+            }
+            if let stored = storedServices[ExactText(id)], stored != service {
                 throw SeedError(
                     path: object.fieldPath("service"), rule: "the store holds this instance as a \(stored.rawValue) instance"
                 )
@@ -202,14 +223,19 @@ struct SeedDecoding {
     }
 
     /// Every instance the file's backups may name: the file's and, for the rest, the store's.
-    private func instanceIndex(_ content: Content, document: SeedObject) async throws -> [String: Instance] {
-        var index = Dictionary(content.instances.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var wanted: Set<String> = []
+    private func instanceIndex(_ content: Content, document: SeedObject) async throws -> [ExactText: Instance] {
+        var index = Dictionary(content.instances.map { (ExactText($0.id), $0) }, uniquingKeysWith: { first, _ in first })
+        var wanted: [String] = []
+        var seen: Set<ExactText> = []
         for element in try document.array("backups") ?? [] {
-            if case .string(let id)? = element.value["instance_id"], index[id] == nil { wanted.insert(id) }
+            if case .string(let id)? = element.value["instance_id"], index[ExactText(id)] == nil,
+                seen.insert(ExactText(id)).inserted
+            {
+                wanted.append(id)
+            }
         }
-        for instance in try await store.instances(ids: wanted) {
-            index[instance.id] = instance
+        for instance in try await store.instances(ids: wanted) where index[ExactText(instance.id)] == nil {
+            index[ExactText(instance.id)] = instance
         }
         return index
     }
@@ -217,15 +243,15 @@ struct SeedDecoding {
     // MARK: - Backups
 
     private func decodeBackups(
-        _ elements: [(value: JSONValue, path: String)], instances: [String: Instance], projects: [String: Project],
+        _ elements: [(value: JSONValue, path: String)], instances: [ExactText: Instance], projects: [String: Project],
         into content: inout Content
     ) throws {
-        var ids: Set<String> = []
+        var ids: Set<ExactText> = []
         content.backups.reserveCapacity(elements.count)
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
             let instanceID = try object.requiredString("instance_id")
-            guard let instance = instances[instanceID] else {
+            guard let instance = instances[ExactText(instanceID)] else {
                 throw SeedError(path: object.fieldPath("instance_id"), rule: "is not an instance of the file or the store")
             }
             let backup: Backup =
@@ -235,7 +261,7 @@ struct SeedDecoding {
                 case .dcs: .dcs(try dcsBackup(object, of: instance))
                 case .ddm: .ddm(try ddmBackup(object, of: instance))
                 }
-            guard ids.insert(backup.id).inserted else {
+            guard ids.insert(ExactText(backup.id)).inserted else {
                 throw SeedError(path: object.fieldPath(instance.service == .dcs ? "backup_id" : "id"), rule: "names a backup twice")
             }
             content.backups.append(backup)

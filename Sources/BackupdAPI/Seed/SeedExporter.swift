@@ -35,7 +35,10 @@ public struct SeedExporter: Sendable {
                 first = false
             }
             try sink(bytes)
-            cursor = BackupCursor(service: last.service, id: last.id)
+            let next = BackupCursor(service: last.service, id: last.id)
+            // A store that hands back the cursor's own record would make this loop forever.
+            guard next != cursor else { throw CatalogError.constraintViolated("export cursor did not advance") }
+            cursor = next
         }
         try sink(Array("\n  ]\n}\n".utf8))
     }

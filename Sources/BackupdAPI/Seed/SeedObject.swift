@@ -34,7 +34,11 @@ struct SeedObject {
         switch members[key] {
         case nil where !required, .null? where nullable: return nil
         case nil: throw SeedError(path: fieldPath(key), rule: "is missing")
-        case .string(let value)?: return value
+        case .string(let value)?:
+            guard CatalogText.isStorable(value) else {
+                throw SeedError(path: fieldPath(key), rule: "must not contain a NUL character (U+0000)")
+            }
+            return value
         default: throw SeedError(path: fieldPath(key), rule: nullable ? "must be a string or null" : "must be a string")
         }
     }

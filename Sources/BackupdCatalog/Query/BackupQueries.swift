@@ -1,3 +1,6 @@
+// Ids are compared byte for byte, as the engines compare them: two ids that Unicode calls
+// canonically equivalent are still different ids (`api.md` §1.9 orders them by bytes).
+
 /// Where an RDS backup list looks: an instance's own backups, or its cross-region
 /// copies held in one project (`api.md` §2 and §3 selection).
 public enum RDSBackupLocation: Sendable, Hashable {
@@ -31,13 +34,14 @@ public struct RDSBackupQuery: Sendable, Hashable {
 
     /// Whether `backup` is selected, ignoring paging: the reference semantics every engine must match.
     public func matches(_ backup: RDSBackup) -> Bool {
-        guard backup.instanceID == instanceID else { return false }
+        guard backup.instanceID.utf8.elementsEqual(instanceID.utf8) else { return false }
         switch location {
         case .home where backup.offsiteProjectID != nil: return false
-        case .offsite(let projectID) where backup.offsiteProjectID != projectID: return false
+        case .offsite(let projectID) where !(backup.offsiteProjectID?.utf8.elementsEqual(projectID.utf8) ?? false):
+            return false
         default: break
         }
-        return (backupID.map { $0 == backup.id } ?? true) && (types.map { $0.contains(backup.type) } ?? true)
+        return (backupID.map { $0.utf8.elementsEqual(backup.id.utf8) } ?? true) && (types.map { $0.contains(backup.type) } ?? true)
             && (status.map { $0 == backup.status } ?? true)
             && (window.map { $0.contains(backup.beginTime.epochSeconds) } ?? true)
     }
@@ -58,7 +62,7 @@ public struct TaurusDBBackupQuery: Sendable, Hashable {
     }
 
     public func matches(_ backup: TaurusDBBackup) -> Bool {
-        backup.instanceID == instanceID && backup.type == type
+        backup.instanceID.utf8.elementsEqual(instanceID.utf8) && backup.type == type
             && (window.map { $0.contains(backup.beginTime.epochSeconds) } ?? true)
     }
 }
@@ -76,6 +80,6 @@ public struct DCSBackupQuery: Sendable, Hashable {
     }
 
     public func matches(_ backup: DCSBackup) -> Bool {
-        backup.instanceID == instanceID && (window.map { $0.contains(backup.createdAt.epochSeconds) } ?? true)
+        backup.instanceID.utf8.elementsEqual(instanceID.utf8) && (window.map { $0.contains(backup.createdAt.epochSeconds) } ?? true)
     }
 }

@@ -7,6 +7,7 @@
 /// - `load` is atomic: it writes all of its content or, when it throws, nothing.
 /// - Lists are ordered by key descending, then id ascending by ASCII bytes, and totals count
 ///   every match before paging (`api.md` §1.9).
+/// - A lookup by a string that `CatalogText.isStorable` rejects finds nothing.
 /// - Failures are thrown as `CatalogError`.
 public protocol CatalogStore: Sendable {
     // MARK: Lookups a request makes
@@ -33,7 +34,8 @@ public protocol CatalogStore: Sendable {
     func domain(named name: String) async throws -> Domain?
     func user(domainID: String, name: String) async throws -> User?
     func accessKey(access: String) async throws -> AccessKey?
-    func instances(ids: Set<String>) async throws -> [Instance]
+    /// The instances among `ids` that exist, in no particular order.
+    func instances(ids: [String]) async throws -> [Instance]
 
     // MARK: Maintenance
 

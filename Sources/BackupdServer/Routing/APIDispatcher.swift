@@ -22,9 +22,11 @@ struct APIDispatcher: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let target = request.head.path ?? "/"
-        let rawPath = target.prefix { $0 != "?" }
-        let rawQuery = target.dropFirst(rawPath.count + 1)
+        let target = Substring(request.head.path ?? "/")
+        // Split on the byte `?`: a combining mark after it must not hide it in a grapheme.
+        let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let rawPath = question.map { target[..<$0] } ?? target
+        let rawQuery = question.map { target[target.utf8.index(after: $0)...] } ?? ""
         let method = request.method.rawValue
         guard let (matched, variables) = match(method: method, rawPath: rawPath) else {
             throw GatewayErrors.routeNotFound
