@@ -81,6 +81,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BackupdCatalogTests", dependencies: ["BackupdCatalog"], swiftSettings: swiftSettings),
+        // The signer against the official SDK's vectors (a copy of shared/spec/signing-vectors.json).
+        .testTarget(
+            name: "BackupdAuthTests", dependencies: ["BackupdAuth"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BackupdStoreConformanceTests",
             dependencies: ["BackupdTestSupport", "BackupdCatalog"],

@@ -1,3 +1,5 @@
+import BackupdAuth
+
 /// A query string parsed as `api.md` §1.3 says: split on `&`, empty pieces ignored, each
 /// piece split at its first `=`, key and value percent-decoded, `+` kept literally.
 /// Names are case-sensitive; unknown names are simply never asked for.

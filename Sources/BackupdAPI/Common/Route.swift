@@ -1,3 +1,5 @@
+import BackupdAuth
+
 /// A method and a path template such as `/v3/{project_id}/backups`, matched the way
 /// `api.md` §1.1 says: the raw path is split on `/`, each segment percent-decoded (so a
 /// decoded `%2F` stays inside its segment), literals compared case-sensitively, a

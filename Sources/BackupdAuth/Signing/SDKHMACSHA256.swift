@@ -1,0 +1,123 @@
+import Crypto
+
+/// The `SDK-HMAC-SHA256` algorithm of the official Huawei Cloud SDK signer (`auth.md` §4.3–4.4),
+/// as pure functions: the request, the credentials and the date go in, nothing is read from a
+/// clock or the environment. The server verifies with it; a client signs with it.
+public enum SDKHMACSHA256 {
+    public static let algorithm = "SDK-HMAC-SHA256"
+    /// SHA-256 of an empty body.
+    public static let emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    /// Why a request cannot be put in canonical form.
+    public enum CanonicalizationError: Error, Sendable, Equatable {
+        /// A signed header is missing or appears more than once.
+        case signedHeader(String)
+    }
+
+    /// The six lines the signature covers, rebuilt from the request exactly as received.
+    /// - Parameter signedHeaders: the `SignedHeaders` list, in its own order.
+    public static func canonicalRequest(
+        _ request: SignableRequest, signedHeaders: [String]
+    ) throws(CanonicalizationError) -> String {
+        let target = Substring(request.target)
+        let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let rawPath = question.map { target[..<$0] } ?? target
+        let rawQuery = question.map { target[target.utf8.index(after: $0)...] } ?? ""
+
+        var headerLines = ""
+        for name in signedHeaders {
+            let values = request.values(of: name)
+            guard values.count == 1, let value = values.first else { throw .signedHeader(name) }
+            headerLines += name.lowercased() + ":" + trimBlanks(value) + "\n"
+        }
+        return [
+            request.method.uppercased(),
+            canonicalURI(rawPath),
+            canonicalQuery(rawQuery),
+            headerLines,
+            signedHeaders.joined(separator: ";"),
+            payloadHash(request),
+        ].joined(separator: "\n")
+    }
+
+    /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.
+    public static func stringToSign(canonicalRequest: String, date: String) -> String {
+        algorithm + "\n" + date + "\n" + hex(SHA256.hash(data: Array(canonicalRequest.utf8)))
+    }
+
+    /// Lower-case hex HMAC-SHA256 of the string to sign, keyed with the secret key.
+    public static func signature(stringToSign: String, secretKey: String) -> String {
+        let key = SymmetricKey(data: Array(secretKey.utf8))
+        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+    }
+
+    /// The `Authorization` value the official signer would send for `request`, which must
+    /// already carry its `X-Sdk-Date` and every header in `signedHeaders`.
+    public static func authorization(
+        for request: SignableRequest, accessKey: String, secretKey: String, signedHeaders: [String]
+    ) throws(CanonicalizationError) -> String {
+        let canonical = try canonicalRequest(request, signedHeaders: signedHeaders)
+        let date = request.values(of: "X-Sdk-Date").first ?? ""
+        let signature = signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), secretKey: secretKey)
+        return "\(algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
+    }
+
+    // MARK: - Parts
+
+    /// Decode the raw path, split it on `/`, encode each piece, join, and end with `/`.
+    static func canonicalURI(_ rawPath: Substring) -> String {
+        let decoded = PercentDecoding.decode(bytes: rawPath.utf8)
+        var uri = decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { PercentEncoding.encode(String(decoding: $0, as: UTF8.self)) }
+            .joined(separator: "/")
+        if !uri.hasSuffix("/") { uri += "/" }
+        return uri
+    }
+
+    /// Decode every pair, sort by key then value (code points, i.e. UTF-8 bytes), re-encode.
+    static func canonicalQuery(_ rawQuery: Substring) -> String {
+        let pairs: [(key: String, value: String)] = rawQuery.utf8
+            .split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+            .map { piece in
+                guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else {
+                    return (PercentDecoding.decode(bytes: piece), "")
+                }
+                return (
+                    PercentDecoding.decode(bytes: piece[..<equals]),
+                    PercentDecoding.decode(bytes: piece[piece.index(after: equals)...])
+                )
+            }
+        return pairs.sorted { lhs, rhs in
+            lhs.key.utf8.elementsEqual(rhs.key.utf8)
+                ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+                : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+        }
+        .map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }
+        .joined(separator: "&")
+    }
+
+    /// Empty body: the empty hash; else `X-Sdk-Content-Sha256` verbatim if sent; else the body's hash.
+    static func payloadHash(_ request: SignableRequest) -> String {
+        if request.body.isEmpty { return emptyBodyHash }
+        if let declared = request.values(of: "X-Sdk-Content-Sha256").first { return declared }
+        return hex(SHA256.hash(data: request.body))
+    }
+
+    private static func trimBlanks(_ value: String) -> String {
+        let bytes = Array(value.utf8)
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
+    private static func hex<D: Sequence<UInt8>>(_ digest: D) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        for byte in digest {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
