@@ -82,12 +82,15 @@ public final class SQLiteCatalogStore: CatalogStore {
         if let backupID = query.backupID, !CatalogText.isStorable(backupID) { return Page(items: [], total: 0) }
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
+        var counter = Counter(table: "rds_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         switch query.location {
         case .home:
             conditions.append("offsite_project_id IS NULL")
+            counter.add("holder = ?", "")
         case .offsite(let projectID):
             conditions.append("offsite_project_id = ?")
             arguments += [projectID]
+            counter.add("holder = ?", projectID)
         }
         if let backupID = query.backupID {
             conditions.append("id = ?")
@@ -95,17 +98,22 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
         if let types = query.types {
             let sorted = types.map(\.rawValue).sorted()
-            conditions.append("type IN (\(Array(repeating: "?", count: sorted.count).joined(separator: ",")))")
+            let marks = "type IN (\(Array(repeating: "?", count: sorted.count).joined(separator: ",")))"
+            conditions.append(marks)
             arguments += StatementArguments(sorted)
+            counter.conditions.append(marks)
+            counter.arguments += StatementArguments(sorted)
         }
         if let status = query.status {
             conditions.append("status = ?")
             arguments += [status.rawValue]
+            counter.add("status = ?", status.rawValue)
         }
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         return try await page(
             table: "rds_backups", columns: Columns.rdsBackup, conditions: conditions, arguments: arguments,
-            order: "begin_key DESC, id ASC", page: query.page, decode: Decode.rdsBackup
+            order: "begin_key DESC, id ASC", page: query.page,
+            counter: query.window == nil && query.backupID == nil ? counter : nil, decode: Decode.rdsBackup
         )
     }
 
@@ -113,9 +121,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         var conditions = ["instance_id = ?", "type = ?"]
         var arguments: StatementArguments = [query.instanceID, query.type.rawValue]
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
+        let counter = Counter(
+            table: "taurusdb_backup_totals", conditions: ["instance_id = ?", "type = ?"],
+            arguments: [query.instanceID, query.type.rawValue]
+        )
         return try await page(
             table: "taurusdb_backups", columns: Columns.taurusDBBackup, conditions: conditions,
-            arguments: arguments, order: "begin_key DESC, id ASC", page: query.page, decode: Decode.taurusDBBackup
+            arguments: arguments, order: "begin_key DESC, id ASC", page: query.page,
+            counter: query.window == nil ? counter : nil, decode: Decode.taurusDBBackup
         )
     }
 
@@ -123,9 +136,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &arguments)
+        let counter = Counter(table: "dcs_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         return try await page(
             table: "dcs_backups", columns: Columns.dcsBackup, conditions: conditions, arguments: arguments,
-            order: "created_key DESC, backup_id ASC", page: query.page, decode: Decode.dcsBackup
+            order: "created_key DESC, backup_id ASC", page: query.page,
+            counter: query.window == nil ? counter : nil, decode: Decode.dcsBackup
         )
     }
 
@@ -139,14 +154,37 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    /// A query on one of the totals tables the schema's triggers keep (`SQLiteMigrations`).
+    private struct Counter {
+        let table: String
+        var conditions: [String]
+        var arguments: StatementArguments
+
+        mutating func add(_ condition: String, _ value: String) {
+            conditions.append(condition)
+            arguments += [value]
+        }
+
+        var sql: String {
+            "SELECT coalesce(sum(count), 0) FROM \(table) WHERE \(conditions.joined(separator: " AND "))"
+        }
+    }
+
     /// Reads one page and its total in a single read transaction, so both see the same catalog.
+    /// - Parameter counter: where the total can be read from the maintained counters (no time
+    ///   window, no id filter); otherwise the matching index range is counted.
     private func page<Item: Sendable>(
         table: String, columns: String, conditions: [String], arguments: StatementArguments, order: String,
-        page: PageRequest, decode: @escaping @Sendable (Row) -> Item
+        page: PageRequest, counter: Counter?, decode: @escaping @Sendable (Row) -> Item
     ) async throws -> Page<Item> {
         let filter = conditions.joined(separator: " AND ")
         return try await read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments)
+            let total =
+                if let counter {
+                    try Int.fetchOne(db, sql: counter.sql, arguments: counter.arguments)
+                } else {
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments)
+                }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
                 arguments: arguments + [page.limit, page.offset]

@@ -2,8 +2,8 @@ import BackupdCatalog
 import GRDB
 
 /// Writes a `CatalogContent` inside the caller's transaction, keyed upserts only:
-/// records with known keys are replaced in place (never deleted and re-inserted, which
-/// would cascade), the rest are added.
+/// records with known keys are updated in place, never deleted and re-inserted: a
+/// `REPLACE` would skip the delete triggers that keep the list totals right.
 struct SQLiteCatalogWriter {
     let db: Database
     let progress: @Sendable (Int) -> Void
@@ -84,9 +84,23 @@ struct SQLiteCatalogWriter {
         case .rds(let b):
             try execute(
                 """
-                INSERT OR REPLACE INTO rds_backups (id, instance_id, offsite_project_id, name, type, status, size,
+                INSERT INTO rds_backups (id, instance_id, offsite_project_id, name, type, status, size,
                     begin_time, begin_key, end_time, databases, associated_with_ddm, datastore_type, datastore_version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    instance_id = excluded.instance_id,
+                    offsite_project_id = excluded.offsite_project_id,
+                    name = excluded.name,
+                    type = excluded.type,
+                    status = excluded.status,
+                    size = excluded.size,
+                    begin_time = excluded.begin_time,
+                    begin_key = excluded.begin_key,
+                    end_time = excluded.end_time,
+                    databases = excluded.databases,
+                    associated_with_ddm = excluded.associated_with_ddm,
+                    datastore_type = excluded.datastore_type,
+                    datastore_version = excluded.datastore_version
                 """,
                 [
                     b.id, b.instanceID, b.offsiteProjectID, b.name, b.type.rawValue, b.status.rawValue, b.size,
@@ -97,8 +111,16 @@ struct SQLiteCatalogWriter {
         case .taurusdb(let b):
             try execute(
                 """
-                INSERT OR REPLACE INTO taurusdb_backups (id, instance_id, name, type, begin_time, begin_key, end_time, size)
+                INSERT INTO taurusdb_backups (id, instance_id, name, type, begin_time, begin_key, end_time, size)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    instance_id = excluded.instance_id,
+                    name = excluded.name,
+                    type = excluded.type,
+                    begin_time = excluded.begin_time,
+                    begin_key = excluded.begin_key,
+                    end_time = excluded.end_time,
+                    size = excluded.size
                 """,
                 [
                     b.id, b.instanceID, b.name, b.type.rawValue, b.beginTime.text, b.beginTime.epochSeconds,
@@ -108,10 +130,26 @@ struct SQLiteCatalogWriter {
         case .dcs(let b):
             try execute(
                 """
-                INSERT OR REPLACE INTO dcs_backups (backup_id, instance_id, backup_name, backup_type, status, size,
+                INSERT INTO dcs_backups (backup_id, instance_id, backup_name, backup_type, status, size,
                     progress, remark, period, error_code, is_support_restore, created_at, created_key, created_ms,
                     updated_at, execution_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(backup_id) DO UPDATE SET
+                    instance_id = excluded.instance_id,
+                    backup_name = excluded.backup_name,
+                    backup_type = excluded.backup_type,
+                    status = excluded.status,
+                    size = excluded.size,
+                    progress = excluded.progress,
+                    remark = excluded.remark,
+                    period = excluded.period,
+                    error_code = excluded.error_code,
+                    is_support_restore = excluded.is_support_restore,
+                    created_at = excluded.created_at,
+                    created_key = excluded.created_key,
+                    created_ms = excluded.created_ms,
+                    updated_at = excluded.updated_at,
+                    execution_at = excluded.execution_at
                 """,
                 [
                     b.backupID, b.instanceID, b.backupName, b.backupType.rawValue, b.status.rawValue, b.size,
@@ -122,8 +160,15 @@ struct SQLiteCatalogWriter {
         case .ddm(let b):
             try execute(
                 """
-                INSERT OR REPLACE INTO ddm_backups (id, instance_id, name, begin_time, begin_key, end_time, related_data_nodes)
+                INSERT INTO ddm_backups (id, instance_id, name, begin_time, begin_key, end_time, related_data_nodes)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    instance_id = excluded.instance_id,
+                    name = excluded.name,
+                    begin_time = excluded.begin_time,
+                    begin_key = excluded.begin_key,
+                    end_time = excluded.end_time,
+                    related_data_nodes = excluded.related_data_nodes
                 """,
                 [
                     b.id, b.instanceID, b.name, b.beginTime.text, b.beginTime.epochSeconds, b.endTime.text,

@@ -123,5 +123,71 @@ enum SQLiteMigrations {
             related_data_nodes TEXT CHECK (related_data_nodes IS NULL OR json_valid(related_data_nodes))
         ) STRICT;
         CREATE INDEX ddm_backups_by_instance ON ddm_backups(instance_id);
+
+        -- Totals without a time window are read from these counters, kept by triggers in the
+        -- writing transaction, so a list's total_count costs a few rows however many backups
+        -- an instance has, and every node sharing the store sees it as soon as the write commits.
+        CREATE TABLE rds_backup_totals (
+            instance_id TEXT NOT NULL,
+            -- '' for backups at home, else the project holding the cross-region copies.
+            holder TEXT NOT NULL,
+            type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (instance_id, holder, type, status)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER rds_backups_total_insert AFTER INSERT ON rds_backups BEGIN
+            INSERT INTO rds_backup_totals VALUES
+                (NEW.instance_id, coalesce(NEW.offsite_project_id, ''), NEW.type, NEW.status, 1)
+                ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER rds_backups_total_delete AFTER DELETE ON rds_backups BEGIN
+            UPDATE rds_backup_totals SET count = count - 1
+                WHERE instance_id = OLD.instance_id AND holder = coalesce(OLD.offsite_project_id, '')
+                    AND type = OLD.type AND status = OLD.status;
+        END;
+        CREATE TRIGGER rds_backups_total_update
+            AFTER UPDATE OF instance_id, offsite_project_id, type, status ON rds_backups BEGIN
+            UPDATE rds_backup_totals SET count = count - 1
+                WHERE instance_id = OLD.instance_id AND holder = coalesce(OLD.offsite_project_id, '')
+                    AND type = OLD.type AND status = OLD.status;
+            INSERT INTO rds_backup_totals VALUES
+                (NEW.instance_id, coalesce(NEW.offsite_project_id, ''), NEW.type, NEW.status, 1)
+                ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
+
+        CREATE TABLE taurusdb_backup_totals (
+            instance_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (instance_id, type)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER taurusdb_backups_total_insert AFTER INSERT ON taurusdb_backups BEGIN
+            INSERT INTO taurusdb_backup_totals VALUES (NEW.instance_id, NEW.type, 1)
+                ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER taurusdb_backups_total_delete AFTER DELETE ON taurusdb_backups BEGIN
+            UPDATE taurusdb_backup_totals SET count = count - 1 WHERE instance_id = OLD.instance_id AND type = OLD.type;
+        END;
+        CREATE TRIGGER taurusdb_backups_total_update AFTER UPDATE OF instance_id, type ON taurusdb_backups BEGIN
+            UPDATE taurusdb_backup_totals SET count = count - 1 WHERE instance_id = OLD.instance_id AND type = OLD.type;
+            INSERT INTO taurusdb_backup_totals VALUES (NEW.instance_id, NEW.type, 1)
+                ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
+
+        CREATE TABLE dcs_backup_totals (
+            instance_id TEXT PRIMARY KEY NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER dcs_backups_total_insert AFTER INSERT ON dcs_backups BEGIN
+            INSERT INTO dcs_backup_totals VALUES (NEW.instance_id, 1) ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER dcs_backups_total_delete AFTER DELETE ON dcs_backups BEGIN
+            UPDATE dcs_backup_totals SET count = count - 1 WHERE instance_id = OLD.instance_id;
+        END;
+        CREATE TRIGGER dcs_backups_total_update AFTER UPDATE OF instance_id ON dcs_backups BEGIN
+            UPDATE dcs_backup_totals SET count = count - 1 WHERE instance_id = OLD.instance_id;
+            INSERT INTO dcs_backup_totals VALUES (NEW.instance_id, 1) ON CONFLICT DO UPDATE SET count = count + 1;
+        END;
         """
 }
