@@ -83,7 +83,9 @@ let package = Package(
         .testTarget(name: "BackupdCatalogTests", dependencies: ["BackupdCatalog"], swiftSettings: swiftSettings),
         // The signer against the official SDK's vectors (a copy of shared/spec/signing-vectors.json).
         .testTarget(
-            name: "BackupdAuthTests", dependencies: ["BackupdAuth"], resources: [.copy("Fixtures")],
+            name: "BackupdAuthTests",
+            dependencies: ["BackupdAuth"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -106,7 +108,9 @@ let package = Package(
         ),
         // Runs the built `backupd` binary; depending on its target makes `swift test` build it first.
         .testTarget(
-            name: "BackupdCLITests", dependencies: ["BackupdTestSupport", "BackupdCLI"], swiftSettings: swiftSettings
+            name: "BackupdCLITests",
+            dependencies: ["BackupdTestSupport", "BackupdCLI"],
+            swiftSettings: swiftSettings
         ),
     ]
 )

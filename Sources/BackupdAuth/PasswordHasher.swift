@@ -35,7 +35,11 @@ public struct PasswordHasher: Sendable {
     private static func derive(_ password: String, salt: Data, rounds: Int) -> Data {
         // BoringSSL's PBKDF2 fails only on parameters fixed here (output size, hash); a failure is a bug.
         let key = try! KDF.Insecure.PBKDF2.deriveKey(
-            from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds
+            from: Data(password.utf8),
+            salt: salt,
+            using: .sha256,
+            outputByteCount: 32,
+            unsafeUncheckedRounds: rounds
         )
         return key.withUnsafeBytes { Data($0) }
     }

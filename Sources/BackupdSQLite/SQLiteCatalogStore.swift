@@ -70,7 +70,8 @@ public final class SQLiteCatalogStore: CatalogStore {
                 let slice = Array(list[chunk..<min(chunk + 500, list.count)])
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 result += try Row.fetchAll(
-                    db, sql: "SELECT \(Columns.instance) FROM instances WHERE id IN (\(marks))",
+                    db,
+                    sql: "SELECT \(Columns.instance) FROM instances WHERE id IN (\(marks))",
                     arguments: StatementArguments(slice)
                 ).map(Decode.instance)
             }
@@ -111,9 +112,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         return try await page(
-            table: "rds_backups", columns: Columns.rdsBackup, conditions: conditions, arguments: arguments,
-            order: "begin_key DESC, id ASC", page: query.page,
-            counter: query.window == nil && query.backupID == nil ? counter : nil, decode: Decode.rdsBackup
+            table: "rds_backups",
+            columns: Columns.rdsBackup,
+            conditions: conditions,
+            arguments: arguments,
+            order: "begin_key DESC, id ASC",
+            page: query.page,
+            counter: query.window == nil && query.backupID == nil ? counter : nil,
+            decode: Decode.rdsBackup
         )
     }
 
@@ -122,13 +128,19 @@ public final class SQLiteCatalogStore: CatalogStore {
         var arguments: StatementArguments = [query.instanceID, query.type.rawValue]
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         let counter = Counter(
-            table: "taurusdb_backup_totals", conditions: ["instance_id = ?", "type = ?"],
+            table: "taurusdb_backup_totals",
+            conditions: ["instance_id = ?", "type = ?"],
             arguments: [query.instanceID, query.type.rawValue]
         )
         return try await page(
-            table: "taurusdb_backups", columns: Columns.taurusDBBackup, conditions: conditions,
-            arguments: arguments, order: "begin_key DESC, id ASC", page: query.page,
-            counter: query.window == nil ? counter : nil, decode: Decode.taurusDBBackup
+            table: "taurusdb_backups",
+            columns: Columns.taurusDBBackup,
+            conditions: conditions,
+            arguments: arguments,
+            order: "begin_key DESC, id ASC",
+            page: query.page,
+            counter: query.window == nil ? counter : nil,
+            decode: Decode.taurusDBBackup
         )
     }
 
@@ -138,9 +150,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &arguments)
         let counter = Counter(table: "dcs_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         return try await page(
-            table: "dcs_backups", columns: Columns.dcsBackup, conditions: conditions, arguments: arguments,
-            order: "created_key DESC, backup_id ASC", page: query.page,
-            counter: query.window == nil ? counter : nil, decode: Decode.dcsBackup
+            table: "dcs_backups",
+            columns: Columns.dcsBackup,
+            conditions: conditions,
+            arguments: arguments,
+            order: "created_key DESC, backup_id ASC",
+            page: query.page,
+            counter: query.window == nil ? counter : nil,
+            decode: Decode.dcsBackup
         )
     }
 
@@ -148,7 +165,8 @@ public final class SQLiteCatalogStore: CatalogStore {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Columns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
+                db,
+                sql: "SELECT \(Columns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
                 arguments: [id, instanceID]
             ).map(Decode.ddmBackup)
         }
@@ -174,8 +192,14 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// - Parameter counter: where the total can be read from the maintained counters (no time
     ///   window, no id filter); otherwise the matching index range is counted.
     private func page<Item: Sendable>(
-        table: String, columns: String, conditions: [String], arguments: StatementArguments, order: String,
-        page: PageRequest, counter: Counter?, decode: @escaping @Sendable (Row) -> Item
+        table: String,
+        columns: String,
+        conditions: [String],
+        arguments: StatementArguments,
+        order: String,
+        page: PageRequest,
+        counter: Counter?,
+        decode: @escaping @Sendable (Row) -> Item
     ) async throws -> Page<Item> {
         let filter = conditions.joined(separator: " AND ")
         return try await read { db in
@@ -186,7 +210,8 @@ public final class SQLiteCatalogStore: CatalogStore {
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments)
                 }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                db,
+                sql: "SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
                 arguments: arguments + [page.limit, page.offset]
             )
             return Page(items: rows.map(decode), total: total ?? 0)
@@ -194,7 +219,10 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     private static func appendWindow(
-        _ window: TimeWindow?, column: String, to conditions: inout [String], _ arguments: inout StatementArguments
+        _ window: TimeWindow?,
+        column: String,
+        to conditions: inout [String],
+        _ arguments: inout StatementArguments
     ) {
         if let lower = window?.lowerBound {
             conditions.append("\(column) >= ?")
@@ -219,7 +247,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     public func projects(domainID: String) async throws -> [Project] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, domain_id, name FROM projects WHERE domain_id = ? ORDER BY name, id",
+                db,
+                sql: "SELECT id, domain_id, name FROM projects WHERE domain_id = ? ORDER BY name, id",
                 arguments: [domainID]
             ).map(Decode.project)
         }
@@ -237,7 +266,8 @@ public final class SQLiteCatalogStore: CatalogStore {
         guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
+                db,
+                sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
                 arguments: [domainID, name]
             ).map(Decode.user)
         }
@@ -247,7 +277,8 @@ public final class SQLiteCatalogStore: CatalogStore {
         guard CatalogText.isStorable(access) else { return nil }
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT access, domain_id, user_name, secret FROM access_keys WHERE access = ?",
+                db,
+                sql: "SELECT access, domain_id, user_name, secret FROM access_keys WHERE access = ?",
                 arguments: [access]
             ).map(Decode.accessKey)
         }
@@ -269,10 +300,12 @@ public final class SQLiteCatalogStore: CatalogStore {
                 projects: try Row.fetchAll(db, sql: "SELECT id, domain_id, name FROM projects ORDER BY domain_id, name, id")
                     .map(Decode.project),
                 users: try Row.fetchAll(
-                    db, sql: "SELECT domain_id, name, password_digest, project_ids FROM users ORDER BY domain_id, name"
+                    db,
+                    sql: "SELECT domain_id, name, password_digest, project_ids FROM users ORDER BY domain_id, name"
                 ).map(Decode.user),
                 accessKeys: try Row.fetchAll(
-                    db, sql: "SELECT access, domain_id, user_name, secret FROM access_keys ORDER BY domain_id, user_name, access"
+                    db,
+                    sql: "SELECT access, domain_id, user_name, secret FROM access_keys ORDER BY domain_id, user_name, access"
                 ).map(Decode.accessKey),
                 instances: try Row.fetchAll(db, sql: "SELECT \(Columns.instance) FROM instances ORDER BY id")
                     .map(Decode.instance)
@@ -309,8 +342,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         try await read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return CatalogStatistics(
-                domains: try count("domains"), projects: try count("projects"), users: try count("users"),
-                accessKeys: try count("access_keys"), instances: try count("instances"),
+                domains: try count("domains"),
+                projects: try count("projects"),
+                users: try count("users"),
+                accessKeys: try count("access_keys"),
+                instances: try count("instances"),
                 backups: try count("rds_backups") + count("taurusdb_backups") + count("dcs_backups")
                     + count("ddm_backups")
             )

@@ -25,9 +25,14 @@ enum Decode {
         let datastoreType: String? = row[4]
         let datastoreVersion: String? = row[5]
         return Instance(
-            id: row[0], projectID: row[1], service: Service(rawValue: row[2]) ?? .rds, name: row[3],
+            id: row[0],
+            projectID: row[1],
+            service: Service(rawValue: row[2]) ?? .rds,
+            name: row[3],
             datastore: datastoreType.flatMap { type in datastoreVersion.map { Datastore(type: type, version: $0) } },
-            engine: row[6], engineVersion: row[7], relatedDataNodes: JSONColumn.decodeDataNodes(row[8])
+            engine: row[6],
+            engineVersion: row[7],
+            relatedDataNodes: JSONColumn.decodeDataNodes(row[8])
         )
     }
 
@@ -36,10 +41,15 @@ enum Decode {
         let datastoreVersion: String? = row[12]
         let associated: Int64? = row[10]
         return RDSBackup(
-            id: row[0], instanceID: row[1], name: row[2], type: RDSBackupType(rawValue: row[3]) ?? .auto,
-            status: RDSBackupStatus(rawValue: row[4]) ?? .completed, size: row[5],
+            id: row[0],
+            instanceID: row[1],
+            name: row[2],
+            type: RDSBackupType(rawValue: row[3]) ?? .auto,
+            status: RDSBackupStatus(rawValue: row[4]) ?? .completed,
+            size: row[5],
             beginTime: RecordedTime(instant: (row[7] as Int64) * 1000, text: row[6]),
-            endTime: offsetTime(row[8]), databases: JSONColumn.decodeStrings(row[9]),
+            endTime: offsetTime(row[8]),
+            databases: JSONColumn.decodeStrings(row[9]),
             associatedWithDDM: associated.map { $0 != 0 },
             datastore: datastoreType.flatMap { type in datastoreVersion.map { Datastore(type: type, version: $0) } },
             offsiteProjectID: row[13]
@@ -48,26 +58,42 @@ enum Decode {
 
     static func taurusDBBackup(_ row: Row) -> TaurusDBBackup {
         TaurusDBBackup(
-            id: row[0], instanceID: row[1], name: row[2], type: TaurusDBBackupType(rawValue: row[3]) ?? .incremental,
-            beginTime: RecordedTime(instant: (row[5] as Int64) * 1000, text: row[4]), endTime: offsetTime(row[6]),
+            id: row[0],
+            instanceID: row[1],
+            name: row[2],
+            type: TaurusDBBackupType(rawValue: row[3]) ?? .incremental,
+            beginTime: RecordedTime(instant: (row[5] as Int64) * 1000, text: row[4]),
+            endTime: offsetTime(row[6]),
             size: row[7]
         )
     }
 
     static func dcsBackup(_ row: Row) -> DCSBackup {
         DCSBackup(
-            backupID: row[0], instanceID: row[1], backupName: row[2], backupType: DCSBackupType(rawValue: row[3]) ?? .manual,
-            status: DCSBackupStatus(rawValue: row[4]) ?? .succeed, size: row[5], progress: row[6], remark: row[7],
-            period: row[8], errorCode: row[9], isSupportRestore: row[10],
-            createdAt: RecordedTime(instant: row[12], text: row[11]), updatedAt: millisecondTime(row[13]),
+            backupID: row[0],
+            instanceID: row[1],
+            backupName: row[2],
+            backupType: DCSBackupType(rawValue: row[3]) ?? .manual,
+            status: DCSBackupStatus(rawValue: row[4]) ?? .succeed,
+            size: row[5],
+            progress: row[6],
+            remark: row[7],
+            period: row[8],
+            errorCode: row[9],
+            isSupportRestore: row[10],
+            createdAt: RecordedTime(instant: row[12], text: row[11]),
+            updatedAt: millisecondTime(row[13]),
             executionAt: millisecondTime(row[14])
         )
     }
 
     static func ddmBackup(_ row: Row) -> DDMBackup {
         DDMBackup(
-            id: row[0], instanceID: row[1], name: row[2],
-            beginTime: RecordedTime(instant: (row[4] as Int64) * 1000, text: row[3]), endTime: offsetTime(row[5]),
+            id: row[0],
+            instanceID: row[1],
+            name: row[2],
+            beginTime: RecordedTime(instant: (row[4] as Int64) * 1000, text: row[3]),
+            endTime: offsetTime(row[5]),
             relatedDataNodes: JSONColumn.decodeDataNodes(row[6])
         )
     }

@@ -1,7 +1,7 @@
+import BackupdAPI
 public import BackupdCatalog
 public import Hummingbird
 public import Logging
-import BackupdAPI
 
 /// How to run the server; the CLI fills it from flags, tests from their fixtures.
 public struct ServerConfiguration: Sendable {
@@ -24,7 +24,8 @@ public struct BackupdResponder: HTTPResponder {
     private let dispatcher: APIDispatcher
 
     init(store: any CatalogStore, authenticator: any RequestAuthenticator) {
-        let routes = [HealthRoute.make(store: store)]
+        let routes =
+            [HealthRoute.make(store: store)]
             + BackupOperations.all.map { ServerRoute(route: $0.route, handler: .tenant($0)) }
         self.dispatcher = APIDispatcher(routes: routes, store: store, authenticator: authenticator)
     }
@@ -40,7 +41,9 @@ public struct BackupdResponder: HTTPResponder {
 
 /// Builds the application that `backupd serve` runs and the tests drive.
 public func buildApplication(
-    configuration: ServerConfiguration, store: any CatalogStore, logger: Logger
+    configuration: ServerConfiguration,
+    store: any CatalogStore,
+    logger: Logger
 ) -> some ApplicationProtocol {
     Application(
         responder: BackupdResponder(store: store, authenticator: configuration.authenticator),

@@ -44,7 +44,14 @@ import Testing
     func emptyContainers() {
         #expect(Self.text { $0.object { _ in } } == "{}")
         #expect(Self.text { $0.array { _ in } } == "[]")
-        #expect(Self.text { json in json.array { json in json.array { _ in }; json.array { _ in } } } == "[[],[]]")
+        #expect(
+            Self.text { json in
+                json.array { json in
+                    json.array { _ in }
+                    json.array { _ in }
+                }
+            } == "[[],[]]"
+        )
         #expect(Self.text { json in json.optionalString(nil) } == "null")
         #expect(Self.text { json in json.optionalString("x") } == #""x""#)
     }

@@ -15,15 +15,19 @@ import Testing
 
     @Test("a matching path yields its variables")
     func matches() {
-        #expect(Self.match(Self.backups, "/v3/0483b6b16e954cb88930a360d2c4e663/backups") == [
-            "project_id": "0483b6b16e954cb88930a360d2c4e663"
-        ])
+        #expect(
+            Self.match(Self.backups, "/v3/0483b6b16e954cb88930a360d2c4e663/backups") == [
+                "project_id": "0483b6b16e954cb88930a360d2c4e663"
+            ]
+        )
         #expect(
             Self.match(Self.ddm, "/v3/p/instances/i/backups/b") == ["project_id": "p", "instance_id": "i", "backup_id": "b"]
         )
-        #expect(Self.match(Self.dcsV1, "/v1.0/p/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups") == [
-            "project_id": "p", "instance_id": "5560df16-cebf-4473-95c4-d1b573c16e79",
-        ])
+        #expect(
+            Self.match(Self.dcsV1, "/v1.0/p/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups") == [
+                "project_id": "p", "instance_id": "5560df16-cebf-4473-95c4-d1b573c16e79",
+            ]
+        )
         #expect(Self.match(Self.tokens, "/v3/auth/tokens") == [:])
         #expect(Self.match(Self.health, "/health") == [:])
     }
@@ -32,9 +36,11 @@ import Testing
     func percentDecodedSegments() {
         #expect(Self.match(Self.backups, "/v3/a%2Fb/backups") == ["project_id": "a/b"])
         #expect(Self.match(Self.backups, "/v3/a%2fb/backups") == ["project_id": "a/b"])
-        #expect(Self.match(Self.ddm, "/v3/p/instances/i%2F..%2Fx/backups/b%2F") == [
-            "project_id": "p", "instance_id": "i/../x", "backup_id": "b/",
-        ])
+        #expect(
+            Self.match(Self.ddm, "/v3/p/instances/i%2F..%2Fx/backups/b%2F") == [
+                "project_id": "p", "instance_id": "i/../x", "backup_id": "b/",
+            ]
+        )
         #expect(Self.match(Self.backups, "/v3/%2F/backups") == ["project_id": "/"])
         #expect(Self.match(Self.backups, "/v3/caf%C3%A9/backups") == ["project_id": "café"])
         #expect(Self.match(Self.backups, "/v3/a%20b/backups") == ["project_id": "a b"])

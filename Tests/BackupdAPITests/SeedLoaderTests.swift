@@ -31,11 +31,15 @@ import Testing
     ]
 
     static func domain(
-        name: String = "initech", id: String? = initechID, users: [String] = [peter, milton],
-        projects: [String] = initechProjects, extra: String = ""
+        name: String = "initech",
+        id: String? = initechID,
+        users: [String] = [peter, milton],
+        projects: [String] = initechProjects,
+        extra: String = ""
     ) -> String {
         let idMember = id.map { #""id": "\#($0)", "# } ?? ""
-        return #"{"name": "\#(name)", \#(idMember)"users": [\#(users.joined(separator: ", "))], "projects": [\#(projects.joined(separator: ", "))]\#(extra)}"#
+        return
+            #"{"name": "\#(name)", \#(idMember)"users": [\#(users.joined(separator: ", "))], "projects": [\#(projects.joined(separator: ", "))]\#(extra)}"#
     }
 
     static let hooli = domain(name: "hooli", id: hooliID, users: [], projects: [#"{"id": "\#(hooliEuWest101)", "name": "eu-west-101"}"#])
@@ -49,8 +53,13 @@ import Testing
     ]
 
     static func rdsBackup(
-        id: String = "it-rds-b1", type: String = #""auto""#, status: String = #""COMPLETED""#, size: String = "10",
-        begin: String = #""2018-08-06T12:41:14+0800""#, end: String = #""2018-08-06T12:43:14+0800""#, extra: String = ""
+        id: String = "it-rds-b1",
+        type: String = #""auto""#,
+        status: String = #""COMPLETED""#,
+        size: String = "10",
+        begin: String = #""2018-08-06T12:41:14+0800""#,
+        end: String = #""2018-08-06T12:43:14+0800""#,
+        extra: String = ""
     ) -> String {
         #"{"instance_id": "it-rds-1", "id": "\#(id)", "name": "b1", "type": \#(type), "status": \#(status), "size": \#(size), "begin_time": \#(begin), "end_time": \#(end), "associated_with_ddm": false\#(extra)}"#
     }
@@ -63,14 +72,24 @@ import Testing
         #"{"instance_id": "it-tau-1", "id": "it-tau-b1", "name": "t1", "type": \#(type), "begin_time": "2022-07-07T12:41:14+0800", "end_time": "2022-07-08T12:45:14+0800", "size": \#(size)\#(extra)}"#
     }
 
-    static func ddmBackup(begin: String = #""2025-05-20T05:40:00+0800""#, end: String = #""2025-05-20T05:41:30+0800""#, id: String = "it-ddm-b1") -> String {
+    static func ddmBackup(
+        begin: String = #""2025-05-20T05:40:00+0800""#,
+        end: String = #""2025-05-20T05:41:30+0800""#,
+        id: String = "it-ddm-b1"
+    ) -> String {
         #"{"instance_id": "it-ddm-1", "id": "\#(id)", "name": "d1", "begin_time": \#(begin), "end_time": \#(end)}"#
     }
 
     static func dcsBackup(
-        id: String = "it-dcs-b1", status: String = #""succeed""#, type: String = #""manual""#, size: String = "880232",
-        created: String = #""2019-05-10T08:31:16.166Z""#, updated: String = #""2019-05-10T08:32:30.546Z""#,
-        errorCode: String = "null", restore: String = #""TRUE""#, extra: String = ""
+        id: String = "it-dcs-b1",
+        status: String = #""succeed""#,
+        type: String = #""manual""#,
+        size: String = "880232",
+        created: String = #""2019-05-10T08:31:16.166Z""#,
+        updated: String = #""2019-05-10T08:32:30.546Z""#,
+        errorCode: String = "null",
+        restore: String = #""TRUE""#,
+        extra: String = ""
     ) -> String {
         #"{"instance_id": "it-dcs-1", "backup_id": "\#(id)", "backup_name": "n", "backup_type": \#(type), "status": \#(status), "size": \#(size), "progress": "100.00", "remark": "", "period": null, "error_code": \#(errorCode), "is_support_restore": \#(restore), "created_at": \#(created), "updated_at": \#(updated), "execution_at": "2019-05-10T08:31:21.461Z"\#(extra)}"#
     }
@@ -82,7 +101,9 @@ import Testing
     static let backups = [rdsBackup(), offsiteBackup(), taurusBackup(), ddmBackup(), dcsBackup(), sqlServerBackup]
 
     static func seed(
-        domains: [String] = [domain(), hooli], instances: [String] = instances, backups: [String] = backups,
+        domains: [String] = [domain(), hooli],
+        instances: [String] = instances,
+        backups: [String] = backups,
         extra: String = ""
     ) -> String {
         """
@@ -193,15 +214,21 @@ import Testing
             name: "an instance in an unknown project",
             json: seed(
                 instances: replacing(
-                    instances, at: 1,
-                    with: #"{"id": "it-tau-1", "project_id": "c0000000000000000000000000000009", "service": "taurusdb", "name": "tau", "datastore": {"type": "gaussdb-mysql", "version": "8.0"}}"#
+                    instances,
+                    at: 1,
+                    with:
+                        #"{"id": "it-tau-1", "project_id": "c0000000000000000000000000000009", "service": "taurusdb", "name": "tau", "datastore": {"type": "gaussdb-mysql", "version": "8.0"}}"#
                 )
             ),
             path: "instances[1].project_id"
         ),
         BrokenSeed(
             name: "a backup of an unknown instance",
-            json: seed(backups: backups + [#"{"instance_id": "no-such-instance", "id": "x", "name": "x", "type": "auto", "status": "COMPLETED", "size": 1, "begin_time": "2018-08-06T12:41:14+0800", "end_time": "2018-08-06T12:41:14+0800"}"#]),
+            json: seed(
+                backups: backups + [
+                    #"{"instance_id": "no-such-instance", "id": "x", "name": "x", "type": "auto", "status": "COMPLETED", "size": 1, "begin_time": "2018-08-06T12:41:14+0800", "end_time": "2018-08-06T12:41:14+0800"}"#
+                ]
+            ),
             path: "backups[6].instance_id"
         ),
         BrokenSeed(
@@ -241,8 +268,10 @@ import Testing
             name: "a DCS instance with a datastore",
             json: seed(
                 instances: replacing(
-                    instances, at: 2,
-                    with: #"{"id": "it-dcs-1", "project_id": "\#(euWest0)", "service": "dcs", "name": "dcs", "datastore": {"type": "Redis", "version": "6.0"}}"#
+                    instances,
+                    at: 2,
+                    with:
+                        #"{"id": "it-dcs-1", "project_id": "\#(euWest0)", "service": "dcs", "name": "dcs", "datastore": {"type": "Redis", "version": "6.0"}}"#
                 )
             ),
             path: "instances[2].datastore"
@@ -251,7 +280,8 @@ import Testing
             name: "a DDM instance with an engine",
             json: seed(
                 instances: replacing(
-                    instances, at: 3,
+                    instances,
+                    at: 3,
                     with: #"{"id": "it-ddm-1", "project_id": "\#(euWest0)", "service": "ddm", "name": "ddm", "engine": "x"}"#
                 )
             ),
@@ -261,14 +291,17 @@ import Testing
             name: "an RDS instance without a datastore",
             json: seed(
                 instances: replacing(
-                    instances, at: 0, with: #"{"id": "it-rds-1", "project_id": "\#(euWest0)", "service": "rds", "name": "rds"}"#
+                    instances,
+                    at: 0,
+                    with: #"{"id": "it-rds-1", "project_id": "\#(euWest0)", "service": "rds", "name": "rds"}"#
                 )
             ),
             path: "instances[0].datastore"
         ),
         BrokenSeed(name: "an unknown top-level key", json: seed(extra: #", "extra": []"#), path: "extra"),
         BrokenSeed(
-            name: "an unknown domain field", json: seed(domains: [domain(extra: #", "region": "x""#), hooli]),
+            name: "an unknown domain field",
+            json: seed(domains: [domain(extra: #", "region": "x""#), hooli]),
             path: "domains[0].region"
         ),
         BrokenSeed(
@@ -355,23 +388,28 @@ import Testing
         // Enumerations
         BrokenSeed(
             name: "an RDS type in the wrong case",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(type: #""Auto""#))), path: "backups[0].type"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(type: #""Auto""#))),
+            path: "backups[0].type"
         ),
         BrokenSeed(
             name: "an unknown RDS status",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(status: #""DELETED""#))), path: "backups[0].status"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(status: #""DELETED""#))),
+            path: "backups[0].status"
         ),
         BrokenSeed(
             name: "a TaurusDB type RDS has but TaurusDB not",
-            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(type: #""fragment""#))), path: "backups[2].type"
+            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(type: #""fragment""#))),
+            path: "backups[2].type"
         ),
         BrokenSeed(
             name: "an unknown DCS status",
-            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(status: #""success""#))), path: "backups[4].status"
+            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(status: #""success""#))),
+            path: "backups[4].status"
         ),
         BrokenSeed(
             name: "a DCS backup_type in the wrong case",
-            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(type: #""Manual""#))), path: "backups[4].backup_type"
+            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(type: #""Manual""#))),
+            path: "backups[4].backup_type"
         ),
         BrokenSeed(
             name: "is_support_restore in lower case",
@@ -387,7 +425,8 @@ import Testing
             name: "an unknown service",
             json: seed(
                 instances: replacing(
-                    instances, at: 2,
+                    instances,
+                    at: 2,
                     with: #"{"id": "it-dcs-1", "project_id": "\#(euWest0)", "service": "redis", "name": "dcs"}"#
                 )
             ),
@@ -395,28 +434,34 @@ import Testing
         ),
         BrokenSeed(
             name: "an RDS type given as a number",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(type: "1"))), path: "backups[0].type"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(type: "1"))),
+            path: "backups[0].type"
         ),
         // Sizes
         BrokenSeed(
             name: "a negative RDS size",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(size: "-1"))), path: "backups[0].size"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(size: "-1"))),
+            path: "backups[0].size"
         ),
         BrokenSeed(
             name: "a negative TaurusDB size",
-            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(size: "-0.5"))), path: "backups[2].size"
+            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(size: "-0.5"))),
+            path: "backups[2].size"
         ),
         BrokenSeed(
             name: "a negative DCS size",
-            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(size: "-1"))), path: "backups[4].size"
+            json: seed(backups: replacing(backups, at: 4, with: dcsBackup(size: "-1"))),
+            path: "backups[4].size"
         ),
         BrokenSeed(
             name: "a fractional RDS size",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(size: "1.5"))), path: "backups[0].size"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(size: "1.5"))),
+            path: "backups[0].size"
         ),
         BrokenSeed(
             name: "a size given as a string",
-            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(size: #""2048""#))), path: "backups[2].size"
+            json: seed(backups: replacing(backups, at: 2, with: taurusBackup(size: #""2048""#))),
+            path: "backups[2].size"
         ),
         // Missing and malformed values
         BrokenSeed(
@@ -426,7 +471,8 @@ import Testing
         ),
         BrokenSeed(
             name: "an empty backup id",
-            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(id: ""))), path: "backups[0].id"
+            json: seed(backups: replacing(backups, at: 0, with: rdsBackup(id: ""))),
+            path: "backups[0].id"
         ),
         BrokenSeed(
             name: "a project id in upper case",
@@ -557,7 +603,8 @@ import Testing
         #expect(!Fixtures.fastHasher.verify("Passw0rd!bob", against: digest))
         // A changed password replaces the digest.
         try await Fixtures.load(
-            #"{"domains": [{"name": "acme", "users": [{"name": "alice", "password": "new-password"}]}]}"#, into: store
+            #"{"domains": [{"name": "acme", "users": [{"name": "alice", "password": "new-password"}]}]}"#,
+            into: store
         )
         let changed = try #require(try await store.user(domainID: Fixtures.Acme.domainID, name: "alice")?.passwordDigest)
         #expect(Fixtures.fastHasher.verify("new-password", against: changed))
@@ -575,11 +622,15 @@ import Testing
         #expect(try await copy.statistics() == original.statistics())
         // The copy answers the lists the same way.
         let query = RDSBackupQuery(
-            instanceID: Fixtures.Acme.mysqlInstance, location: .home, page: PageRequest(offset: 0, limit: 100)
+            instanceID: Fixtures.Acme.mysqlInstance,
+            location: .home,
+            page: PageRequest(offset: 0, limit: 100)
         )
         #expect(try await copy.rdsBackups(query) == original.rdsBackups(query))
         let taurus = TaurusDBBackupQuery(
-            instanceID: Fixtures.Acme.taurusInstance, window: nil, page: PageRequest(offset: 0, limit: 100)
+            instanceID: Fixtures.Acme.taurusInstance,
+            window: nil,
+            page: PageRequest(offset: 0, limit: 100)
         )
         #expect(try await copy.taurusDBBackups(taurus) == original.taurusDBBackups(taurus))
         // The export is itself valid JSON with the three top-level keys.
@@ -650,7 +701,8 @@ import Testing
         try await Fixtures.load(json, into: store)
         let copies = try await store.rdsBackups(
             RDSBackupQuery(
-                instanceID: Fixtures.Acme.sqlServerInstance, location: .offsite(projectID: Fixtures.Acme.cnNorth4),
+                instanceID: Fixtures.Acme.sqlServerInstance,
+                location: .offsite(projectID: Fixtures.Acme.cnNorth4),
                 page: PageRequest(offset: 0, limit: 10)
             )
         )

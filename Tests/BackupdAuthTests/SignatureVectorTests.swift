@@ -33,7 +33,8 @@ import Testing
 
         func request(target: String? = nil) -> SignableRequest {
             SignableRequest(
-                method: inputs.method, target: target ?? wire.request_target,
+                method: inputs.method,
+                target: target ?? wire.request_target,
                 headers: wire.headers.filter { $0.key != "Authorization" }.map { ($0.key, $0.value) },
                 body: Array(inputs.body.utf8)
             )
@@ -68,7 +69,9 @@ import Testing
     @Test(arguments: vectors)
     func wholeAuthorizationHeader(_ vector: Vector) throws {
         let authorization = try SDKHMACSHA256.authorization(
-            for: vector.request(), accessKey: vector.inputs.access_key, secretKey: vector.inputs.secret_key,
+            for: vector.request(),
+            accessKey: vector.inputs.access_key,
+            secretKey: vector.inputs.secret_key,
             signedHeaders: vector.signedHeaderList
         )
         #expect(authorization == vector.authorization)
@@ -82,7 +85,8 @@ import Testing
         #expect(!targets.isEmpty)
         for target in targets {
             let canonical = try SDKHMACSHA256.canonicalRequest(
-                vector.request(target: target), signedHeaders: vector.signedHeaderList
+                vector.request(target: target),
+                signedHeaders: vector.signedHeaderList
             )
             #expect(canonical == vector.canonical_request, "\(target)")
         }

@@ -40,7 +40,8 @@ enum CLI {
     /// The binary, or a test failure that says how to build it.
     static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
         try #require(
-            binary, "backupd is not built: run `swift build --product backupd` first (looked next to \(CommandLine.arguments.first ?? "?"))",
+            binary,
+            "backupd is not built: run `swift build --product backupd` first (looked next to \(CommandLine.arguments.first ?? "?"))",
             sourceLocation: sourceLocation
         )
     }
@@ -52,7 +53,10 @@ enum CLI {
 
     /// Runs `backupd arguments…` to completion; a run longer than `timeout` is killed and fails the test.
     static func run(
-        _ arguments: [String], in directory: URL, stdin: URL? = nil, timeout: Duration = .seconds(120),
+        _ arguments: [String],
+        in directory: URL,
+        stdin: URL? = nil,
+        timeout: Duration = .seconds(120),
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> CLIResult {
         let process = try start(arguments, in: directory, stdin: stdin)
@@ -186,7 +190,10 @@ enum Files {
 /// first difference with some context (a plain `#expect(a == b)` on large `Data` makes the
 /// testing library diff the two collections, which can take minutes).
 func expectSameBytes(
-    _ actual: Data, _ expected: Data, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: Data,
+    _ expected: Data,
+    _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let same = actual == expected
     guard !same else { return }

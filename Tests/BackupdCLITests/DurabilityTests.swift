@@ -96,8 +96,10 @@ import Darwin
             // It was already exiting when the signal came: not a kill mid-write.
             return .finishedFirst
         }
-        print("DurabilityTests: backupd seed of \(count) backups killed \(ContinuousClock.now - started) after its start, "
-                + "WAL at \(walAtKill) bytes, store files grown by \(grownAtKill) bytes")
+        print(
+            "DurabilityTests: backupd seed of \(count) backups killed \(ContinuousClock.now - started) after its start, "
+                + "WAL at \(walAtKill) bytes, store files grown by \(grownAtKill) bytes"
+        )
         #expect(killed.status == SIGKILL)
         #expect(!killed.stderrText.contains("loaded"), "the killed load reported success: \(killed.stderrText)")
 

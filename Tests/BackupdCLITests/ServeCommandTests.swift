@@ -83,7 +83,8 @@ import Darwin
         responses.append(missing)
         #expect(missing.status == 404)
         let foreign = try await Self.get(
-            "/v3/ffffffffffffffffffffffffffffffff/backups?instance_id=a48e43ff268f4c0e879652d65e63d0fbin01", port: port,
+            "/v3/ffffffffffffffffffffffffffffffff/backups?instance_id=a48e43ff268f4c0e879652d65e63d0fbin01",
+            port: port,
             session: session
         )
         responses.append(foreign)

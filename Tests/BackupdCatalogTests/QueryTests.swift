@@ -57,12 +57,23 @@ import Testing
     }
 
     static func rds(
-        _ id: String, instance: String = "in01", type: RDSBackupType = .auto, status: RDSBackupStatus = .completed,
-        begin: String = "2018-08-06T10:41:14+0800", offsite: String? = nil
+        _ id: String,
+        instance: String = "in01",
+        type: RDSBackupType = .auto,
+        status: RDSBackupStatus = .completed,
+        begin: String = "2018-08-06T10:41:14+0800",
+        offsite: String? = nil
     ) -> RDSBackup {
         RDSBackup(
-            id: id, instanceID: instance, name: "n", type: type, status: status, size: 1, beginTime: time(begin),
-            endTime: time(begin), offsiteProjectID: offsite
+            id: id,
+            instanceID: instance,
+            name: "n",
+            type: type,
+            status: status,
+            size: 1,
+            beginTime: time(begin),
+            endTime: time(begin),
+            offsiteProjectID: offsite
         )
     }
 
@@ -113,7 +124,10 @@ import Testing
     @Test("a set of types selects each of its members and nothing else")
     func rdsTypes() {
         let offsiteAuto = RDSBackupQuery(
-            instanceID: "in01", location: .home, types: [.auto, .manual], page: Self.page
+            instanceID: "in01",
+            location: .home,
+            types: [.auto, .manual],
+            page: Self.page
         )
         #expect(offsiteAuto.matches(Self.rds("a", type: .auto)))
         #expect(offsiteAuto.matches(Self.rds("m", type: .manual)))
@@ -141,7 +155,9 @@ import Testing
     func rdsWindow() {
         // 2018-08-06T10:41:14+0800 is 1533523274; 2018-08-16T10:41:14+0800 is 1534387274.
         let query = RDSBackupQuery(
-            instanceID: "in01", location: .home, window: TimeWindow(from: 1_533_523_274, through: 1_534_387_274),
+            instanceID: "in01",
+            location: .home,
+            window: TimeWindow(from: 1_533_523_274, through: 1_534_387_274),
             page: Self.page
         )
         #expect(query.matches(Self.rds("start", begin: "2018-08-06T10:41:14+0800")))
@@ -159,8 +175,13 @@ import Testing
     @Test("all RDS filters combine with AND")
     func rdsConjunction() {
         let query = RDSBackupQuery(
-            instanceID: "in01", location: .offsite(projectID: "p2"), backupID: "b", types: [.incremental],
-            status: .building, window: TimeWindow(from: 1_533_523_274, through: nil), page: Self.page
+            instanceID: "in01",
+            location: .offsite(projectID: "p2"),
+            backupID: "b",
+            types: [.incremental],
+            status: .building,
+            window: TimeWindow(from: 1_533_523_274, through: nil),
+            page: Self.page
         )
         #expect(query.matches(Self.rds("b", type: .incremental, status: .building, offsite: "p2")))
         #expect(!query.matches(Self.rds("c", type: .incremental, status: .building, offsite: "p2")))
@@ -176,18 +197,31 @@ import Testing
 
     // MARK: - TaurusDB
 
-    static func taurus(_ id: String, type: TaurusDBBackupType, begin: String, instance: String = "in07")
+    static func taurus(
+        _ id: String,
+        type: TaurusDBBackupType,
+        begin: String,
+        instance: String = "in07"
+    )
         -> TaurusDBBackup
     {
         TaurusDBBackup(
-            id: id, instanceID: instance, name: "n", type: type, beginTime: time(begin), endTime: time(begin), size: 0.5
+            id: id,
+            instanceID: instance,
+            name: "n",
+            type: type,
+            beginTime: time(begin),
+            endTime: time(begin),
+            size: 0.5
         )
     }
 
     @Test("the TaurusDB query selects one type of one instance inside the window")
     func taurusDB() {
         let query = TaurusDBBackupQuery(
-            instanceID: "in07", window: TimeWindow(from: 1_657_075_274, through: 1_657_939_274), page: Self.page
+            instanceID: "in07",
+            window: TimeWindow(from: 1_657_075_274, through: 1_657_939_274),
+            page: Self.page
         )
         #expect(query.type == .incremental)
         #expect(query.matches(Self.taurus("a", type: .incremental, begin: "2022-07-06T10:41:14+0800")))
@@ -208,9 +242,20 @@ import Testing
 
     static func dcs(_ id: String, created: String, instance: String = "dcs1") -> DCSBackup {
         DCSBackup(
-            backupID: id, instanceID: instance, backupName: "b", backupType: .manual, status: .succeed, size: 1,
-            progress: "100.00", remark: "", period: nil, errorCode: nil, isSupportRestore: "TRUE",
-            createdAt: time(created), updatedAt: time(created), executionAt: time(created)
+            backupID: id,
+            instanceID: instance,
+            backupName: "b",
+            backupType: .manual,
+            status: .succeed,
+            size: 1,
+            progress: "100.00",
+            remark: "",
+            period: nil,
+            errorCode: nil,
+            isSupportRestore: "TRUE",
+            createdAt: time(created),
+            updatedAt: time(created),
+            executionAt: time(created)
         )
     }
 
@@ -218,7 +263,9 @@ import Testing
     func dcsWindow() {
         // 20190510000000 … 20190510235959 (UTC).
         let query = DCSBackupQuery(
-            instanceID: "dcs1", window: TimeWindow(from: 1_557_446_400, through: 1_557_532_799), page: Self.page
+            instanceID: "dcs1",
+            window: TimeWindow(from: 1_557_446_400, through: 1_557_532_799),
+            page: Self.page
         )
         #expect(query.matches(Self.dcs("a", created: "2019-05-10T08:31:16.166Z")))
         #expect(query.matches(Self.dcs("b", created: "2019-05-10T00:00:00.000Z")))
@@ -228,7 +275,9 @@ import Testing
         #expect(!query.matches(Self.dcs("f", created: "2019-05-10T08:31:16.166Z", instance: "dcs2")))
         // A window of one second holds every millisecond of it.
         let second = DCSBackupQuery(
-            instanceID: "dcs1", window: TimeWindow(from: 1_557_477_076, through: 1_557_477_076), page: Self.page
+            instanceID: "dcs1",
+            window: TimeWindow(from: 1_557_477_076, through: 1_557_477_076),
+            page: Self.page
         )
         #expect(second.matches(Self.dcs("g", created: "2019-05-10T08:31:16.000Z")))
         #expect(second.matches(Self.dcs("h", created: "2019-05-10T08:31:16.999Z")))
@@ -239,13 +288,17 @@ import Testing
     @Test("DCS windows with one bound")
     func dcsOneBound() {
         let untilEndOfNinth = DCSBackupQuery(
-            instanceID: "dcs1", window: TimeWindow(from: nil, through: 1_557_446_399), page: Self.page
+            instanceID: "dcs1",
+            window: TimeWindow(from: nil, through: 1_557_446_399),
+            page: Self.page
         )
         #expect(untilEndOfNinth.matches(Self.dcs("a", created: "2019-05-09T23:59:59.999Z")))
         #expect(untilEndOfNinth.matches(Self.dcs("b", created: "1969-12-31T23:59:59.999Z")))
         #expect(!untilEndOfNinth.matches(Self.dcs("c", created: "2019-05-10T00:00:00.000Z")))
         let fromEleventh = DCSBackupQuery(
-            instanceID: "dcs1", window: TimeWindow(from: 1_557_532_800, through: nil), page: Self.page
+            instanceID: "dcs1",
+            window: TimeWindow(from: 1_557_532_800, through: nil),
+            page: Self.page
         )
         #expect(fromEleventh.matches(Self.dcs("d", created: "2019-05-11T00:00:00.000Z")))
         #expect(!fromEleventh.matches(Self.dcs("e", created: "2019-05-10T23:59:59.999Z")))

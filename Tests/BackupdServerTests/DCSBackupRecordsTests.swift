@@ -192,42 +192,64 @@ import Testing
 
     static let windowCases: [WindowCase] = [
         WindowCase(
-            name: "the example day excludes neighbours at …59.999 and 00:00:00.000", begin: "20190510000000",
-            end: "20190510235959", expected: [records[5]]
-        ),
-        WindowCase(
-            name: "endTime alone matches nine, the …59.999 record included", begin: nil, end: "20190509235959",
-            expected: Array(records[6...])
-        ),
-        WindowCase(
-            name: "beginTime alone on a record's exact second", begin: "20190511000000", end: nil,
-            expected: Array(records[0...4])
-        ),
-        WindowCase(
-            name: "beginTime alone one second later", begin: "20190511000001", end: nil,
-            expected: Array(records[0...3])
-        ),
-        WindowCase(
-            name: "milliseconds are cut: …59.999 lies in the second …59", begin: "20190509235959",
-            end: "20190510000000", expected: [records[6]]
-        ),
-        WindowCase(
-            name: "08:31:16.166 lies inside …083116", begin: "20190510083116", end: "20190510083117",
+            name: "the example day excludes neighbours at …59.999 and 00:00:00.000",
+            begin: "20190510000000",
+            end: "20190510235959",
             expected: [records[5]]
         ),
         WindowCase(
-            name: "08:31:16.166 is not inside a window starting at …083117", begin: "20190510083117",
-            end: "20190511000000", expected: [records[4]]
+            name: "endTime alone matches nine, the …59.999 record included",
+            begin: nil,
+            end: "20190509235959",
+            expected: Array(records[6...])
         ),
         WindowCase(
-            name: "endTime on a record's exact second", begin: nil, end: "20190511000000",
+            name: "beginTime alone on a record's exact second",
+            begin: "20190511000000",
+            end: nil,
+            expected: Array(records[0...4])
+        ),
+        WindowCase(
+            name: "beginTime alone one second later",
+            begin: "20190511000001",
+            end: nil,
+            expected: Array(records[0...3])
+        ),
+        WindowCase(
+            name: "milliseconds are cut: …59.999 lies in the second …59",
+            begin: "20190509235959",
+            end: "20190510000000",
+            expected: [records[6]]
+        ),
+        WindowCase(
+            name: "08:31:16.166 lies inside …083116",
+            begin: "20190510083116",
+            end: "20190510083117",
+            expected: [records[5]]
+        ),
+        WindowCase(
+            name: "08:31:16.166 is not inside a window starting at …083117",
+            begin: "20190510083117",
+            end: "20190511000000",
+            expected: [records[4]]
+        ),
+        WindowCase(
+            name: "endTime on a record's exact second",
+            begin: nil,
+            end: "20190511000000",
             expected: Array(records[4...])
         ),
         WindowCase(
-            name: "a window with no records", begin: "20190101000000", end: "20190430235959", expected: []
+            name: "a window with no records",
+            begin: "20190101000000",
+            end: "20190430235959",
+            expected: []
         ),
         WindowCase(
-            name: "a leap day is a real date", begin: "20200229000000", end: "20200301000000", expected: []
+            name: "a leap day is a real date",
+            begin: "20200229000000",
+            end: "20200301000000",
+            expected: []
         ),
     ]
 
@@ -363,53 +385,79 @@ import Testing
             RequestCase("\(v) limit 00", v.target("limit=00"), 400, Expected.dcsInvalid("limit")),
             RequestCase("\(v) limit 1001", v.target("limit=1001"), 400, Expected.dcsInvalid("limit")),
             RequestCase(
-                "\(v) \(v.position) twice", v.target("\(v.skip(0))&\(v.skip(0))"), 400, Expected.dcsInvalid(v.position)
+                "\(v) \(v.position) twice",
+                v.target("\(v.skip(0))&\(v.skip(0))"),
+                400,
+                Expected.dcsInvalid(v.position)
             ),
             RequestCase("\(v) limit twice", v.target("limit=1&limit=2"), 400, Expected.dcsInvalid("limit")),
             RequestCase("\(v) \(v.begin) twice", v.target("\(b)&\(b)"), 400, Expected.dcsInvalid(v.begin)),
             RequestCase("\(v) \(v.end) twice", v.target("\(e)&\(e)"), 400, Expected.dcsInvalid(v.end)),
             RequestCase(
-                "\(v) end equal to begin", v.target(v.window("20190510000000", "20190510000000")), 400,
+                "\(v) end equal to begin",
+                v.target(v.window("20190510000000", "20190510000000")),
+                400,
                 Expected.dcsEndNotAfterBegin
             ),
             RequestCase(
-                "\(v) end before begin", v.target(v.window("20190510000001", "20190510000000")), 400,
+                "\(v) end before begin",
+                v.target(v.window("20190510000001", "20190510000000")),
+                400,
                 Expected.dcsEndNotAfterBegin
             ),
             // lookup
             RequestCase(
-                "\(v) unknown instance", v.target("", instance: "00000000-0000-4000-8000-000000000000"), 404,
+                "\(v) unknown instance",
+                v.target("", instance: "00000000-0000-4000-8000-000000000000"),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
-                "\(v) an RDS instance id", v.target("", instance: Acme.mysqlInstance), 404, Expected.dcsInstanceNotFound
-            ),
-            RequestCase(
-                "\(v) a TaurusDB instance id", v.target("", instance: Acme.taurusInstance, project: Acme.cnEast3), 404,
+                "\(v) an RDS instance id",
+                v.target("", instance: Acme.mysqlInstance),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
-                "\(v) a DDM instance id", v.target("", instance: Acme.ddmInstance, project: Acme.apSoutheast3), 404,
+                "\(v) a TaurusDB instance id",
+                v.target("", instance: Acme.taurusInstance, project: Acme.cnEast3),
+                404,
+                Expected.dcsInstanceNotFound
+            ),
+            RequestCase(
+                "\(v) a DDM instance id",
+                v.target("", instance: Acme.ddmInstance, project: Acme.apSoutheast3),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
                 "\(v) the DCS instance from another project of the account",
-                v.target("", project: Acme.apSoutheast1), 404, Expected.dcsInstanceNotFound
-            ),
-            RequestCase(
-                "\(v) the DCS instance from the billing sub-project", v.target("", project: Acme.billing), 404,
+                v.target("", project: Acme.apSoutheast1),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
-                "\(v) the DCS instance from the globex project", v.target("", project: Globex.cnNorth4), 404,
+                "\(v) the DCS instance from the billing sub-project",
+                v.target("", project: Acme.billing),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
-                "\(v) a DCS backup id as instance", v.target("", instance: "4631832a-14c6-45b0-a0b3-3abd8f591ad1"), 404,
+                "\(v) the DCS instance from the globex project",
+                v.target("", project: Globex.cnNorth4),
+                404,
                 Expected.dcsInstanceNotFound
             ),
             RequestCase(
-                "\(v) instance id in upper case", v.target("", instance: Acme.redisInstance.uppercased()), 404,
+                "\(v) a DCS backup id as instance",
+                v.target("", instance: "4631832a-14c6-45b0-a0b3-3abd8f591ad1"),
+                404,
+                Expected.dcsInstanceNotFound
+            ),
+            RequestCase(
+                "\(v) instance id in upper case",
+                v.target("", instance: Acme.redisInstance.uppercased()),
+                404,
                 Expected.dcsInstanceNotFound
             ),
         ]
@@ -442,40 +490,57 @@ import Testing
         let unknown = "00000000-0000-4000-8000-000000000000"
         return [
             RequestCase(
-                "\(v) \(v.position) before limit", v.target("limit=0&\(badPosition)"), 400, Expected.dcsInvalid(v.position)
-            ),
-            RequestCase(
-                "\(v) \(v.position) twice before limit", v.target("limit=0&\(v.skip(1))&\(v.skip(2))"), 400,
+                "\(v) \(v.position) before limit",
+                v.target("limit=0&\(badPosition)"),
+                400,
                 Expected.dcsInvalid(v.position)
             ),
             RequestCase(
-                "\(v) limit before \(v.begin)", v.target("\(v.begin)=bad&limit=0"), 400, Expected.dcsInvalid("limit")
+                "\(v) \(v.position) twice before limit",
+                v.target("limit=0&\(v.skip(1))&\(v.skip(2))"),
+                400,
+                Expected.dcsInvalid(v.position)
             ),
             RequestCase(
-                "\(v) limit twice before \(v.begin)", v.target("\(v.begin)=bad&limit=1&limit=1"), 400,
+                "\(v) limit before \(v.begin)",
+                v.target("\(v.begin)=bad&limit=0"),
+                400,
                 Expected.dcsInvalid("limit")
             ),
             RequestCase(
-                "\(v) \(v.begin) before \(v.end)", v.target("\(v.end)=bad&\(v.begin)=bad"), 400,
+                "\(v) limit twice before \(v.begin)",
+                v.target("\(v.begin)=bad&limit=1&limit=1"),
+                400,
+                Expected.dcsInvalid("limit")
+            ),
+            RequestCase(
+                "\(v) \(v.begin) before \(v.end)",
+                v.target("\(v.end)=bad&\(v.begin)=bad"),
+                400,
                 Expected.dcsInvalid(v.begin)
             ),
             RequestCase(
                 "\(v) \(v.begin) twice before \(v.end)",
-                v.target("\(v.end)=bad&\(v.begin)=20190510000000&\(v.begin)=20190510000000"), 400,
+                v.target("\(v.end)=bad&\(v.begin)=20190510000000&\(v.begin)=20190510000000"),
+                400,
                 Expected.dcsInvalid(v.begin)
             ),
             RequestCase(
                 "\(v) \(v.end) before the order of the times",
-                v.target("\(v.end)=20190510000000&\(v.end)=20190510000000&\(v.begin)=20190511000000"), 400,
+                v.target("\(v.end)=20190510000000&\(v.end)=20190510000000&\(v.begin)=20190511000000"),
+                400,
                 Expected.dcsInvalid(v.end)
             ),
             RequestCase(
                 "\(v) order of the times before the lookup",
-                v.target(v.window("20190511000000", "20190510000000"), instance: unknown), 400,
+                v.target(v.window("20190511000000", "20190510000000"), instance: unknown),
+                400,
                 Expected.dcsEndNotAfterBegin
             ),
             RequestCase(
-                "\(v) parameters before the lookup", v.target("limit=1001", instance: unknown), 400,
+                "\(v) parameters before the lookup",
+                v.target("limit=1001", instance: unknown),
+                400,
                 Expected.dcsInvalid("limit")
             ),
         ]

@@ -20,7 +20,8 @@ import Testing
         try await withExampleServer { client in
             let response = try await client.send(Target.ddm(backup: "cfea30126a884f46887b4e9211460fc1br09"))
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"id": "cfea30126a884f46887b4e9211460fc1br09",
                      "name": "Backup-ddm-diagnose3-2u8g-1-4bfGfxqdESTHbkKm5XrWLg-2025051905400",
@@ -82,7 +83,8 @@ import Testing
         try await withServer(store: try await exampleStore(adding: Self.extraSeed)) { client in
             let own = try await client.send(Target.ddm(backup: "own-nodes"))
             try expectResponse(
-                own, status: 200,
+                own,
+                status: 200,
                 json: """
                     {"id": "own-nodes", "name": "own", "instance_id": "34970585d4964f2a8d6d9ea8d303398bin09",
                      "instance_name": "ddm-diagnose3-2u8g-1-4bfGfxqdESTHbkKm5XrWLg",
@@ -92,7 +94,8 @@ import Testing
             )
             let none = try await client.send(Target.ddm(backup: "no-nodes"))
             try expectResponse(
-                none, status: 200,
+                none,
+                status: 200,
                 json: """
                     {"id": "no-nodes", "name": "none", "instance_id": "34970585d4964f2a8d6d9ea8d303398bin09",
                      "instance_name": "ddm-diagnose3-2u8g-1-4bfGfxqdESTHbkKm5XrWLg", "related_data_nodes": []}
@@ -107,7 +110,8 @@ import Testing
                 Target.ddm(backup: "second-backup", instance: "ddm2ddm2ddm2ddm2ddm2ddm2ddm2ddm2in09")
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"id": "second-backup", "name": "second", "instance_id": "ddm2ddm2ddm2ddm2ddm2ddm2ddm2ddm2in09",
                      "instance_name": "ddm-second", "related_data_nodes": []}
@@ -129,49 +133,79 @@ import Testing
 
     static let errorCases: [RequestCase] = [
         RequestCase(
-            "unknown backup", Target.ddm(backup: "ffffffffffffffffffffffffffffffffbr09"), 404, Expected.backupNotFound
-        ),
-        RequestCase(
-            "backup id in upper case", Target.ddm(backup: exampleBackup.uppercased()), 404, Expected.backupNotFound
-        ),
-        RequestCase(
-            "backup id with an encoded trailing slash", Target.ddm(backup: exampleBackup + "%2F"), 404,
+            "unknown backup",
+            Target.ddm(backup: "ffffffffffffffffffffffffffffffffbr09"),
+            404,
             Expected.backupNotFound
         ),
         RequestCase(
-            "an RDS backup id", Target.ddm(backup: "43e4feaab48f11e89039fa163ebaa7e4br01"), 404, Expected.backupNotFound
-        ),
-        RequestCase(
-            "a TaurusDB backup id", Target.ddm(backup: "f0d2aea28d26t4848b8c84ed3fea1822fbr07"), 404,
+            "backup id in upper case",
+            Target.ddm(backup: exampleBackup.uppercased()),
+            404,
             Expected.backupNotFound
         ),
         RequestCase(
-            "a DCS backup id", Target.ddm(backup: "4631832a-14c6-45b0-a0b3-3abd8f591ad1"), 404, Expected.backupNotFound
+            "backup id with an encoded trailing slash",
+            Target.ddm(backup: exampleBackup + "%2F"),
+            404,
+            Expected.backupNotFound
+        ),
+        RequestCase(
+            "an RDS backup id",
+            Target.ddm(backup: "43e4feaab48f11e89039fa163ebaa7e4br01"),
+            404,
+            Expected.backupNotFound
+        ),
+        RequestCase(
+            "a TaurusDB backup id",
+            Target.ddm(backup: "f0d2aea28d26t4848b8c84ed3fea1822fbr07"),
+            404,
+            Expected.backupNotFound
+        ),
+        RequestCase(
+            "a DCS backup id",
+            Target.ddm(backup: "4631832a-14c6-45b0-a0b3-3abd8f591ad1"),
+            404,
+            Expected.backupNotFound
         ),
         RequestCase(
             "an RDS instance (the DDM data node) as instance",
-            Target.ddm(backup: exampleBackup, instance: Acme.ddmDataNode), 404, Expected.instanceNotFound
+            Target.ddm(backup: exampleBackup, instance: Acme.ddmDataNode),
+            404,
+            Expected.instanceNotFound
         ),
         RequestCase(
-            "the DDM instance from another project of the account", Target.ddm(backup: exampleBackup, project: Acme.cnNorth4),
-            404, Expected.instanceNotFound
+            "the DDM instance from another project of the account",
+            Target.ddm(backup: exampleBackup, project: Acme.cnNorth4),
+            404,
+            Expected.instanceNotFound
         ),
         RequestCase(
-            "the DDM instance from the globex project", Target.ddm(backup: exampleBackup, project: Globex.cnNorth4), 404,
+            "the DDM instance from the globex project",
+            Target.ddm(backup: exampleBackup, project: Globex.cnNorth4),
+            404,
             Expected.instanceNotFound
         ),
         RequestCase(
             "a DCS instance with one of its backup ids",
             Target.ddm(
-                backup: "4631832a-14c6-45b0-a0b3-3abd8f591ad1", instance: Acme.redisInstance, project: Acme.cnNorth4
-            ), 404, Expected.instanceNotFound
+                backup: "4631832a-14c6-45b0-a0b3-3abd8f591ad1",
+                instance: Acme.redisInstance,
+                project: Acme.cnNorth4
+            ),
+            404,
+            Expected.instanceNotFound
         ),
         RequestCase(
             "the instance is checked before the backup",
-            Target.ddm(backup: "nosuchbackup", instance: "nosuchinstance"), 404, Expected.instanceNotFound
+            Target.ddm(backup: "nosuchbackup", instance: "nosuchinstance"),
+            404,
+            Expected.instanceNotFound
         ),
         RequestCase(
-            "a backup id as instance", Target.ddm(backup: exampleBackup, instance: exampleBackup), 404,
+            "a backup id as instance",
+            Target.ddm(backup: exampleBackup, instance: exampleBackup),
+            404,
             Expected.instanceNotFound
         ),
     ]

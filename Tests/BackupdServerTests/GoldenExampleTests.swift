@@ -17,7 +17,8 @@ import Testing
     static let examples: [Example] = [
         Example(
             name: "api.md §2 RDS Obtaining Backups",
-            target: "/v3/0483b6b16e954cb88930a360d2c4e663/backups?instance_id=a48e43ff268f4c0e879652d65e63d0fbin01&backup_type=auto&offset=0&limit=10&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-16T10:41:14+0800",
+            target:
+                "/v3/0483b6b16e954cb88930a360d2c4e663/backups?instance_id=a48e43ff268f4c0e879652d65e63d0fbin01&backup_type=auto&offset=0&limit=10&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-16T10:41:14+0800",
             expected: """
                 {
                   "backups": [{
@@ -38,7 +39,8 @@ import Testing
         ),
         Example(
             name: "api.md §3 RDS Querying Cross-Region Backups",
-            target: "/v3/0483b6b16e954cb88930a360d2c4e663/offsite-backups?instance_id=ad4ee2b80adb430082d8336d7da2e14din04&backup_type=auto&offset=0&limit=10&begin_time=2022-12-02T00:00:00+0000&end_time=2022-12-02T23:59:59+0000",
+            target:
+                "/v3/0483b6b16e954cb88930a360d2c4e663/offsite-backups?instance_id=ad4ee2b80adb430082d8336d7da2e14din04&backup_type=auto&offset=0&limit=10&begin_time=2022-12-02T00:00:00+0000&end_time=2022-12-02T23:59:59+0000",
             expected: """
                 {
                   "backups": [
@@ -71,7 +73,8 @@ import Testing
         ),
         Example(
             name: "api.md §4 TaurusDB Querying Incremental Backups",
-            target: "/v3/97b026aa9cc4417888c14c84a1ad9860/instances/61a4ea66210545909d74a05c27a7179ein07/incremental-backups?offset=0&limit=10&begin_time=2022-07-06T10:41:14+0800&end_time=2022-07-16T10:41:14+0800",
+            target:
+                "/v3/97b026aa9cc4417888c14c84a1ad9860/instances/61a4ea66210545909d74a05c27a7179ein07/incremental-backups?offset=0&limit=10&begin_time=2022-07-06T10:41:14+0800&end_time=2022-07-16T10:41:14+0800",
             expected: """
                 {
                   "backups": [{
@@ -88,7 +91,8 @@ import Testing
         ),
         Example(
             name: "api.md §5 DCS v1.0 Querying Backup Records",
-            target: "/v1.0/0483b6b16e954cb88930a360d2c4e663/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups?start=1&limit=10&beginTime=20190510000000&endTime=20190510235959",
+            target:
+                "/v1.0/0483b6b16e954cb88930a360d2c4e663/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups?start=1&limit=10&beginTime=20190510000000&endTime=20190510235959",
             expected: """
                 {
                   "backup_record_response": [
@@ -115,7 +119,8 @@ import Testing
         ),
         Example(
             name: "api.md §6 DCS v2 Listing Backup Records",
-            target: "/v2/0483b6b16e954cb88930a360d2c4e663/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups?begin_time=20190510000000&end_time=20190510235959&limit=10&offset=0",
+            target:
+                "/v2/0483b6b16e954cb88930a360d2c4e663/instances/5560df16-cebf-4473-95c4-d1b573c16e79/backups?begin_time=20190510000000&end_time=20190510235959&limit=10&offset=0",
             expected: """
                 {
                   "total_num": 1,
@@ -142,7 +147,8 @@ import Testing
         ),
         Example(
             name: "api.md §7 DDM Querying Backup Details",
-            target: "/v3/619d3e78f61b4be68bc5aa0b59edcf7b/instances/34970585d4964f2a8d6d9ea8d303398bin09/backups/09902ee7866649b8908ec209bfee2747br09",
+            target:
+                "/v3/619d3e78f61b4be68bc5aa0b59edcf7b/instances/34970585d4964f2a8d6d9ea8d303398bin09/backups/09902ee7866649b8908ec209bfee2747br09",
             expected: """
                 {
                   "id": "09902ee7866649b8908ec209bfee2747br09",
@@ -157,7 +163,8 @@ import Testing
         ),
         Example(
             name: "api.md §7 DDM unknown backup",
-            target: "/v3/619d3e78f61b4be68bc5aa0b59edcf7b/instances/34970585d4964f2a8d6d9ea8d303398bin09/backups/00000000000000000000000000000000br09",
+            target:
+                "/v3/619d3e78f61b4be68bc5aa0b59edcf7b/instances/34970585d4964f2a8d6d9ea8d303398bin09/backups/00000000000000000000000000000000br09",
             expected: #"{"error_code": "DBS.201010", "error_msg": "The backup information does not exist."}"#,
             status: 404
         ),

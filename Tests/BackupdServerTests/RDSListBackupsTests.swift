@@ -175,12 +175,16 @@ import Testing
                 Target.rdsList("\(Self.instance)&begin_time=2018-08-31T11:00:00-0500&end_time=2018-08-31T16:00:01Z")
             )
             let items = try response.items()
-            #expect(items.map { $0["id"]?.stringValue } == [
-                "4dcd72a036117713002d578d27a5bcf0br01", "b4be3e793b644e92265213cdccb4ceb4br01",
-            ])
-            #expect(items.map { $0["begin_time"]?.stringValue } == [
-                "2018-09-01T00:00:00+0800", "2018-08-31T16:00:00+0000",
-            ])
+            #expect(
+                items.map { $0["id"]?.stringValue } == [
+                    "4dcd72a036117713002d578d27a5bcf0br01", "b4be3e793b644e92265213cdccb4ceb4br01",
+                ]
+            )
+            #expect(
+                items.map { $0["begin_time"]?.stringValue } == [
+                    "2018-09-01T00:00:00+0800", "2018-08-31T16:00:00+0000",
+                ]
+            )
             // Page by page, the tie neither overlaps nor skips.
             let window = "begin_time=2018-08-31T16:00:00Z&end_time=2018-09-01T00:00:01+0800"
             let first = try await client.send(Target.rdsList("\(Self.instance)&\(window)&limit=1"))
@@ -205,9 +209,13 @@ import Testing
             let response = try await client.send(
                 Target.rdsList("instance_id=\(Acme.mysqlProd)&begin_time=2030-01-01T00:00:00Z&end_time=2030-01-02T00:00:00Z")
             )
-            #expect(try response.page() == ListPage(
-                ids: ["10", "9", "Alpha", "Zulu", "_under", "alpha", "beta", "\u{E9}clair"], total: 8
-            ))
+            #expect(
+                try response.page()
+                    == ListPage(
+                        ids: ["10", "9", "Alpha", "Zulu", "_under", "alpha", "beta", "\u{E9}clair"],
+                        total: 8
+                    )
+            )
         }
     }
 
@@ -227,9 +235,13 @@ import Testing
             let wider = try await client.send(
                 Target.rdsList("\(Self.instance)&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-16T10:41:15+0800")
             )
-            #expect(try wider.page() == ListPage(
-                ids: ["19e470a6e6d071f9d34858e603cce3ebbr01"] + Self.exampleWindowIDs, total: 7
-            ))
+            #expect(
+                try wider.page()
+                    == ListPage(
+                        ids: ["19e470a6e6d071f9d34858e603cce3ebbr01"] + Self.exampleWindowIDs,
+                        total: 7
+                    )
+            )
             // Moving the start one second later leaves out eff8… (2018-08-06T10:41:14+0800).
             let narrower = try await client.send(
                 Target.rdsList("\(Self.instance)&begin_time=2018-08-06T10:41:15+0800&end_time=2018-08-16T10:41:14+0800")
@@ -276,7 +288,8 @@ import Testing
                 "/v3/0483b6b16e954cb88930a360d2c4e663/backups?instance_id=43e4feaab48f11e89039fa163ebaa7e4in01&backup_id=c0c9f155c7b7423a9d30f0175998b63bbr01&backup_type=auto&offset=0&limit=10&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-16T10:41:14+0800"
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "c0c9f155c7b7423a9d30f0175998b63bbr01", "name": "mysql-prod-20180810030000", "type": "auto",
@@ -319,9 +332,13 @@ import Testing
             let incrementalInWindow = try await client.send(
                 Target.rdsList("\(Self.instance)&backup_type=incremental&status=COMPLETED&\(Self.exampleWindow)")
             )
-            #expect(try incrementalInWindow.page() == ListPage(
-                ids: ["6510ce2d0c11e6ec2b8fbe7913a7e994br01", "eff8f56354b5edfa9cd507308c757c61br01"], total: 2
-            ))
+            #expect(
+                try incrementalInWindow.page()
+                    == ListPage(
+                        ids: ["6510ce2d0c11e6ec2b8fbe7913a7e994br01", "eff8f56354b5edfa9cd507308c757c61br01"],
+                        total: 2
+                    )
+            )
             let idAndType = try await client.send(
                 Target.rdsList("\(Self.instance)&backup_id=205071e29cf4a3cf45b88fadd54f1a4bbr01&backup_type=auto")
             )
@@ -335,7 +352,8 @@ import Testing
                 Target.rdsList("\(Self.instance)&backup_id=205071e29cf4a3cf45b88fadd54f1a4bbr01")
             )
             try expectResponse(
-                found, status: 200,
+                found,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "205071e29cf4a3cf45b88fadd54f1a4bbr01", "name": "rds-mysql-a48e-20180809112000010",
@@ -365,7 +383,8 @@ import Testing
             let response = try await client.send(Target.rdsList("instance_id=\(Acme.postgresInstance)"))
             // 414528db…br03 is a cross-region copy of the same instance and is not listed here.
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "4aa0505e58213ad958b6d72e46cc5ee5br03", "name": "rds-pg-b7c6-20180806124114",
@@ -384,7 +403,8 @@ import Testing
                 Target.rdsList("instance_id=\(Acme.sqlServerInstance)", project: Acme.apSoutheast1)
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "145e1b8474ec8568b55e67374a539ea4br04", "name": "sqlserver-rds-1784-20221201062000123",
@@ -403,16 +423,19 @@ import Testing
         try await withExampleServer { client in
             let response = try await client.send(Target.rdsList(Self.instance))
             for item in try response.items() {
-                #expect(item.keys == [
-                    "id", "name", "type", "size", "status", "begin_time", "end_time", "datastore", "instance_id",
-                    "associated_with_ddm",
-                ])
+                #expect(
+                    item.keys == [
+                        "id", "name", "type", "size", "status", "begin_time", "end_time", "datastore", "instance_id",
+                        "associated_with_ddm",
+                    ]
+                )
             }
             let ddmNode = try await client.send(
                 Target.rdsList("instance_id=\(Acme.ddmDataNode)", project: Acme.apSoutheast3)
             )
             try expectResponse(
-                ddmNode, status: 200,
+                ddmNode,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "468939b72e73b7e0dece329b2ccd0414br01",
@@ -439,7 +462,8 @@ import Testing
                 Target.rdsList("instance_id=\(Acme.mysqlProd)&backup_id=own-datastore")
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{
                       "id": "own-datastore", "name": "upgraded", "type": "manual", "size": 7, "status": "COMPLETED",
@@ -476,39 +500,60 @@ import Testing
             RequestCase("instance_id empty", Target.rdsList("instance_id="), 400, Expected.rds(m.instanceMandatory)),
             RequestCase("instance_id without =", Target.rdsList("instance_id"), 400, Expected.rds(m.instanceMandatory)),
             RequestCase(
-                "instance_id upper-case name", Target.rdsList("INSTANCE_ID=\(Acme.mysqlInstance)"), 400,
+                "instance_id upper-case name",
+                Target.rdsList("INSTANCE_ID=\(Acme.mysqlInstance)"),
+                400,
                 Expected.rds(m.instanceMandatory)
             ),
             RequestCase(
-                "instance_id twice", Target.rdsList("\(i)&\(i)"), 400, Expected.rds(m.once("instance_id"))
+                "instance_id twice",
+                Target.rdsList("\(i)&\(i)"),
+                400,
+                Expected.rds(m.once("instance_id"))
             ),
             // backup_id
             RequestCase(
-                "backup_id twice", Target.rdsList("\(i)&backup_id=a&backup_id=b"), 400, Expected.rds(m.once("backup_id"))
+                "backup_id twice",
+                Target.rdsList("\(i)&backup_id=a&backup_id=b"),
+                400,
+                Expected.rds(m.once("backup_id"))
             ),
             // backup_type
             RequestCase("backup_type AUTO", Target.rdsList("\(i)&backup_type=AUTO"), 400, Expected.rds(m.backupType)),
             RequestCase("backup_type full", Target.rdsList("\(i)&backup_type=full"), 400, Expected.rds(m.backupType)),
             RequestCase(
-                "backup_type with blank", Target.rdsList("\(i)&backup_type=auto%20"), 400, Expected.rds(m.backupType)
+                "backup_type with blank",
+                Target.rdsList("\(i)&backup_type=auto%20"),
+                400,
+                Expected.rds(m.backupType)
             ),
             RequestCase(
-                "backup_type list", Target.rdsList("\(i)&backup_type=auto,manual"), 400, Expected.rds(m.backupType)
+                "backup_type list",
+                Target.rdsList("\(i)&backup_type=auto,manual"),
+                400,
+                Expected.rds(m.backupType)
             ),
             RequestCase(
-                "backup_type twice", Target.rdsList("\(i)&backup_type=auto&backup_type=auto"), 400,
+                "backup_type twice",
+                Target.rdsList("\(i)&backup_type=auto&backup_type=auto"),
+                400,
                 Expected.rds(m.once("backup_type"))
             ),
             // status
             RequestCase("status DELETING", Target.rdsList("\(i)&status=DELETING"), 400, Expected.rds(m.status)),
             RequestCase("status lower-case", Target.rdsList("\(i)&status=completed"), 400, Expected.rds(m.status)),
             RequestCase(
-                "status twice", Target.rdsList("\(i)&status=FAILED&status=COMPLETED"), 400,
+                "status twice",
+                Target.rdsList("\(i)&status=FAILED&status=COMPLETED"),
+                400,
                 Expected.rds(m.once("status"))
             ),
             // offset
             RequestCase(
-                "offset twice", Target.rdsList("\(i)&offset=1&offset=1"), 400, Expected.rds(m.once("offset"))
+                "offset twice",
+                Target.rdsList("\(i)&offset=1&offset=1"),
+                400,
+                Expected.rds(m.once("offset"))
             ),
             // limit
             RequestCase("limit 0", Target.rdsList("\(i)&limit=0"), 400, Expected.rds(m.limit)),
@@ -518,76 +563,112 @@ import Testing
             RequestCase("limit twice", Target.rdsList("\(i)&limit=5&limit=6"), 400, Expected.rds(m.once("limit"))),
             // times
             RequestCase(
-                "begin_time without end_time", Target.rdsList("\(i)&\(validBegin)"), 400, Expected.rds(m.endMandatory)
+                "begin_time without end_time",
+                Target.rdsList("\(i)&\(validBegin)"),
+                400,
+                Expected.rds(m.endMandatory)
             ),
             RequestCase(
-                "end_time without begin_time", Target.rdsList("\(i)&\(validEnd)"), 400, Expected.rds(m.beginMandatory)
+                "end_time without begin_time",
+                Target.rdsList("\(i)&\(validEnd)"),
+                400,
+                Expected.rds(m.beginMandatory)
             ),
             RequestCase(
-                "begin_time with empty end_time", Target.rdsList("\(i)&\(validBegin)&end_time="), 400,
+                "begin_time with empty end_time",
+                Target.rdsList("\(i)&\(validBegin)&end_time="),
+                400,
                 Expected.rds(m.endMandatory)
             ),
             RequestCase(
                 "end_time equal to begin_time",
-                Target.rdsList("\(i)&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-06T02:41:14Z"), 400,
+                Target.rdsList("\(i)&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-06T02:41:14Z"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
             RequestCase(
                 "end_time before begin_time",
-                Target.rdsList("\(i)&begin_time=2018-08-16T10:41:14+0800&end_time=2018-08-06T10:41:14+0800"), 400,
+                Target.rdsList("\(i)&begin_time=2018-08-16T10:41:14+0800&end_time=2018-08-06T10:41:14+0800"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
             RequestCase(
                 "end_time later as text but earlier as instant",
-                Target.rdsList("\(i)&begin_time=2018-08-06T10:00:00-0100&end_time=2018-08-06T10:30:00+0000"), 400,
+                Target.rdsList("\(i)&begin_time=2018-08-06T10:00:00-0100&end_time=2018-08-06T10:30:00+0000"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
             RequestCase(
-                "begin_time twice", Target.rdsList("\(i)&\(validBegin)&\(validBegin)&\(validEnd)"), 400,
+                "begin_time twice",
+                Target.rdsList("\(i)&\(validBegin)&\(validBegin)&\(validEnd)"),
+                400,
                 Expected.rds(m.once("begin_time"))
             ),
             RequestCase(
-                "end_time twice", Target.rdsList("\(i)&\(validBegin)&\(validEnd)&\(validEnd)"), 400,
+                "end_time twice",
+                Target.rdsList("\(i)&\(validBegin)&\(validEnd)&\(validEnd)"),
+                400,
                 Expected.rds(m.once("end_time"))
             ),
             // lookup
             RequestCase(
-                "unknown instance", Target.rdsList("instance_id=00000000000000000000000000000000in01"), 404,
+                "unknown instance",
+                Target.rdsList("instance_id=00000000000000000000000000000000in01"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a DCS instance id", Target.rdsList("instance_id=\(Acme.redisInstance)"), 404, Expected.instanceNotFound
+                "a DCS instance id",
+                Target.rdsList("instance_id=\(Acme.redisInstance)"),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
-                "a TaurusDB instance id", Target.rdsList("instance_id=\(Acme.taurusInstance)", project: Acme.cnEast3),
-                404, Expected.instanceNotFound
+                "a TaurusDB instance id",
+                Target.rdsList("instance_id=\(Acme.taurusInstance)", project: Acme.cnEast3),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
-                "a DDM instance id", Target.rdsList("instance_id=\(Acme.ddmInstance)", project: Acme.apSoutheast3),
-                404, Expected.instanceNotFound
+                "a DDM instance id",
+                Target.rdsList("instance_id=\(Acme.ddmInstance)", project: Acme.apSoutheast3),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
                 "an RDS instance of another project of the account",
-                Target.rdsList("instance_id=\(Acme.sqlServerInstance)"), 404, Expected.instanceNotFound
+                Target.rdsList("instance_id=\(Acme.sqlServerInstance)"),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
                 "an RDS instance from the billing sub-project",
-                Target.rdsList(i, project: Acme.billing), 404, Expected.instanceNotFound
+                Target.rdsList(i, project: Acme.billing),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
                 "the globex instance from the acme project",
-                Target.rdsList("instance_id=\(Globex.mysqlInstance)"), 404, Expected.instanceNotFound
-            ),
-            RequestCase(
-                "an acme instance from the globex project", Target.rdsList(i, project: Globex.cnNorth4), 404,
+                Target.rdsList("instance_id=\(Globex.mysqlInstance)"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a backup id as instance_id", Target.rdsList("instance_id=43e4feaab48f11e89039fa163ebaa7e4br01"), 404,
+                "an acme instance from the globex project",
+                Target.rdsList(i, project: Globex.cnNorth4),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "instance id in upper case", Target.rdsList("instance_id=\(Acme.mysqlInstance.uppercased())"), 404,
+                "a backup id as instance_id",
+                Target.rdsList("instance_id=43e4feaab48f11e89039fa163ebaa7e4br01"),
+                404,
+                Expected.instanceNotFound
+            ),
+            RequestCase(
+                "instance id in upper case",
+                Target.rdsList("instance_id=\(Acme.mysqlInstance.uppercased())"),
+                404,
                 Expected.instanceNotFound
             ),
         ]
@@ -634,78 +715,112 @@ import Testing
         let end = "end_time=2018-08-16T10:41:14+0800"
         return [
             RequestCase(
-                "instance_id absent before backup_type", Target.rdsList("backup_type=bad&limit=0"), 400,
+                "instance_id absent before backup_type",
+                Target.rdsList("backup_type=bad&limit=0"),
+                400,
                 Expected.rds(m.instanceMandatory)
             ),
             RequestCase(
                 "instance_id twice before backup_type",
-                Target.rdsList("backup_type=bad&\(i)&instance_id=\(Acme.mysqlProd)"), 400,
+                Target.rdsList("backup_type=bad&\(i)&instance_id=\(Acme.mysqlProd)"),
+                400,
                 Expected.rds(m.once("instance_id"))
             ),
             RequestCase(
                 "backup_id twice right after instance_id, before backup_type",
-                Target.rdsList("backup_type=bad&status=bad&backup_id=x&backup_id=y&\(i)"), 400,
+                Target.rdsList("backup_type=bad&status=bad&backup_id=x&backup_id=y&\(i)"),
+                400,
                 Expected.rds(m.once("backup_id"))
             ),
             RequestCase(
-                "backup_type before status", Target.rdsList("status=bad&backup_type=bad&\(i)"), 400,
+                "backup_type before status",
+                Target.rdsList("status=bad&backup_type=bad&\(i)"),
+                400,
                 Expected.rds(m.backupType)
             ),
             RequestCase(
                 "backup_type twice before status",
-                Target.rdsList("status=bad&backup_type=auto&backup_type=manual&\(i)"), 400,
+                Target.rdsList("status=bad&backup_type=auto&backup_type=manual&\(i)"),
+                400,
                 Expected.rds(m.once("backup_type"))
             ),
             RequestCase(
-                "status before offset", Target.rdsList("offset=-1&status=bad&\(i)"), 400, Expected.rds(m.status)
+                "status before offset",
+                Target.rdsList("offset=-1&status=bad&\(i)"),
+                400,
+                Expected.rds(m.status)
             ),
             RequestCase(
-                "status twice before offset", Target.rdsList("offset=-1&status=FAILED&status=FAILED&\(i)"), 400,
+                "status twice before offset",
+                Target.rdsList("offset=-1&status=FAILED&status=FAILED&\(i)"),
+                400,
                 Expected.rds(m.once("status"))
             ),
             RequestCase("offset before limit", Target.rdsList("limit=0&offset=-1&\(i)"), 400, Expected.rds(m.offset)),
             RequestCase(
-                "offset twice before limit", Target.rdsList("limit=0&offset=1&offset=2&\(i)"), 400,
+                "offset twice before limit",
+                Target.rdsList("limit=0&offset=1&offset=2&\(i)"),
+                400,
                 Expected.rds(m.once("offset"))
             ),
             RequestCase(
-                "limit before begin_time", Target.rdsList("begin_time=bad&limit=0&\(i)"), 400, Expected.rds(m.limit)
+                "limit before begin_time",
+                Target.rdsList("begin_time=bad&limit=0&\(i)"),
+                400,
+                Expected.rds(m.limit)
             ),
             RequestCase(
-                "limit twice before begin_time", Target.rdsList("begin_time=bad&limit=1&limit=1&\(i)"), 400,
+                "limit twice before begin_time",
+                Target.rdsList("begin_time=bad&limit=1&limit=1&\(i)"),
+                400,
                 Expected.rds(m.once("limit"))
             ),
             RequestCase(
-                "begin_time before end_time", Target.rdsList("end_time=bad&begin_time=bad&\(i)"), 400,
+                "begin_time before end_time",
+                Target.rdsList("end_time=bad&begin_time=bad&\(i)"),
+                400,
                 Expected.rds(m.beginFormat)
             ),
             RequestCase(
-                "begin_time twice before end_time", Target.rdsList("end_time=bad&\(begin)&\(begin)&\(i)"), 400,
+                "begin_time twice before end_time",
+                Target.rdsList("end_time=bad&\(begin)&\(begin)&\(i)"),
+                400,
                 Expected.rds(m.once("begin_time"))
             ),
             RequestCase(
-                "malformed end_time before the pairing", Target.rdsList("end_time=bad&\(i)"), 400,
+                "malformed end_time before the pairing",
+                Target.rdsList("end_time=bad&\(i)"),
+                400,
                 Expected.rds(m.endFormat)
             ),
             RequestCase(
-                "end_time twice before the pairing", Target.rdsList("\(end)&\(end)&\(i)"), 400,
+                "end_time twice before the pairing",
+                Target.rdsList("\(end)&\(end)&\(i)"),
+                400,
                 Expected.rds(m.once("end_time"))
             ),
             RequestCase(
-                "pairing before the lookup", Target.rdsList("\(begin)&instance_id=nosuchinstance"), 400,
+                "pairing before the lookup",
+                Target.rdsList("\(begin)&instance_id=nosuchinstance"),
+                400,
                 Expected.rds(m.endMandatory)
             ),
             RequestCase(
                 "order of the times before the lookup",
-                Target.rdsList("begin_time=2018-08-16T10:41:14+0800&\(end)&instance_id=nosuchinstance"), 400,
+                Target.rdsList("begin_time=2018-08-16T10:41:14+0800&\(end)&instance_id=nosuchinstance"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
             RequestCase(
-                "parameters before the lookup", Target.rdsList("instance_id=nosuchinstance&limit=101"), 400,
+                "parameters before the lookup",
+                Target.rdsList("instance_id=nosuchinstance&limit=101"),
+                400,
                 Expected.rds(m.limit)
             ),
             RequestCase(
-                "scope before parameters", Target.rdsList("limit=0", project: unknownProject), 403,
+                "scope before parameters",
+                Target.rdsList("limit=0", project: unknownProject),
+                403,
                 Expected.gateway("APIGW.0302", Expected.notAuthorizedMessage, requestID: "")
             ),
         ]

@@ -86,7 +86,8 @@ import Testing
             #expect(try auto.page() == ListPage(ids: Self.threeIDs, total: 3))
             let incremental = try await client.send(Target.offsite("\(Self.sqlServer)&backup_type=incremental"))
             try expectResponse(
-                incremental, status: 200,
+                incremental,
+                status: 200,
                 json: """
                     {"backups": [{"id": "incremental-copy", "name": "i", "type": "incremental", "size": 11,
                       "status": "BUILDING", "begin_time": "2022-12-04T00:00:00+0000",
@@ -106,7 +107,8 @@ import Testing
                 Target.offsite("instance_id=\(Acme.mysqlInstance)&backup_type=auto", project: Acme.apSoutheast1)
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{"id": "741860b060bb140e8089c0e13773e8d7br01", "name": "xxxx.xxx", "type": "auto",
                       "size": 2803, "status": "COMPLETED", "begin_time": "2018-08-06T12:41:14+0800",
@@ -124,7 +126,8 @@ import Testing
                 Target.offsite("instance_id=\(Acme.postgresInstance)&backup_type=auto", project: Acme.apSoutheast1)
             )
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{"id": "414528db321279ea480e8ff7f275e59dbr03", "name": "xxxx.xxx", "type": "auto",
                       "size": 2803, "status": "COMPLETED", "begin_time": "2018-08-06T12:41:14+0800",
@@ -243,30 +246,44 @@ import Testing
         return [
             RequestCase("instance_id absent", Target.offsite("backup_type=auto"), 400, Expected.rds(m.instanceMandatory)),
             RequestCase(
-                "instance_id empty", Target.offsite("instance_id=&backup_type=auto"), 400,
+                "instance_id empty",
+                Target.offsite("instance_id=&backup_type=auto"),
+                400,
                 Expected.rds(m.instanceMandatory)
             ),
             RequestCase(
-                "instance_id twice", Target.offsite("\(a)&\(i)"), 400, Expected.rds(m.once("instance_id"))
+                "instance_id twice",
+                Target.offsite("\(a)&\(i)"),
+                400,
+                Expected.rds(m.once("instance_id"))
             ),
             RequestCase("backup_type absent", Target.offsite(i), 400, Expected.rds(typeMandatory)),
             RequestCase("backup_type empty", Target.offsite("\(i)&backup_type="), 400, Expected.rds(typeMandatory)),
             RequestCase(
                 "the page's URI example (no backup_type)",
                 "/v3/0483b6b16e954cb88930a360d2c4e663/offsite-backups?instance_id=43e4feaab48f11e89039fa163ebaa7e4br01&offset=0&limit=10&begin_time=2018-08-06T10:41:14+0800&end_time=2018-08-16T10:41:14+0800",
-                400, Expected.rds(typeMandatory)
+                400,
+                Expected.rds(typeMandatory)
             ),
             RequestCase("backup_type manual", Target.offsite("\(i)&backup_type=manual"), 400, Expected.rds(typeChoice)),
             RequestCase(
-                "backup_type fragment", Target.offsite("\(i)&backup_type=fragment"), 400, Expected.rds(typeChoice)
+                "backup_type fragment",
+                Target.offsite("\(i)&backup_type=fragment"),
+                400,
+                Expected.rds(typeChoice)
             ),
             RequestCase("backup_type Auto", Target.offsite("\(i)&backup_type=Auto"), 400, Expected.rds(typeChoice)),
             RequestCase(
-                "backup_type twice", Target.offsite("\(a)&backup_type=incremental"), 400,
+                "backup_type twice",
+                Target.offsite("\(a)&backup_type=incremental"),
+                400,
                 Expected.rds(m.once("backup_type"))
             ),
             RequestCase(
-                "backup_id twice", Target.offsite("\(a)&backup_id=x&backup_id=x"), 400, Expected.rds(m.once("backup_id"))
+                "backup_id twice",
+                Target.offsite("\(a)&backup_id=x&backup_id=x"),
+                400,
+                Expected.rds(m.once("backup_id"))
             ),
             RequestCase("offset -1", Target.offsite("\(a)&offset=-1"), 400, Expected.rds(m.offset)),
             RequestCase("offset 2147483648", Target.offsite("\(a)&offset=2147483648"), 400, Expected.rds(m.offset)),
@@ -275,55 +292,78 @@ import Testing
             RequestCase("limit 1.0", Target.offsite("\(a)&limit=1.0"), 400, Expected.rds(m.limit)),
             RequestCase("limit twice", Target.offsite("\(a)&limit=1&limit=2"), 400, Expected.rds(m.once("limit"))),
             RequestCase(
-                "begin_time +08:00", Target.offsite("\(a)&begin_time=2022-12-02T00:00:00+08:00&\(end)"), 400,
+                "begin_time +08:00",
+                Target.offsite("\(a)&begin_time=2022-12-02T00:00:00+08:00&\(end)"),
+                400,
                 Expected.rds(m.beginFormat)
             ),
             RequestCase(
-                "end_time lower-case t", Target.offsite("\(a)&\(begin)&end_time=2022-12-02t23:59:59+0000"), 400,
+                "end_time lower-case t",
+                Target.offsite("\(a)&\(begin)&end_time=2022-12-02t23:59:59+0000"),
+                400,
                 Expected.rds(m.endFormat)
             ),
             RequestCase("begin_time alone", Target.offsite("\(a)&\(begin)"), 400, Expected.rds(m.endMandatory)),
             RequestCase("end_time alone", Target.offsite("\(a)&\(end)"), 400, Expected.rds(m.beginMandatory)),
             RequestCase(
                 "end_time equal to begin_time",
-                Target.offsite("\(a)&begin_time=2022-12-02T08:00:00+0800&end_time=2022-12-02T00:00:00Z"), 400,
+                Target.offsite("\(a)&begin_time=2022-12-02T08:00:00+0800&end_time=2022-12-02T00:00:00Z"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
             RequestCase(
-                "begin_time twice", Target.offsite("\(a)&\(begin)&\(begin)&\(end)"), 400,
+                "begin_time twice",
+                Target.offsite("\(a)&\(begin)&\(begin)&\(end)"),
+                400,
                 Expected.rds(m.once("begin_time"))
             ),
             RequestCase(
-                "end_time twice", Target.offsite("\(a)&\(begin)&\(end)&\(end)"), 400, Expected.rds(m.once("end_time"))
+                "end_time twice",
+                Target.offsite("\(a)&\(begin)&\(end)&\(end)"),
+                400,
+                Expected.rds(m.once("end_time"))
             ),
             // lookup
             RequestCase(
-                "unknown instance", Target.offsite("instance_id=nosuchinstance&backup_type=auto"), 404,
+                "unknown instance",
+                Target.offsite("instance_id=nosuchinstance&backup_type=auto"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a DCS instance id", Target.offsite("instance_id=\(Acme.redisInstance)&backup_type=auto"), 404,
+                "a DCS instance id",
+                Target.offsite("instance_id=\(Acme.redisInstance)&backup_type=auto"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a TaurusDB instance id", Target.offsite("instance_id=\(Acme.taurusInstance)&backup_type=auto"), 404,
+                "a TaurusDB instance id",
+                Target.offsite("instance_id=\(Acme.taurusInstance)&backup_type=auto"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a DDM instance id", Target.offsite("instance_id=\(Acme.ddmInstance)&backup_type=auto"), 404,
+                "a DDM instance id",
+                Target.offsite("instance_id=\(Acme.ddmInstance)&backup_type=auto"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
                 "the globex instance from the acme project",
-                Target.offsite("instance_id=\(Globex.mysqlInstance)&backup_type=auto"), 404, Expected.instanceNotFound
+                Target.offsite("instance_id=\(Globex.mysqlInstance)&backup_type=auto"),
+                404,
+                Expected.instanceNotFound
             ),
             RequestCase(
-                "an acme instance from the globex project", Target.offsite(a, project: Globex.cnNorth4), 404,
+                "an acme instance from the globex project",
+                Target.offsite(a, project: Globex.cnNorth4),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
                 "a backup id as instance_id",
-                Target.offsite("instance_id=d0ea632a5c32451dbdb157ef5c2ad3ecbr04&backup_type=auto"), 404,
+                Target.offsite("instance_id=d0ea632a5c32451dbdb157ef5c2ad3ecbr04&backup_type=auto"),
+                404,
                 Expected.instanceNotFound
             ),
         ]
@@ -371,48 +411,69 @@ import Testing
         return [
             RequestCase("instance_id before backup_type", Target.offsite("offset=-1"), 400, Expected.rds(m.instanceMandatory)),
             RequestCase(
-                "instance_id twice before backup_type", Target.offsite("backup_type=bad&\(i)&\(i)"), 400,
+                "instance_id twice before backup_type",
+                Target.offsite("backup_type=bad&\(i)&\(i)"),
+                400,
                 Expected.rds(m.once("instance_id"))
             ),
             RequestCase(
-                "backup_type absent before backup_id twice", Target.offsite("backup_id=a&backup_id=b&\(i)"), 400,
+                "backup_type absent before backup_id twice",
+                Target.offsite("backup_id=a&backup_id=b&\(i)"),
+                400,
                 Expected.rds(typeMandatory)
             ),
             RequestCase(
-                "backup_type invalid before backup_id twice", Target.offsite("backup_id=a&backup_id=b&backup_type=manual&\(i)"),
-                400, Expected.rds(typeChoice)
+                "backup_type invalid before backup_id twice",
+                Target.offsite("backup_id=a&backup_id=b&backup_type=manual&\(i)"),
+                400,
+                Expected.rds(typeChoice)
             ),
             RequestCase(
-                "backup_type absent before offset", Target.offsite("offset=-1&limit=0&\(i)"), 400,
+                "backup_type absent before offset",
+                Target.offsite("offset=-1&limit=0&\(i)"),
+                400,
                 Expected.rds(typeMandatory)
             ),
             RequestCase(
-                "backup_id twice before offset", Target.offsite("offset=-1&backup_id=a&backup_id=b&\(i)&backup_type=auto"),
-                400, Expected.rds(m.once("backup_id"))
+                "backup_id twice before offset",
+                Target.offsite("offset=-1&backup_id=a&backup_id=b&\(i)&backup_type=auto"),
+                400,
+                Expected.rds(m.once("backup_id"))
             ),
             RequestCase(
-                "offset before limit", Target.offsite("limit=0&offset=-1&\(i)&backup_type=auto"), 400,
+                "offset before limit",
+                Target.offsite("limit=0&offset=-1&\(i)&backup_type=auto"),
+                400,
                 Expected.rds(m.offset)
             ),
             RequestCase(
-                "limit before begin_time", Target.offsite("begin_time=x&limit=0&\(i)&backup_type=auto"), 400,
+                "limit before begin_time",
+                Target.offsite("begin_time=x&limit=0&\(i)&backup_type=auto"),
+                400,
                 Expected.rds(m.limit)
             ),
             RequestCase(
-                "begin_time before end_time", Target.offsite("end_time=x&begin_time=y&\(i)&backup_type=auto"), 400,
+                "begin_time before end_time",
+                Target.offsite("end_time=x&begin_time=y&\(i)&backup_type=auto"),
+                400,
                 Expected.rds(m.beginFormat)
             ),
             RequestCase(
-                "malformed end_time before the pairing", Target.offsite("end_time=x&\(i)&backup_type=auto"), 400,
+                "malformed end_time before the pairing",
+                Target.offsite("end_time=x&\(i)&backup_type=auto"),
+                400,
                 Expected.rds(m.endFormat)
             ),
             RequestCase(
-                "pairing before the lookup", Target.offsite("\(begin)&instance_id=nosuch&backup_type=auto"), 400,
+                "pairing before the lookup",
+                Target.offsite("\(begin)&instance_id=nosuch&backup_type=auto"),
+                400,
                 Expected.rds(m.endMandatory)
             ),
             RequestCase(
                 "order of the times before the lookup",
-                Target.offsite("begin_time=2022-12-03T00:00:00Z&\(end)&instance_id=nosuch&backup_type=auto"), 400,
+                Target.offsite("begin_time=2022-12-03T00:00:00Z&\(end)&instance_id=nosuch&backup_type=auto"),
+                400,
                 Expected.rds(m.endNotLater)
             ),
         ]

@@ -26,7 +26,8 @@ func withExampleServer<T: Sendable>(
 
 /// Runs `body` against the real application over `store`.
 func withServer<T: Sendable>(
-    store: any CatalogStore, _ body: @Sendable (any TestClientProtocol) async throws -> T
+    store: any CatalogStore,
+    _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let app = makeTestApplication(store: store)
     return try await app.test(.router, body)
@@ -91,7 +92,10 @@ func expectStandardHeaders(_ response: BackupdTestSupport.TestResponse, sourceLo
 
 /// Status, standard headers and the whole body (keys, order, number kinds).
 func expectResponse(
-    _ response: BackupdTestSupport.TestResponse, status: Int, body expected: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: BackupdTestSupport.TestResponse,
+    status: Int,
+    body expected: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(response.status == status, "body: \(response.body)", sourceLocation: sourceLocation)
     expectStandardHeaders(response, sourceLocation: sourceLocation)
@@ -101,7 +105,10 @@ func expectResponse(
 
 /// Status, standard headers and the whole body given as JSON text.
 func expectResponse(
-    _ response: BackupdTestSupport.TestResponse, status: Int, json expected: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: BackupdTestSupport.TestResponse,
+    status: Int,
+    json expected: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
     expectResponse(response, status: status, body: try JSONValue(parsing: expected), sourceLocation: sourceLocation)
 }
@@ -109,7 +116,8 @@ func expectResponse(
 /// The gateway's 404 `APIGW.0101`, carrying the response's own request id.
 func expectRouteNotFound(_ response: BackupdTestSupport.TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
     expectResponse(
-        response, status: 404,
+        response,
+        status: 404,
         body: Expected.gateway("APIGW.0101", Expected.routeNotFoundMessage, requestID: response.requestID ?? "?"),
         sourceLocation: sourceLocation
     )
@@ -118,7 +126,8 @@ func expectRouteNotFound(_ response: BackupdTestSupport.TestResponse, sourceLoca
 /// The gateway's 403 `APIGW.0302`, carrying the response's own request id.
 func expectNotAuthorized(_ response: BackupdTestSupport.TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
     expectResponse(
-        response, status: 403,
+        response,
+        status: 403,
         body: Expected.gateway("APIGW.0302", Expected.notAuthorizedMessage, requestID: response.requestID ?? "?"),
         sourceLocation: sourceLocation
     )
@@ -153,7 +162,11 @@ struct ListPage: Sendable, Equatable {
 
 extension BackupdTestSupport.TestResponse {
     /// The `idKey` of each element of `listKey`, and the total under `totalKey`.
-    func page(list listKey: String = "backups", id idKey: String = "id", total totalKey: String = "total_count")
+    func page(
+        list listKey: String = "backups",
+        id idKey: String = "id",
+        total totalKey: String = "total_count"
+    )
         throws -> ListPage
     {
         let json = try self.json
@@ -179,26 +192,41 @@ enum Target {
         "/v3/\(project)/offsite-backups" + (query.isEmpty ? "" : "?" + query)
     }
 
-    static func taurus(_ query: String, instance: String = Acme.taurusInstance, project: String = Acme.cnEast3)
+    static func taurus(
+        _ query: String,
+        instance: String = Acme.taurusInstance,
+        project: String = Acme.cnEast3
+    )
         -> String
     {
         "/v3/\(project)/instances/\(instance)/incremental-backups" + (query.isEmpty ? "" : "?" + query)
     }
 
-    static func dcsV1(_ query: String, instance: String = Acme.redisInstance, project: String = Acme.cnNorth4)
+    static func dcsV1(
+        _ query: String,
+        instance: String = Acme.redisInstance,
+        project: String = Acme.cnNorth4
+    )
         -> String
     {
         "/v1.0/\(project)/instances/\(instance)/backups" + (query.isEmpty ? "" : "?" + query)
     }
 
-    static func dcsV2(_ query: String, instance: String = Acme.redisInstance, project: String = Acme.cnNorth4)
+    static func dcsV2(
+        _ query: String,
+        instance: String = Acme.redisInstance,
+        project: String = Acme.cnNorth4
+    )
         -> String
     {
         "/v2/\(project)/instances/\(instance)/backups" + (query.isEmpty ? "" : "?" + query)
     }
 
     static func ddm(
-        backup: String, instance: String = Acme.ddmInstance, project: String = Acme.apSoutheast3, query: String = ""
+        backup: String,
+        instance: String = Acme.ddmInstance,
+        project: String = Acme.apSoutheast3,
+        query: String = ""
     ) -> String {
         "/v3/\(project)/instances/\(instance)/backups/\(backup)" + (query.isEmpty ? "" : "?" + query)
     }

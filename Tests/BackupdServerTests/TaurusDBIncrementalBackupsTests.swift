@@ -92,7 +92,8 @@ import Testing
         try await withExampleServer { client in
             let response = try await client.send(Target.taurus("offset=8&limit=1"))
             try expectResponse(
-                response, status: 200,
+                response,
+                status: 200,
                 json: """
                     {"backups": [{"id": "6d6c281cfb9ad9f9abf44a838274ddc0br07", "name": "GaussDBforMySQL--20220704000000004",
                       "begin_time": "2022-07-04T00:00:00+0800", "end_time": "2022-07-04T01:00:00+0800", "size": 2048,
@@ -141,9 +142,11 @@ import Testing
             let all = try await client.send(Target.taurus("limit=4"))
             #expect(try all.page() == ListPage(ids: ["tie-C", "tie-a", "tie-b", Self.incrementals[0]], total: 15))
             let items = try all.items()
-            #expect(items.prefix(3).map { $0["begin_time"]?.stringValue } == [
-                "2023-02-28T19:00:00-0500", "2023-03-01T08:00:00+0800", "2023-03-01T00:00:00+0000",
-            ])
+            #expect(
+                items.prefix(3).map { $0["begin_time"]?.stringValue } == [
+                    "2023-02-28T19:00:00-0500", "2023-03-01T08:00:00+0800", "2023-03-01T00:00:00+0000",
+                ]
+            )
             var seen: [String] = []
             for offset in 0..<3 {
                 seen += try await client.send(Target.taurus("limit=1&offset=\(offset)")).page().ids
@@ -168,13 +171,16 @@ import Testing
             let response = try await client.send(
                 Target.taurus("begin_time=2022-07-06T10:41:13+0800&end_time=2022-07-16T10:41:15+0800")
             )
-            #expect(try response.page() == ListPage(
-                ids: [
-                    "38f3eed89d27b8a0ef52c5dac4b4008abr07", "f0d2aea28d26t4848b8c84ed3fea1822fbr07",
-                    "a1d4a9280b434e783f1fc16dbb23324ebr07",
-                ],
-                total: 3
-            ))
+            #expect(
+                try response.page()
+                    == ListPage(
+                        ids: [
+                            "38f3eed89d27b8a0ef52c5dac4b4008abr07", "f0d2aea28d26t4848b8c84ed3fea1822fbr07",
+                            "a1d4a9280b434e783f1fc16dbb23324ebr07",
+                        ],
+                        total: 3
+                    )
+            )
             // The same instants written in UTC, with Z and with the encoded plus.
             let utc = try await client.send(
                 Target.taurus("begin_time=2022-07-06T02:41:13Z&end_time=2022-07-16T02:41:15%2B0000")
@@ -192,9 +198,13 @@ import Testing
         try await withExampleServer { client in
             let window = "begin_time=2022-07-01T00:00:00+0800&end_time=2022-07-05T00:00:00+0800"
             let response = try await client.send(Target.taurus("\(window)&offset=1&limit=2"))
-            #expect(try response.page() == ListPage(
-                ids: ["6d6c281cfb9ad9f9abf44a838274ddc0br07", "33635c49d52dad9829786c94af5e33f1br07"], total: 5
-            ))
+            #expect(
+                try response.page()
+                    == ListPage(
+                        ids: ["6d6c281cfb9ad9f9abf44a838274ddc0br07", "33635c49d52dad9829786c94af5e33f1br07"],
+                        total: 5
+                    )
+            )
         }
     }
 
@@ -244,63 +254,94 @@ import Testing
             RequestCase("end_time alone", Target.taurus(end), 400, Expected.taurus(m.beginMandatory)),
             RequestCase(
                 "end_time equal to begin_time",
-                Target.taurus("begin_time=2022-07-06T10:41:14+0800&end_time=2022-07-06T02:41:14Z"), 400,
+                Target.taurus("begin_time=2022-07-06T10:41:14+0800&end_time=2022-07-06T02:41:14Z"),
+                400,
                 Expected.taurus(m.endNotLater)
             ),
             RequestCase(
                 "end_time before begin_time",
-                Target.taurus("begin_time=2022-07-16T10:41:14+0800&end_time=2022-07-06T10:41:14+0800"), 400,
+                Target.taurus("begin_time=2022-07-16T10:41:14+0800&end_time=2022-07-06T10:41:14+0800"),
+                400,
                 Expected.taurus(m.endNotLater)
             ),
             RequestCase(
-                "begin_time twice", Target.taurus("\(begin)&\(begin)&\(end)"), 400, Expected.taurus(m.once("begin_time"))
+                "begin_time twice",
+                Target.taurus("\(begin)&\(begin)&\(end)"),
+                400,
+                Expected.taurus(m.once("begin_time"))
             ),
             RequestCase(
-                "end_time twice", Target.taurus("\(begin)&\(end)&\(end)"), 400, Expected.taurus(m.once("end_time"))
+                "end_time twice",
+                Target.taurus("\(begin)&\(end)&\(end)"),
+                400,
+                Expected.taurus(m.once("end_time"))
             ),
             RequestCase(
-                "display_offsite_backup TRUE", Target.taurus("display_offsite_backup=TRUE"), 400,
+                "display_offsite_backup TRUE",
+                Target.taurus("display_offsite_backup=TRUE"),
+                400,
                 Expected.taurus(m.display)
             ),
             RequestCase(
-                "display_offsite_backup 1", Target.taurus("display_offsite_backup=1"), 400, Expected.taurus(m.display)
-            ),
-            RequestCase(
-                "display_offsite_backup yes", Target.taurus("display_offsite_backup=yes"), 400,
+                "display_offsite_backup 1",
+                Target.taurus("display_offsite_backup=1"),
+                400,
                 Expected.taurus(m.display)
             ),
             RequestCase(
-                "display_offsite_backup twice", Target.taurus("display_offsite_backup=true&display_offsite_backup=true"),
-                400, Expected.taurus(m.once("display_offsite_backup"))
+                "display_offsite_backup yes",
+                Target.taurus("display_offsite_backup=yes"),
+                400,
+                Expected.taurus(m.display)
+            ),
+            RequestCase(
+                "display_offsite_backup twice",
+                Target.taurus("display_offsite_backup=true&display_offsite_backup=true"),
+                400,
+                Expected.taurus(m.once("display_offsite_backup"))
             ),
             // lookup
             RequestCase(
-                "unknown instance", Target.taurus("", instance: "00000000000000000000000000000000in07"), 404,
+                "unknown instance",
+                Target.taurus("", instance: "00000000000000000000000000000000in07"),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "an RDS instance id", Target.taurus("", instance: Acme.mysqlInstance, project: Acme.cnNorth4), 404,
+                "an RDS instance id",
+                Target.taurus("", instance: Acme.mysqlInstance, project: Acme.cnNorth4),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a DCS instance id", Target.taurus("", instance: Acme.redisInstance, project: Acme.cnNorth4), 404,
+                "a DCS instance id",
+                Target.taurus("", instance: Acme.redisInstance, project: Acme.cnNorth4),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a DDM instance id", Target.taurus("", instance: Acme.ddmInstance, project: Acme.apSoutheast3), 404,
+                "a DDM instance id",
+                Target.taurus("", instance: Acme.ddmInstance, project: Acme.apSoutheast3),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
                 "the TaurusDB instance from another project of the account",
-                Target.taurus("", project: Acme.cnNorth4), 404, Expected.instanceNotFound
-            ),
-            RequestCase(
-                "the TaurusDB instance from the globex project", Target.taurus("", project: Globex.cnNorth4), 404,
+                Target.taurus("", project: Acme.cnNorth4),
+                404,
                 Expected.instanceNotFound
             ),
             RequestCase(
-                "a TaurusDB backup id as instance", Target.taurus("", instance: "f0d2aea28d26t4848b8c84ed3fea1822fbr07"),
-                404, Expected.instanceNotFound
+                "the TaurusDB instance from the globex project",
+                Target.taurus("", project: Globex.cnNorth4),
+                404,
+                Expected.instanceNotFound
+            ),
+            RequestCase(
+                "a TaurusDB backup id as instance",
+                Target.taurus("", instance: "f0d2aea28d26t4848b8c84ed3fea1822fbr07"),
+                404,
+                Expected.instanceNotFound
             ),
         ]
     }()
@@ -345,41 +386,58 @@ import Testing
         return [
             RequestCase("offset before limit", Target.taurus("limit=0&offset=-1"), 400, Expected.taurus(m.offset)),
             RequestCase(
-                "offset twice before limit", Target.taurus("limit=0&offset=1&offset=1"), 400,
+                "offset twice before limit",
+                Target.taurus("limit=0&offset=1&offset=1"),
+                400,
                 Expected.taurus(m.once("offset"))
             ),
             RequestCase("limit before begin_time", Target.taurus("begin_time=x&limit=101"), 400, Expected.taurus(m.limit)),
             RequestCase(
-                "limit twice before begin_time", Target.taurus("begin_time=x&limit=1&limit=2"), 400,
+                "limit twice before begin_time",
+                Target.taurus("begin_time=x&limit=1&limit=2"),
+                400,
                 Expected.taurus(m.once("limit"))
             ),
             RequestCase(
-                "begin_time before end_time", Target.taurus("end_time=x&begin_time=y"), 400,
+                "begin_time before end_time",
+                Target.taurus("end_time=x&begin_time=y"),
+                400,
                 Expected.taurus(m.beginFormat)
             ),
             RequestCase(
-                "malformed end_time before the pairing", Target.taurus("end_time=x"), 400, Expected.taurus(m.endFormat)
+                "malformed end_time before the pairing",
+                Target.taurus("end_time=x"),
+                400,
+                Expected.taurus(m.endFormat)
             ),
             RequestCase(
-                "end_time twice before the pairing", Target.taurus("\(end)&\(end)"), 400,
+                "end_time twice before the pairing",
+                Target.taurus("\(end)&\(end)"),
+                400,
                 Expected.taurus(m.once("end_time"))
             ),
             RequestCase(
-                "pairing before display_offsite_backup", Target.taurus("display_offsite_backup=x&\(begin)"), 400,
+                "pairing before display_offsite_backup",
+                Target.taurus("display_offsite_backup=x&\(begin)"),
+                400,
                 Expected.taurus(m.endMandatory)
             ),
             RequestCase(
                 "order of the times before display_offsite_backup",
-                Target.taurus("display_offsite_backup=x&begin_time=2022-07-16T10:41:14+0800&\(end)"), 400,
+                Target.taurus("display_offsite_backup=x&begin_time=2022-07-16T10:41:14+0800&\(end)"),
+                400,
                 Expected.taurus(m.endNotLater)
             ),
             RequestCase(
                 "display_offsite_backup before the lookup",
-                Target.taurus("display_offsite_backup=x&\(begin)&\(end)", instance: unknown), 400,
+                Target.taurus("display_offsite_backup=x&\(begin)&\(end)", instance: unknown),
+                400,
                 Expected.taurus(m.display)
             ),
             RequestCase(
-                "parameters before the lookup", Target.taurus("limit=0", instance: unknown), 400,
+                "parameters before the lookup",
+                Target.taurus("limit=0", instance: unknown),
+                400,
                 Expected.taurus(m.limit)
             ),
         ]

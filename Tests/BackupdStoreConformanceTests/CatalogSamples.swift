@@ -11,57 +11,89 @@ enum Sample {
 
     static let cnNorth4 = Project(id: "11111111111111111111111111111111", domainID: acme.id, name: "cn-north-4")
     static let apSoutheast1 = Project(
-        id: "22222222222222222222222222222222", domainID: acme.id, name: "ap-southeast-1"
+        id: "22222222222222222222222222222222",
+        domainID: acme.id,
+        name: "ap-southeast-1"
     )
     static let billing = Project(id: "33333333333333333333333333333333", domainID: acme.id, name: "cn-north-4_billing")
     static let globexNorth = Project(id: "44444444444444444444444444444444", domainID: globex.id, name: "cn-north-4")
 
     static let alice = User(
-        domainID: acme.id, name: "alice", passwordDigest: "pbkdf2-sha256$1000$c2FsdA==$a2V5", projectIDs: nil
+        domainID: acme.id,
+        name: "alice",
+        passwordDigest: "pbkdf2-sha256$1000$c2FsdA==$a2V5",
+        projectIDs: nil
     )
     static let bob = User(domainID: acme.id, name: "bob", passwordDigest: nil, projectIDs: [cnNorth4.id])
     static let carol = User(domainID: globex.id, name: "carol", passwordDigest: "digest-c", projectIDs: [])
 
     static let aliceKey = AccessKey(access: "AKALICE00000000000001", domainID: acme.id, userName: "alice", secret: "sk1")
     static let aliceKeyWithoutSecret = AccessKey(
-        access: "AKALICE00000000000002", domainID: acme.id, userName: "alice", secret: nil
+        access: "AKALICE00000000000002",
+        domainID: acme.id,
+        userName: "alice",
+        secret: nil
     )
     static let carolKey = AccessKey(access: "AKCAROL00000000000001", domainID: globex.id, userName: "carol", secret: "sk3")
 
     // MARK: Instances
 
     static let mysql = Instance(
-        id: "rds-mysql-in01", projectID: cnNorth4.id, service: .rds, name: "mysql",
+        id: "rds-mysql-in01",
+        projectID: cnNorth4.id,
+        service: .rds,
+        name: "mysql",
         datastore: Datastore(type: "MySQL", version: "5.7")
     )
     static let sqlServer = Instance(
-        id: "rds-sqlserver-in04", projectID: cnNorth4.id, service: .rds, name: "sqlserver",
+        id: "rds-sqlserver-in04",
+        projectID: cnNorth4.id,
+        service: .rds,
+        name: "sqlserver",
         datastore: Datastore(type: "sqlserver", version: "2019_SE")
     )
     static let postgres = Instance(
-        id: "rds-pg-in03", projectID: apSoutheast1.id, service: .rds, name: "pg",
+        id: "rds-pg-in03",
+        projectID: apSoutheast1.id,
+        service: .rds,
+        name: "pg",
         datastore: Datastore(type: "PostgreSQL", version: "9.6")
     )
     static let taurus = Instance(
-        id: "taurus-in07", projectID: cnNorth4.id, service: .taurusdb, name: "taurus",
+        id: "taurus-in07",
+        projectID: cnNorth4.id,
+        service: .taurusdb,
+        name: "taurus",
         datastore: Datastore(type: "gaussdb-mysql", version: "8.0")
     )
     static let redis = Instance(
-        id: "5560df16-cebf-4473-95c4-d1b573c16e79", projectID: cnNorth4.id, service: .dcs, name: "redis",
-        engine: "Redis", engineVersion: "5.0"
+        id: "5560df16-cebf-4473-95c4-d1b573c16e79",
+        projectID: cnNorth4.id,
+        service: .dcs,
+        name: "redis",
+        engine: "Redis",
+        engineVersion: "5.0"
     )
     static let ddm = Instance(
-        id: "ddm-in09", projectID: cnNorth4.id, service: .ddm, name: "ddm",
+        id: "ddm-in09",
+        projectID: cnNorth4.id,
+        service: .ddm,
+        name: "ddm",
         relatedDataNodes: [DataNode(instanceID: "rds-mysql-in01", instanceName: "mysql")]
     )
     static let globexMySQL = Instance(
-        id: "globex-rds-in01", projectID: globexNorth.id, service: .rds, name: "globex-mysql",
+        id: "globex-rds-in01",
+        projectID: globexNorth.id,
+        service: .rds,
+        name: "globex-mysql",
         datastore: Datastore(type: "MySQL", version: "8.0")
     )
 
     static let tenancy = CatalogContent(
-        domains: [acme, globex], projects: [cnNorth4, apSoutheast1, billing, globexNorth],
-        users: [alice, bob, carol], accessKeys: [aliceKey, aliceKeyWithoutSecret, carolKey],
+        domains: [acme, globex],
+        projects: [cnNorth4, apSoutheast1, billing, globexNorth],
+        users: [alice, bob, carol],
+        accessKeys: [aliceKey, aliceKeyWithoutSecret, carolKey],
         instances: [mysql, sqlServer, postgres, taurus, redis, ddm, globexMySQL]
     )
 
@@ -76,38 +108,78 @@ enum Sample {
     }
 
     static func rds(
-        _ id: String, of instance: Instance = mysql, type: RDSBackupType = .auto, status: RDSBackupStatus = .completed,
-        begin: String, offsite: Project? = nil, name: String? = nil, size: Int64 = 2803, databases: [String]? = nil,
-        associatedWithDDM: Bool? = nil, datastore: Datastore? = nil
+        _ id: String,
+        of instance: Instance = mysql,
+        type: RDSBackupType = .auto,
+        status: RDSBackupStatus = .completed,
+        begin: String,
+        offsite: Project? = nil,
+        name: String? = nil,
+        size: Int64 = 2803,
+        databases: [String]? = nil,
+        associatedWithDDM: Bool? = nil,
+        datastore: Datastore? = nil
     ) -> RDSBackup {
         RDSBackup(
-            id: id, instanceID: instance.id, name: name ?? "name-\(id)", type: type, status: status, size: size,
-            beginTime: time(begin), endTime: time(begin), databases: databases, associatedWithDDM: associatedWithDDM,
-            datastore: datastore, offsiteProjectID: offsite?.id
+            id: id,
+            instanceID: instance.id,
+            name: name ?? "name-\(id)",
+            type: type,
+            status: status,
+            size: size,
+            beginTime: time(begin),
+            endTime: time(begin),
+            databases: databases,
+            associatedWithDDM: associatedWithDDM,
+            datastore: datastore,
+            offsiteProjectID: offsite?.id
         )
     }
 
     static func taurusDB(
-        _ id: String, type: TaurusDBBackupType = .incremental, begin: String, size: Double = 0.109375
+        _ id: String,
+        type: TaurusDBBackupType = .incremental,
+        begin: String,
+        size: Double = 0.109375
     ) -> TaurusDBBackup {
         TaurusDBBackup(
-            id: id, instanceID: taurus.id, name: "name-\(id)", type: type, beginTime: time(begin), endTime: time(begin),
+            id: id,
+            instanceID: taurus.id,
+            name: "name-\(id)",
+            type: type,
+            beginTime: time(begin),
+            endTime: time(begin),
             size: size
         )
     }
 
     static func dcs(_ id: String, created: String, of instance: Instance = redis, remark: String = "") -> DCSBackup {
         DCSBackup(
-            backupID: id, instanceID: instance.id, backupName: "backup-\(id)", backupType: .manual, status: .succeed,
-            size: 880_232, progress: "100.00", remark: remark, period: nil, errorCode: nil, isSupportRestore: "TRUE",
-            createdAt: time(created), updatedAt: time(created), executionAt: time(created)
+            backupID: id,
+            instanceID: instance.id,
+            backupName: "backup-\(id)",
+            backupType: .manual,
+            status: .succeed,
+            size: 880_232,
+            progress: "100.00",
+            remark: remark,
+            period: nil,
+            errorCode: nil,
+            isSupportRestore: "TRUE",
+            createdAt: time(created),
+            updatedAt: time(created),
+            executionAt: time(created)
         )
     }
 
     static func ddmBackup(_ id: String, nodes: [DataNode]? = nil) -> DDMBackup {
         DDMBackup(
-            id: id, instanceID: ddm.id, name: "name-\(id)", beginTime: time("2025-05-20T05:40:00+0800"),
-            endTime: time("2025-05-20T05:41:30+0800"), relatedDataNodes: nodes
+            id: id,
+            instanceID: ddm.id,
+            name: "name-\(id)",
+            beginTime: time("2025-05-20T05:40:00+0800"),
+            endTime: time("2025-05-20T05:41:30+0800"),
+            relatedDataNodes: nodes
         )
     }
 
@@ -117,7 +189,9 @@ enum Sample {
         .rds(rds("rds-home-2", begin: "2018-08-07T12:41:14+0800", associatedWithDDM: true)),
         .rds(
             rds(
-                "rds-offsite-1", begin: "2018-08-06T12:41:14+0800", offsite: apSoutheast1,
+                "rds-offsite-1",
+                begin: "2018-08-06T12:41:14+0800",
+                offsite: apSoutheast1,
                 datastore: Datastore(type: "MySQL", version: "5.6")
             )
         ),
@@ -130,10 +204,20 @@ enum Sample {
         .dcs(dcs("4631832a-14c6-45b0-a0b3-3abd8f591ad1", created: "2019-05-10T08:31:16.166Z", remark: "001")),
         .dcs(
             DCSBackup(
-                backupID: "dcs-failed", instanceID: redis.id, backupName: "backup_failed", backupType: .auto,
-                status: .failed, size: 0, progress: "0.00", remark: "", period: "18:00-19:00", errorCode: "dcs.08.0002",
-                isSupportRestore: "FALSE", createdAt: time("2019-05-03T18:00:04.015Z"),
-                updatedAt: time("2019-05-03T18:01:09.015Z"), executionAt: time("2019-05-03T18:00:09.015Z")
+                backupID: "dcs-failed",
+                instanceID: redis.id,
+                backupName: "backup_failed",
+                backupType: .auto,
+                status: .failed,
+                size: 0,
+                progress: "0.00",
+                remark: "",
+                period: "18:00-19:00",
+                errorCode: "dcs.08.0002",
+                isSupportRestore: "FALSE",
+                createdAt: time("2019-05-03T18:00:04.015Z"),
+                updatedAt: time("2019-05-03T18:01:09.015Z"),
+                executionAt: time("2019-05-03T18:00:09.015Z")
             )
         ),
         .ddm(ddmBackup("ddm-1")),
@@ -242,11 +326,20 @@ struct GeneratedCatalog {
             let end = RecordedTime(offsetTime: offsetText(key + Int64.random(in: 0...600, using: &random)))!
             rds.append(
                 RDSBackup(
-                    id: uniqueID(), instanceID: instance.id, name: "gen", type: RDSBackupType.allCases.randomElement(
+                    id: uniqueID(),
+                    instanceID: instance.id,
+                    name: "gen",
+                    type: RDSBackupType.allCases.randomElement(
                         using: &random
-                    )!, status: RDSBackupStatus.allCases.randomElement(using: &random)!,
-                    size: Int64.random(in: 0...100_000, using: &random), beginTime: begin, endTime: end,
-                    databases: databases, associatedWithDDM: associated, datastore: datastore, offsiteProjectID: offsite?.id
+                    )!,
+                    status: RDSBackupStatus.allCases.randomElement(using: &random)!,
+                    size: Int64.random(in: 0...100_000, using: &random),
+                    beginTime: begin,
+                    endTime: end,
+                    databases: databases,
+                    associatedWithDDM: associated,
+                    datastore: datastore,
+                    offsiteProjectID: offsite?.id
                 )
             )
         }
@@ -255,23 +348,37 @@ struct GeneratedCatalog {
             let begin = RecordedTime(offsetTime: offsetText(key))!
             taurusDB.append(
                 TaurusDBBackup(
-                    id: uniqueID(prefix: "t"), instanceID: Sample.taurus.id, name: "gen",
-                    type: TaurusDBBackupType.allCases.randomElement(using: &random)!, beginTime: begin,
-                    endTime: begin, size: Double(Int.random(in: 0...1_000_000, using: &random)) / 64
+                    id: uniqueID(prefix: "t"),
+                    instanceID: Sample.taurus.id,
+                    name: "gen",
+                    type: TaurusDBBackupType.allCases.randomElement(using: &random)!,
+                    beginTime: begin,
+                    endTime: begin,
+                    size: Double(Int.random(in: 0...1_000_000, using: &random)) / 64
                 )
             )
         }
         for _ in 0..<dcsCount {
-            let millis = (Self.base + Int64.random(in: 0..<keySpan, using: &random)) * 1000
+            let millis =
+                (Self.base + Int64.random(in: 0..<keySpan, using: &random)) * 1000
                 + Int64.random(in: 0..<1000, using: &random)
             let created = RecordedTime(utcMillisecondsSinceEpoch: millis)
             dcs.append(
                 DCSBackup(
-                    backupID: uniqueID(prefix: "d"), instanceID: Sample.redis.id, backupName: "gen",
+                    backupID: uniqueID(prefix: "d"),
+                    instanceID: Sample.redis.id,
+                    backupName: "gen",
                     backupType: DCSBackupType.allCases.randomElement(using: &random)!,
-                    status: DCSBackupStatus.allCases.randomElement(using: &random)!, size: 1, progress: "100.00",
-                    remark: "", period: nil, errorCode: nil, isSupportRestore: "TRUE", createdAt: created,
-                    updatedAt: created, executionAt: created
+                    status: DCSBackupStatus.allCases.randomElement(using: &random)!,
+                    size: 1,
+                    progress: "100.00",
+                    remark: "",
+                    period: nil,
+                    errorCode: nil,
+                    isSupportRestore: "TRUE",
+                    createdAt: created,
+                    updatedAt: created,
+                    executionAt: created
                 )
             )
         }

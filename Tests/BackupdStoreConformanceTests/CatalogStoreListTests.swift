@@ -42,14 +42,17 @@ extension CatalogStoreConformance {
         // Records come back with every field as loaded.
         let page = try await store.rdsBackups(
             RDSBackupQuery(
-                instanceID: Sample.mysql.id, location: .offsite(projectID: Sample.apSoutheast1.id),
+                instanceID: Sample.mysql.id,
+                location: .offsite(projectID: Sample.apSoutheast1.id),
                 page: PageRequest(offset: 0, limit: 10)
             )
         )
-        #expect(page.items == [
-            Sample.rds("o2", begin: "2018-08-08T12:41:14+0800", offsite: Sample.apSoutheast1),
-            Sample.rds("o1", begin: "2018-08-06T12:41:14+0800", offsite: Sample.apSoutheast1),
-        ])
+        #expect(
+            page.items == [
+                Sample.rds("o2", begin: "2018-08-08T12:41:14+0800", offsite: Sample.apSoutheast1),
+                Sample.rds("o1", begin: "2018-08-06T12:41:14+0800", offsite: Sample.apSoutheast1),
+            ]
+        )
     }
 
     static let filterSample: [Backup] = [
@@ -122,7 +125,11 @@ extension CatalogStoreConformance {
             .dcs(Sample.dcs("r2", created: "2019-05-11T08:31:16.166Z")),
         ])
         let memcached = Instance(
-            id: "memcached-1", projectID: Sample.cnNorth4.id, service: .dcs, name: "mc", engine: "Memcached",
+            id: "memcached-1",
+            projectID: Sample.cnNorth4.id,
+            service: .dcs,
+            name: "mc",
+            engine: "Memcached",
             engineVersion: "1.5"
         )
         content.instances.append(memcached)
@@ -322,7 +329,8 @@ extension CatalogStoreConformance {
             rds.append(Sample.rds(id, begin: TimeGrammar.formatOffsetTime(epochSeconds: second)))
             dcs.append(
                 Sample.dcs(
-                    id, created: TimeGrammar.formatUTCMilliseconds(second * 1000 + Int64.random(in: 0..<1000, using: &random))
+                    id,
+                    created: TimeGrammar.formatUTCMilliseconds(second * 1000 + Int64.random(in: 0..<1000, using: &random))
                 )
             )
         }
@@ -401,10 +409,13 @@ extension CatalogStoreConformance {
                 default: nil
                 }
             var query = RDSBackupQuery(
-                instanceID: instance.id, location: locations.randomElement(using: &random)!, backupID: backupID,
+                instanceID: instance.id,
+                location: locations.randomElement(using: &random)!,
+                backupID: backupID,
                 types: typeSets.randomElement(using: &random)!,
                 status: Bool.random(using: &random) ? nil : RDSBackupStatus.allCases.randomElement(using: &random)!,
-                window: window(catalog.rdsKeys), page: PageRequest(offset: 0, limit: 1)
+                window: window(catalog.rdsKeys),
+                page: PageRequest(offset: 0, limit: 1)
             )
             let matching = Sample.sorted(catalog.rds.filter(query.matches))
             query.page = page(total: matching.count)
@@ -416,8 +427,10 @@ extension CatalogStoreConformance {
         // TaurusDB
         for round in 0..<60 {
             var query = TaurusDBBackupQuery(
-                instanceID: Sample.taurus.id, type: TaurusDBBackupType.allCases.randomElement(using: &random)!,
-                window: window(catalog.taurusKeys), page: PageRequest(offset: 0, limit: 1)
+                instanceID: Sample.taurus.id,
+                type: TaurusDBBackupType.allCases.randomElement(using: &random)!,
+                window: window(catalog.taurusKeys),
+                page: PageRequest(offset: 0, limit: 1)
             )
             let matching = Sample.sorted(catalog.taurusDB.filter(query.matches))
             query.page = page(total: matching.count)
@@ -429,7 +442,9 @@ extension CatalogStoreConformance {
         // DCS
         for round in 0..<80 {
             var query = DCSBackupQuery(
-                instanceID: Sample.redis.id, window: window(catalog.dcsKeys), page: PageRequest(offset: 0, limit: 1)
+                instanceID: Sample.redis.id,
+                window: window(catalog.dcsKeys),
+                page: PageRequest(offset: 0, limit: 1)
             )
             let matching = Sample.sorted(catalog.dcs.filter(query.matches))
             query.page = page(total: matching.count)

@@ -25,7 +25,10 @@ extension CatalogStoreConformance {
         var renamed = Sample.mysql
         renamed.name = "renamed"
         let newInstance = Instance(
-            id: "new-rds", projectID: Sample.cnNorth4.id, service: .rds, name: "new",
+            id: "new-rds",
+            projectID: Sample.cnNorth4.id,
+            service: .rds,
+            name: "new",
             datastore: Datastore(type: "MySQL", version: "8.0")
         )
         let newDomain = Domain(id: "dddddddddddddddddddddddddddddd04", name: "initech")
@@ -49,11 +52,37 @@ extension CatalogStoreConformance {
         return [
             BrokenBatch(
                 name: "last backup references an unknown instance",
-                content: ending { $0.backups.append(.rds(Sample.rds("orphan", of: Instance(id: "no-such-instance", projectID: Sample.cnNorth4.id, service: .rds, name: "x", datastore: Sample.mysql.datastore), begin: "2030-01-02T00:00:00Z"))) }
+                content: ending {
+                    $0.backups.append(
+                        .rds(
+                            Sample.rds(
+                                "orphan",
+                                of: Instance(
+                                    id: "no-such-instance",
+                                    projectID: Sample.cnNorth4.id,
+                                    service: .rds,
+                                    name: "x",
+                                    datastore: Sample.mysql.datastore
+                                ),
+                                begin: "2030-01-02T00:00:00Z"
+                            )
+                        )
+                    )
+                }
             ),
             BrokenBatch(
                 name: "last DCS backup references an unknown instance",
-                content: ending { $0.backups.append(.dcs(Sample.dcs("orphan", created: "2030-01-02T00:00:00.000Z", of: Instance(id: "no-such-dcs", projectID: Sample.cnNorth4.id, service: .dcs, name: "x")))) }
+                content: ending {
+                    $0.backups.append(
+                        .dcs(
+                            Sample.dcs(
+                                "orphan",
+                                created: "2030-01-02T00:00:00.000Z",
+                                of: Instance(id: "no-such-dcs", projectID: Sample.cnNorth4.id, service: .dcs, name: "x")
+                            )
+                        )
+                    )
+                }
             ),
             BrokenBatch(
                 name: "last backup is an offsite copy held in an unknown project",
@@ -61,7 +90,8 @@ extension CatalogStoreConformance {
                     $0.backups.append(
                         .rds(
                             Sample.rds(
-                                "orphan", begin: "2030-01-02T00:00:00Z",
+                                "orphan",
+                                begin: "2030-01-02T00:00:00Z",
                                 offsite: Project(id: "99999999999999999999999999999999", domainID: Sample.acme.id, name: "x")
                             )
                         )
@@ -73,8 +103,12 @@ extension CatalogStoreConformance {
                 content: ending {
                     $0.instances.append(
                         Instance(
-                            id: "lost", projectID: "99999999999999999999999999999999", service: .dcs, name: "lost",
-                            engine: "Redis", engineVersion: "5.0"
+                            id: "lost",
+                            projectID: "99999999999999999999999999999999",
+                            service: .dcs,
+                            name: "lost",
+                            engine: "Redis",
+                            engineVersion: "5.0"
                         )
                     )
                 }
@@ -128,7 +162,17 @@ extension CatalogStoreConformance {
     func failedFirstLoad(_ engine: StoreEngine) async throws {
         let store = try await Self.makeStore(engine)
         var content = Sample.mixed
-        content.backups.append(.ddm(DDMBackup(id: "orphan", instanceID: "no-such-ddm", name: "x", beginTime: Sample.time("2025-05-20T05:40:00+0800"), endTime: Sample.time("2025-05-20T05:41:30+0800"))))
+        content.backups.append(
+            .ddm(
+                DDMBackup(
+                    id: "orphan",
+                    instanceID: "no-such-ddm",
+                    name: "x",
+                    beginTime: Sample.time("2025-05-20T05:40:00+0800"),
+                    endTime: Sample.time("2025-05-20T05:41:30+0800")
+                )
+            )
+        )
         await #expect(throws: (any Error).self) { try await store.load(content, progress: { _ in }) }
         #expect(try await Self.snapshot(store) == Snapshot(tenancy: CatalogContent(), backups: []))
         #expect(
@@ -163,14 +207,29 @@ extension CatalogStoreConformance {
         renamedInstance.name = "mysql-renamed"
         renamedInstance.datastore = Datastore(type: "MySQL", version: "8.0")
         let changedRDS = Sample.rds(
-            "rds-home-1", type: .manual, status: .failed, begin: "2018-08-08T00:00:00+0000", name: "changed", size: 7,
+            "rds-home-1",
+            type: .manual,
+            status: .failed,
+            begin: "2018-08-08T00:00:00+0000",
+            name: "changed",
+            size: 7,
             associatedWithDDM: true
         )
         let changedDCS = DCSBackup(
-            backupID: "4631832a-14c6-45b0-a0b3-3abd8f591ad1", instanceID: Sample.redis.id, backupName: "renamed",
-            backupType: .auto, status: .expired, size: 1, progress: "50.00", remark: "changed", period: "1:00-2:00",
-            errorCode: "dcs.08.0001", isSupportRestore: "FALSE", createdAt: Sample.time("2019-05-09T00:00:00.001Z"),
-            updatedAt: Sample.time("2019-05-09T00:00:00.002Z"), executionAt: Sample.time("2019-05-09T00:00:00.003Z")
+            backupID: "4631832a-14c6-45b0-a0b3-3abd8f591ad1",
+            instanceID: Sample.redis.id,
+            backupName: "renamed",
+            backupType: .auto,
+            status: .expired,
+            size: 1,
+            progress: "50.00",
+            remark: "changed",
+            period: "1:00-2:00",
+            errorCode: "dcs.08.0001",
+            isSupportRestore: "FALSE",
+            createdAt: Sample.time("2019-05-09T00:00:00.001Z"),
+            updatedAt: Sample.time("2019-05-09T00:00:00.002Z"),
+            executionAt: Sample.time("2019-05-09T00:00:00.003Z")
         )
         let changedTaurus = Sample.taurusDB("tau-2", type: .incremental, begin: "2022-07-11T00:00:00+0800", size: 3.25)
         let changedDDM = Sample.ddmBackup("ddm-1", nodes: [DataNode(instanceID: "n", instanceName: "m")])
@@ -180,7 +239,10 @@ extension CatalogStoreConformance {
         let renamedDomain = Domain(id: Sample.globex.id, name: "globex-corp")
         try await store.load(
             CatalogContent(
-                domains: [renamedDomain], projects: [renamedProject], users: [changedUser], accessKeys: [changedKey],
+                domains: [renamedDomain],
+                projects: [renamedProject],
+                users: [changedUser],
+                accessKeys: [changedKey],
                 instances: [renamedInstance],
                 backups: [.rds(changedRDS), .dcs(changedDCS), .taurusdb(changedTaurus), .ddm(changedDDM)]
             ),

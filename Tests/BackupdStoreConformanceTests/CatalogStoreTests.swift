@@ -8,7 +8,10 @@ import Testing
 @Suite struct CatalogStoreConformance {
     // MARK: - Helpers
 
-    static func makeStore(_ engine: StoreEngine, with content: CatalogContent? = nil) async throws
+    static func makeStore(
+        _ engine: StoreEngine,
+        with content: CatalogContent? = nil
+    ) async throws
         -> any CatalogStore
     {
         let store = try engine.makeStore()
@@ -42,33 +45,53 @@ import Testing
     }
 
     static func rdsIDs(
-        _ store: any CatalogStore, _ instance: Instance = Sample.mysql, location: RDSBackupLocation = .home,
-        backupID: String? = nil, types: Set<RDSBackupType>? = nil, status: RDSBackupStatus? = nil,
-        window: TimeWindow? = nil, offset: Int = 0, limit: Int = 100
+        _ store: any CatalogStore,
+        _ instance: Instance = Sample.mysql,
+        location: RDSBackupLocation = .home,
+        backupID: String? = nil,
+        types: Set<RDSBackupType>? = nil,
+        status: RDSBackupStatus? = nil,
+        window: TimeWindow? = nil,
+        offset: Int = 0,
+        limit: Int = 100
     ) async throws -> (ids: [String], total: Int) {
         let page = try await store.rdsBackups(
             RDSBackupQuery(
-                instanceID: instance.id, location: location, backupID: backupID, types: types, status: status,
-                window: window, page: PageRequest(offset: offset, limit: limit)
+                instanceID: instance.id,
+                location: location,
+                backupID: backupID,
+                types: types,
+                status: status,
+                window: window,
+                page: PageRequest(offset: offset, limit: limit)
             )
         )
         return (page.items.map(\.id), page.total)
     }
 
     static func taurusIDs(
-        _ store: any CatalogStore, type: TaurusDBBackupType = .incremental, window: TimeWindow? = nil, offset: Int = 0,
+        _ store: any CatalogStore,
+        type: TaurusDBBackupType = .incremental,
+        window: TimeWindow? = nil,
+        offset: Int = 0,
         limit: Int = 100
     ) async throws -> (ids: [String], total: Int) {
         let page = try await store.taurusDBBackups(
             TaurusDBBackupQuery(
-                instanceID: Sample.taurus.id, type: type, window: window, page: PageRequest(offset: offset, limit: limit)
+                instanceID: Sample.taurus.id,
+                type: type,
+                window: window,
+                page: PageRequest(offset: offset, limit: limit)
             )
         )
         return (page.items.map(\.id), page.total)
     }
 
     static func dcsIDs(
-        _ store: any CatalogStore, _ instance: Instance = Sample.redis, window: TimeWindow? = nil, offset: Int = 0,
+        _ store: any CatalogStore,
+        _ instance: Instance = Sample.redis,
+        window: TimeWindow? = nil,
+        offset: Int = 0,
         limit: Int = 100
     ) async throws -> (ids: [String], total: Int) {
         let page = try await store.dcsBackups(

@@ -21,15 +21,18 @@ extension CatalogStoreConformance {
             for index in 0..<40 {
                 let id = "bk\(index % 30)"
                 let backup = Sample.rds(
-                    id, of: instances[Int(random.next() % 2)],
+                    id,
+                    of: instances[Int(random.next() % 2)],
                     type: RDSBackupType.allCases[Int(random.next() % 4)],
                     status: RDSBackupStatus.allCases[Int(random.next() % 4)],
-                    begin: "2024-01-0\(1 + step)T00:00:\(10 + index)+0000", offsite: holders[Int(random.next() % 2)]
+                    begin: "2024-01-0\(1 + step)T00:00:\(10 + index)+0000",
+                    offsite: holders[Int(random.next() % 2)]
                 )
                 current[id] = backup
                 batch.append(.rds(backup))
                 let taurusBackup = Sample.taurusDB(
-                    "tb\(index % 25)", type: TaurusDBBackupType.allCases[Int(random.next() % 3)],
+                    "tb\(index % 25)",
+                    type: TaurusDBBackupType.allCases[Int(random.next() % 3)],
                     begin: "2024-01-0\(1 + step)T00:00:\(10 + index)+0000"
                 )
                 taurus[taurusBackup.id] = taurusBackup
@@ -42,7 +45,10 @@ extension CatalogStoreConformance {
                     for types in [nil, Set([RDSBackupType.auto, .manual]), [.incremental]] as [Set<RDSBackupType>?] {
                         for status in [nil] + RDSBackupStatus.allCases.map(Optional.some) {
                             let query = RDSBackupQuery(
-                                instanceID: instance.id, location: location, types: types, status: status,
+                                instanceID: instance.id,
+                                location: location,
+                                types: types,
+                                status: status,
                                 page: PageRequest(offset: 0, limit: 1)
                             )
                             let expected = current.values.filter(query.matches).count
@@ -53,7 +59,10 @@ extension CatalogStoreConformance {
             }
             for type in TaurusDBBackupType.allCases {
                 let query = TaurusDBBackupQuery(
-                    instanceID: Sample.taurus.id, type: type, window: nil, page: PageRequest(offset: 0, limit: 1)
+                    instanceID: Sample.taurus.id,
+                    type: type,
+                    window: nil,
+                    page: PageRequest(offset: 0, limit: 1)
                 )
                 #expect(try await store.taurusDBBackups(query).total == taurus.values.filter(query.matches).count)
             }

@@ -1,8 +1,11 @@
+public import BackupdAPI
 public import BackupdCatalog
 public import BackupdServer
+public import HTTPTypes
 public import Hummingbird
 public import HummingbirdTesting
 import Logging
+import NIOCore
 
 /// Builds the real application (the one `backupd serve` runs) on 127.0.0.1 and an ephemeral
 /// port, over `store`, for `app.test(.router)` or `.live`.
@@ -35,14 +38,12 @@ public struct TestResponse: Sendable {
 extension TestClientProtocol {
     /// Sends a request whose target (path and query) is used exactly as given, `+` and `%` included.
     public func send(
-        _ target: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]
+        _ target: String,
+        method: HTTPRequest.Method = .get,
+        headers: HTTPFields = [:]
     ) async throws -> TestResponse {
         try await execute(uri: target, method: method, headers: headers, body: nil) { response in
             TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
         }
     }
 }
-
-public import BackupdAPI
-public import HTTPTypes
-import NIOCore

@@ -1,11 +1,17 @@
 /// The DCS error table (`api.md` §5 and §6; codes from the DCS error-code page).
 enum DCSErrors {
     static let instanceNotFound = APIError(
-        status: 404, code: "DCS.3022", message: "This DCS instance does not exist.", envelope: .dcs
+        status: 404,
+        code: "DCS.3022",
+        message: "This DCS instance does not exist.",
+        envelope: .dcs
     )
 
     static let endNotAfterBegin = APIError(
-        status: 400, code: "DCS.4025", message: "The end time must be after the start time.", envelope: .dcs
+        status: 400,
+        code: "DCS.4025",
+        message: "The end time must be after the start time.",
+        envelope: .dcs
     )
 
     static let serverFailure = APIError(status: 500, code: "DCS.5000", message: "Internal service error.", envelope: .dcs)

@@ -21,7 +21,11 @@ public struct DCSListBackupRecords: TenantOperation {
             }
     }
 
-    public func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws
+    public func respond(
+        to request: OperationRequest,
+        in scope: ProjectScope,
+        store: any CatalogStore
+    ) async throws
         -> [UInt8]
     {
         let parameters = DCSErrors.parameters(request.query)
@@ -30,7 +34,9 @@ public struct DCSListBackupRecords: TenantOperation {
         switch version {
         case .v1:
             let start = try parameters.integer(
-                "start", in: 1...IntegerParameter.maximum, message: DCSErrors.invalid("start")
+                "start",
+                in: 1...IntegerParameter.maximum,
+                message: DCSErrors.invalid("start")
             )
             offset = (start ?? 1) - 1
             names = ("beginTime", "endTime")
@@ -55,7 +61,9 @@ public struct DCSListBackupRecords: TenantOperation {
 
         guard
             let instance = try await store.instance(
-                id: request.path("instance_id"), service: .dcs, inAnyOf: [scope.projectID]
+                id: request.path("instance_id"),
+                service: .dcs,
+                inAnyOf: [scope.projectID]
             )
         else {
             throw DCSErrors.instanceNotFound

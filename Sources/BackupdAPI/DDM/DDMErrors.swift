@@ -2,11 +2,17 @@
 /// borrow their codes from the RDS and TaurusDB tables (chosen in the spec).
 enum DDMErrors {
     static let instanceNotFound = APIError(
-        status: 404, code: "DBS.200002", message: "The DB instance does not exist.", envelope: .service
+        status: 404,
+        code: "DBS.200002",
+        message: "The DB instance does not exist.",
+        envelope: .service
     )
 
     static let backupNotFound = APIError(
-        status: 404, code: "DBS.201010", message: "The backup information does not exist.", envelope: .service
+        status: 404,
+        code: "DBS.201010",
+        message: "The backup information does not exist.",
+        envelope: .service
     )
 
     static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)

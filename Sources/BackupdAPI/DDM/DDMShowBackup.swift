@@ -8,12 +8,18 @@ public struct DDMShowBackup: TenantOperation {
 
     public init() {}
 
-    public func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws
+    public func respond(
+        to request: OperationRequest,
+        in scope: ProjectScope,
+        store: any CatalogStore
+    ) async throws
         -> [UInt8]
     {
         guard
             let instance = try await store.instance(
-                id: request.path("instance_id"), service: .ddm, inAnyOf: [scope.projectID]
+                id: request.path("instance_id"),
+                service: .ddm,
+                inAnyOf: [scope.projectID]
             )
         else {
             throw DDMErrors.instanceNotFound

@@ -2,26 +2,35 @@
 public enum GatewayErrors {
     /// No route matches the method and path.
     public static let routeNotFound = APIError(
-        status: 404, code: "APIGW.0101",
-        message: "The API does not exist or has not been published in the environment.", envelope: .gateway
+        status: 404,
+        code: "APIGW.0101",
+        message: "The API does not exist or has not been published in the environment.",
+        envelope: .gateway
     )
 
     /// The caller may not act in the path's project.
     public static let notAuthorized = APIError(
-        status: 403, code: "APIGW.0302", message: "The IAM user is not authorized to access the API.",
+        status: 403,
+        code: "APIGW.0302",
+        message: "The IAM user is not authorized to access the API.",
         envelope: .gateway
     )
 
     /// Authentication failed; `detail` is one of the texts of `auth.md` §4.6 and never holds a secret.
     public static func authenticationFailed(_ detail: String) -> APIError {
         APIError(
-            status: 401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)",
+            status: 401,
+            code: "APIGW.0301",
+            message: "Incorrect IAM authentication information: \(detail)",
             envelope: .gateway
         )
     }
 
     /// A failure outside any service (e.g. the request could not be read): the RDS-family answer.
     public static let serverFailure = APIError(
-        status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service
+        status: 500,
+        code: "DBS.108000",
+        message: "Server failure.",
+        envelope: .service
     )
 }

@@ -7,7 +7,9 @@ enum RDSBackupJSON {
     ///     `associated_with_ddm` is sent (MySQL only).
     ///   - reportsManualAsAuto: the cross-region list reports a `manual` copy as `auto` (`002` page).
     static func list(
-        _ page: Page<RDSBackup>, of instance: Instance, reportsManualAsAuto: Bool
+        _ page: Page<RDSBackup>,
+        of instance: Instance,
+        reportsManualAsAuto: Bool
     ) -> [UInt8] {
         var json = JSONWriter(capacity: 256 + page.items.count * 360)
         json.object { json in
@@ -23,7 +25,10 @@ enum RDSBackupJSON {
     }
 
     private static func write(
-        _ backup: RDSBackup, of instance: Instance, reportsManualAsAuto: Bool, into json: inout JSONWriter
+        _ backup: RDSBackup,
+        of instance: Instance,
+        reportsManualAsAuto: Bool,
+        into json: inout JSONWriter
     ) {
         json.object { json in
             json.field("id", backup.id)

@@ -6,7 +6,10 @@ enum RDSErrors {
     static let parameterCode = "DBS.200001"
 
     static let instanceNotFound = APIError(
-        status: 404, code: "DBS.200002", message: "The DB instance does not exist.", envelope: .service
+        status: 404,
+        code: "DBS.200002",
+        message: "The DB instance does not exist.",
+        envelope: .service
     )
 
     static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
@@ -19,14 +22,18 @@ enum RDSErrors {
     /// `limit` 1 … 100 with default 100 (`000` and `002` pages); the messages quote the pages' example times.
     static func pageAndWindow(_ parameters: ParameterReader) throws(APIError) -> (PageRequest, TimeWindow?) {
         let offset = try parameters.integer(
-            "offset", in: 0...IntegerParameter.maximum,
+            "offset",
+            in: 0...IntegerParameter.maximum,
             message: "Parameter error. offset must be an integer from 0 to 2147483647."
         )
         let limit = try parameters.integer(
-            "limit", in: 1...100, message: "Parameter error. limit must be an integer from 1 to 100."
+            "limit",
+            in: 1...100,
+            message: "Parameter error. limit must be an integer from 1 to 100."
         )
         let window = try parameters.offsetTimeWindow(
-            beginExample: "2018-08-06T10:41:14+0800", endExample: "2018-08-16T10:41:14+0800"
+            beginExample: "2018-08-06T10:41:14+0800",
+            endExample: "2018-08-16T10:41:14+0800"
         )
         return (PageRequest(offset: offset ?? 0, limit: limit ?? 100), window)
     }

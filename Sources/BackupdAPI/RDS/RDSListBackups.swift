@@ -12,7 +12,11 @@ public struct RDSListBackups: TenantOperation {
 
     public init() {}
 
-    public func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws
+    public func respond(
+        to request: OperationRequest,
+        in scope: ProjectScope,
+        store: any CatalogStore
+    ) async throws
         -> [UInt8]
     {
         let parameters = ParameterReader.parameterError(request.query, code: RDSErrors.parameterCode)
@@ -21,10 +25,12 @@ public struct RDSListBackups: TenantOperation {
         }
         let backupID = try parameters.string("backup_id")
         let type = try parameters.choice(
-            "backup_type", message: "Parameter error. backup_type must be one of auto, manual, fragment, incremental."
+            "backup_type",
+            message: "Parameter error. backup_type must be one of auto, manual, fragment, incremental."
         ) { RDSBackupType(rawValue: $0) }
         let status = try parameters.choice(
-            "status", message: "Parameter error. status must be one of BUILDING, COMPLETED, FAILED."
+            "status",
+            message: "Parameter error. status must be one of BUILDING, COMPLETED, FAILED."
         ) { Self.statusFilters[$0] }
         let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
@@ -33,8 +39,12 @@ public struct RDSListBackups: TenantOperation {
         }
         let page = try await store.rdsBackups(
             RDSBackupQuery(
-                instanceID: instance.id, location: .home, backupID: backupID, types: type.map { [$0] },
-                status: status, window: window,
+                instanceID: instance.id,
+                location: .home,
+                backupID: backupID,
+                types: type.map { [$0] },
+                status: status,
+                window: window,
                 page: pageRequest
             )
         )

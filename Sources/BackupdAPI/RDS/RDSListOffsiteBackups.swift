@@ -15,17 +15,24 @@ public struct RDSListOffsiteBackups: TenantOperation {
 
     public init() {}
 
-    public func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws
+    public func respond(
+        to request: OperationRequest,
+        in scope: ProjectScope,
+        store: any CatalogStore
+    ) async throws
         -> [UInt8]
     {
         let parameters = ParameterReader.parameterError(request.query, code: RDSErrors.parameterCode)
         guard let instanceID = try parameters.string("instance_id") else {
             throw RDSErrors.parameter("Parameter error. instance_id is mandatory.")
         }
-        guard let types = try parameters.choice(
-            "backup_type", message: "Parameter error. backup_type must be one of auto, incremental.",
-            { Self.typeFilters[$0] }
-        ) else {
+        guard
+            let types = try parameters.choice(
+                "backup_type",
+                message: "Parameter error. backup_type must be one of auto, incremental.",
+                { Self.typeFilters[$0] }
+            )
+        else {
             throw RDSErrors.parameter("Parameter error. backup_type is mandatory.")
         }
         let backupID = try parameters.string("backup_id")
@@ -38,8 +45,11 @@ public struct RDSListOffsiteBackups: TenantOperation {
         }
         let page = try await store.rdsBackups(
             RDSBackupQuery(
-                instanceID: instance.id, location: .offsite(projectID: scope.projectID), backupID: backupID,
-                types: types, window: window,
+                instanceID: instance.id,
+                location: .offsite(projectID: scope.projectID),
+                backupID: backupID,
+                types: types,
+                window: window,
                 page: pageRequest
             )
         )

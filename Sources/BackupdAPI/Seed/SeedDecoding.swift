@@ -95,7 +95,8 @@ struct SeedDecoding {
                 }
                 if let storedID = storedProjectsByName[ExactText(projectName)], storedID != projectID {
                     throw SeedError(
-                        path: project.fieldPath("name"), rule: "the store has a project \(projectName) with another id"
+                        path: project.fieldPath("name"),
+                        rule: "the store has a project \(projectName) with another id"
                     )
                 }
                 if let existing = try await store.project(id: projectID), existing.domainID != id {
@@ -142,7 +143,9 @@ struct SeedDecoding {
                     }
                     content.accessKeys.append(
                         AccessKey(
-                            access: access, domainID: id, userName: userName,
+                            access: access,
+                            domainID: id,
+                            userName: userName,
                             secret: try key.string("secret", required: false)
                         )
                     )
@@ -170,7 +173,9 @@ struct SeedDecoding {
     // MARK: - Instances
 
     private func decodeInstances(
-        _ elements: [(value: JSONValue, path: String)], projects: [String: Project], into content: inout Content
+        _ elements: [(value: JSONValue, path: String)],
+        projects: [String: Project],
+        into content: inout Content
     ) async throws {
         var fileIDs: [String] = []
         for element in elements {
@@ -192,7 +197,8 @@ struct SeedDecoding {
                 case .ddm: ["related_data_nodes"]
                 }
             try object.rejectUnknownFields(
-                allowed: specific.union(["id", "project_id", "service", "name"]), context: "a \(service.rawValue) instance"
+                allowed: specific.union(["id", "project_id", "service", "name"]),
+                context: "a \(service.rawValue) instance"
             )
             let id = try object.requiredString("id")
             guard ids.insert(ExactText(id)).inserted else {
@@ -200,7 +206,8 @@ struct SeedDecoding {
             }
             if let stored = storedServices[ExactText(id)], stored != service {
                 throw SeedError(
-                    path: object.fieldPath("service"), rule: "the store holds this instance as a \(stored.rawValue) instance"
+                    path: object.fieldPath("service"),
+                    rule: "the store holds this instance as a \(stored.rawValue) instance"
                 )
             }
             let projectID = try object.requiredString("project_id")
@@ -213,8 +220,12 @@ struct SeedDecoding {
             }
             content.instances.append(
                 Instance(
-                    id: id, projectID: projectID, service: service, name: try object.requiredString("name"),
-                    datastore: datastore, engine: try object.string("engine", required: false),
+                    id: id,
+                    projectID: projectID,
+                    service: service,
+                    name: try object.requiredString("name"),
+                    datastore: datastore,
+                    engine: try object.string("engine", required: false),
                     engineVersion: try object.string("engine_version", required: false),
                     relatedDataNodes: try object.dataNodes("related_data_nodes")
                 )
@@ -243,7 +254,9 @@ struct SeedDecoding {
     // MARK: - Backups
 
     private func decodeBackups(
-        _ elements: [(value: JSONValue, path: String)], instances: [ExactText: Instance], projects: [String: Project],
+        _ elements: [(value: JSONValue, path: String)],
+        instances: [ExactText: Instance],
+        projects: [String: Project],
         into content: inout Content
     ) throws {
         var ids: Set<ExactText> = []
@@ -268,7 +281,11 @@ struct SeedDecoding {
         }
     }
 
-    private func rdsBackup(_ object: SeedObject, of instance: Instance, projects: [String: Project]) throws(SeedError)
+    private func rdsBackup(
+        _ object: SeedObject,
+        of instance: Instance,
+        projects: [String: Project]
+    ) throws(SeedError)
         -> RDSBackup
     {
         try object.rejectUnknownFields(
@@ -308,22 +325,34 @@ struct SeedDecoding {
             }
         }
         return RDSBackup(
-            id: try object.requiredString("id"), instanceID: instance.id, name: try object.requiredString("name"),
-            type: try object.choice("type", RDSBackupType.self), status: try object.choice("status", RDSBackupStatus.self),
-            size: try object.nonNegativeInteger("size"), beginTime: try object.offsetTime("begin_time"),
-            endTime: try object.offsetTime("end_time"), databases: databases, associatedWithDDM: associated,
-            datastore: try object.datastore("datastore"), offsiteProjectID: offsite
+            id: try object.requiredString("id"),
+            instanceID: instance.id,
+            name: try object.requiredString("name"),
+            type: try object.choice("type", RDSBackupType.self),
+            status: try object.choice("status", RDSBackupStatus.self),
+            size: try object.nonNegativeInteger("size"),
+            beginTime: try object.offsetTime("begin_time"),
+            endTime: try object.offsetTime("end_time"),
+            databases: databases,
+            associatedWithDDM: associated,
+            datastore: try object.datastore("datastore"),
+            offsiteProjectID: offsite
         )
     }
 
     private func taurusDBBackup(_ object: SeedObject, of instance: Instance) throws(SeedError) -> TaurusDBBackup {
         try object.rejectUnknownFields(
-            allowed: ["instance_id", "id", "name", "type", "begin_time", "end_time", "size"], context: "a taurusdb backup"
+            allowed: ["instance_id", "id", "name", "type", "begin_time", "end_time", "size"],
+            context: "a taurusdb backup"
         )
         return TaurusDBBackup(
-            id: try object.requiredString("id"), instanceID: instance.id, name: try object.requiredString("name"),
-            type: try object.choice("type", TaurusDBBackupType.self), beginTime: try object.offsetTime("begin_time"),
-            endTime: try object.offsetTime("end_time"), size: try object.nonNegativeNumber("size")
+            id: try object.requiredString("id"),
+            instanceID: instance.id,
+            name: try object.requiredString("name"),
+            type: try object.choice("type", TaurusDBBackupType.self),
+            beginTime: try object.offsetTime("begin_time"),
+            endTime: try object.offsetTime("end_time"),
+            size: try object.nonNegativeNumber("size")
         )
     }
 
@@ -344,25 +373,34 @@ struct SeedDecoding {
             throw SeedError(path: object.fieldPath("is_support_restore"), rule: "must be \"TRUE\" or \"FALSE\"")
         }
         return DCSBackup(
-            backupID: try object.requiredString("backup_id"), instanceID: instance.id,
+            backupID: try object.requiredString("backup_id"),
+            instanceID: instance.id,
             backupName: try object.requiredString("backup_name"),
             backupType: try object.choice("backup_type", DCSBackupType.self),
-            status: try object.choice("status", DCSBackupStatus.self), size: try object.nonNegativeInteger("size"),
+            status: try object.choice("status", DCSBackupStatus.self),
+            size: try object.nonNegativeInteger("size"),
             progress: try object.requiredString("progress"),
             remark: try object.string("remark", required: true, nullable: false) ?? "",
-            period: try object.string("period", required: false, nullable: true), errorCode: errorCode,
-            isSupportRestore: restorable, createdAt: try object.millisecondTime("created_at"),
-            updatedAt: try object.millisecondTime("updated_at"), executionAt: try object.millisecondTime("execution_at")
+            period: try object.string("period", required: false, nullable: true),
+            errorCode: errorCode,
+            isSupportRestore: restorable,
+            createdAt: try object.millisecondTime("created_at"),
+            updatedAt: try object.millisecondTime("updated_at"),
+            executionAt: try object.millisecondTime("execution_at")
         )
     }
 
     private func ddmBackup(_ object: SeedObject, of instance: Instance) throws(SeedError) -> DDMBackup {
         try object.rejectUnknownFields(
-            allowed: ["instance_id", "id", "name", "begin_time", "end_time", "related_data_nodes"], context: "a ddm backup"
+            allowed: ["instance_id", "id", "name", "begin_time", "end_time", "related_data_nodes"],
+            context: "a ddm backup"
         )
         return DDMBackup(
-            id: try object.requiredString("id"), instanceID: instance.id, name: try object.requiredString("name"),
-            beginTime: try object.offsetTime("begin_time"), endTime: try object.offsetTime("end_time"),
+            id: try object.requiredString("id"),
+            instanceID: instance.id,
+            name: try object.requiredString("name"),
+            beginTime: try object.offsetTime("begin_time"),
+            endTime: try object.offsetTime("end_time"),
             relatedDataNodes: try object.dataNodes("related_data_nodes")
         )
     }
@@ -389,4 +427,3 @@ struct SeedDecoding {
         return (0..<32).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
     }
 }
-

@@ -55,7 +55,9 @@ public struct SeedExporter: Sendable {
                         json.field("name", user.name)
                         if let projects = user.projectIDs {
                             json.key("projects")
-                            json.array { json in projects.forEach { json.string($0) } }
+                            json.array { json in
+                                for project in projects { json.string(project) }
+                            }
                         }
                         json.key("access_keys")
                         json.array { json in
@@ -113,7 +115,9 @@ public struct SeedExporter: Sendable {
                 json.field("end_time", b.endTime.text)
                 if let databases = b.databases {
                     json.key("databases")
-                    json.array { json in databases.forEach { name in json.object { $0.field("name", name) } } }
+                    json.array { json in
+                        for name in databases { json.object { $0.field("name", name) } }
+                    }
                 }
                 if let associated = b.associatedWithDDM {
                     json.key("associated_with_ddm")

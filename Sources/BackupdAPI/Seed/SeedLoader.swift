@@ -34,7 +34,8 @@ public struct SeedLoader: Sendable {
     /// - Throws: `SeedError` for a broken file (nothing written), `CatalogError` when the store fails.
     @discardableResult
     public func load(
-        _ document: [UInt8], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        _ document: [UInt8],
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Summary {
         let root: JSONValue
         do {
@@ -44,17 +45,25 @@ public struct SeedLoader: Sendable {
         }
         let decoded = try await SeedDecoding(store: store).decode(root)
         let content = CatalogContent(
-            domains: decoded.domains, projects: decoded.projects, users: try await settlePasswords(decoded.users),
-            accessKeys: try await keepStoredSecrets(decoded.accessKeys), instances: decoded.instances,
+            domains: decoded.domains,
+            projects: decoded.projects,
+            users: try await settlePasswords(decoded.users),
+            accessKeys: try await keepStoredSecrets(decoded.accessKeys),
+            instances: decoded.instances,
             backups: decoded.backups
         )
-        let total = content.domains.count + content.projects.count + content.users.count + content.accessKeys.count
+        let total =
+            content.domains.count + content.projects.count + content.users.count + content.accessKeys.count
             + content.instances.count + content.backups.count
         progress(0, total)
         try await store.load(content) { progress($0, total) }
         return Summary(
-            domains: content.domains.count, projects: content.projects.count, users: content.users.count,
-            accessKeys: content.accessKeys.count, instances: content.instances.count, backups: content.backups.count
+            domains: content.domains.count,
+            projects: content.projects.count,
+            users: content.users.count,
+            accessKeys: content.accessKeys.count,
+            instances: content.instances.count,
+            backups: content.backups.count
         )
     }
 

@@ -3,7 +3,10 @@ enum TaurusDBErrors {
     static let parameterCode = "DBS.280001"
 
     static let instanceNotFound = APIError(
-        status: 404, code: "DBS.200002", message: "The DB instance does not exist.", envelope: .service
+        status: 404,
+        code: "DBS.200002",
+        message: "The DB instance does not exist.",
+        envelope: .service
     )
 
     static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)

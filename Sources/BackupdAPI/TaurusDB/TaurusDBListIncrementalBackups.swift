@@ -8,35 +8,47 @@ public struct TaurusDBListIncrementalBackups: TenantOperation {
 
     public init() {}
 
-    public func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws
+    public func respond(
+        to request: OperationRequest,
+        in scope: ProjectScope,
+        store: any CatalogStore
+    ) async throws
         -> [UInt8]
     {
         let parameters = ParameterReader.parameterError(request.query, code: TaurusDBErrors.parameterCode)
         let offset = try parameters.integer(
-            "offset", in: 0...IntegerParameter.maximum,
+            "offset",
+            in: 0...IntegerParameter.maximum,
             message: "Parameter error. offset must be an integer from 0 to 2147483647."
         )
         let limit = try parameters.integer(
-            "limit", in: TaurusDBErrors.limitRange, message: "Parameter error. limit must be an integer from 1 to 100."
+            "limit",
+            in: TaurusDBErrors.limitRange,
+            message: "Parameter error. limit must be an integer from 1 to 100."
         )
         let window = try parameters.offsetTimeWindow(
-            beginExample: TaurusDBErrors.beginExample, endExample: TaurusDBErrors.endExample
+            beginExample: TaurusDBErrors.beginExample,
+            endExample: TaurusDBErrors.endExample
         )
         // SDK-only flag: validated, no effect (the catalog holds no cross-region TaurusDB incrementals).
         _ = try parameters.choice(
-            "display_offsite_backup", message: "Parameter error. display_offsite_backup must be true or false."
+            "display_offsite_backup",
+            message: "Parameter error. display_offsite_backup must be true or false."
         ) { ["true": true, "false": false][$0] }
 
         guard
             let instance = try await store.instance(
-                id: request.path("instance_id"), service: .taurusdb, inAnyOf: [scope.projectID]
+                id: request.path("instance_id"),
+                service: .taurusdb,
+                inAnyOf: [scope.projectID]
             )
         else {
             throw TaurusDBErrors.instanceNotFound
         }
         let page = try await store.taurusDBBackups(
             TaurusDBBackupQuery(
-                instanceID: instance.id, window: window,
+                instanceID: instance.id,
+                window: window,
                 page: PageRequest(offset: offset ?? 0, limit: limit ?? TaurusDBErrors.defaultLimit)
             )
         )

@@ -17,7 +17,8 @@ public enum SDKHMACSHA256 {
     /// The six lines the signature covers, rebuilt from the request exactly as received.
     /// - Parameter signedHeaders: the `SignedHeaders` list, in its own order.
     public static func canonicalRequest(
-        _ request: SignableRequest, signedHeaders: [String]
+        _ request: SignableRequest,
+        signedHeaders: [String]
     ) throws(CanonicalizationError) -> String {
         let target = Substring(request.target)
         let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
@@ -54,7 +55,10 @@ public enum SDKHMACSHA256 {
     /// The `Authorization` value the official signer would send for `request`, which must
     /// already carry its `X-Sdk-Date` and every header in `signedHeaders`.
     public static func authorization(
-        for request: SignableRequest, accessKey: String, secretKey: String, signedHeaders: [String]
+        for request: SignableRequest,
+        accessKey: String,
+        secretKey: String,
+        signedHeaders: [String]
     ) throws(CanonicalizationError) -> String {
         let canonical = try canonicalRequest(request, signedHeaders: signedHeaders)
         let date = request.values(of: "X-Sdk-Date").first ?? ""

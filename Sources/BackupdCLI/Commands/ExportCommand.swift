@@ -5,7 +5,8 @@ import Foundation
 /// `backupd export`: write the catalog as a seed file, without passwords or secret keys.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write the catalog as a seed file (no passwords or secret keys)."
+        commandName: "export",
+        abstract: "Write the catalog as a seed file (no passwords or secret keys)."
     )
 
     @OptionGroup var storeOptions: StoreOptions

@@ -6,7 +6,8 @@ import Foundation
 /// `backupd seed FILE`: load a seed file into a store, all or nothing, and exit.
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seed", abstract: "Load a seed file into the store (all or nothing) and exit."
+        commandName: "seed",
+        abstract: "Load a seed file into the store (all or nothing) and exit."
     )
 
     @Argument(help: "The seed file (seed-format.md); - reads standard input.")

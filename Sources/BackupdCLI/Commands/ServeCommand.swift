@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
             ]
         )
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port), store: store, logger: logger
+            configuration: ServerConfiguration(host: host, port: port),
+            store: store,
+            logger: logger
         )
         try await app.runService()
     }

@@ -31,9 +31,18 @@ public struct RDSBackup: Sendable, Hashable {
     public var offsiteProjectID: String?
 
     public init(
-        id: String, instanceID: String, name: String, type: RDSBackupType, status: RDSBackupStatus,
-        size: Int64, beginTime: RecordedTime, endTime: RecordedTime, databases: [String]? = nil,
-        associatedWithDDM: Bool? = nil, datastore: Datastore? = nil, offsiteProjectID: String? = nil
+        id: String,
+        instanceID: String,
+        name: String,
+        type: RDSBackupType,
+        status: RDSBackupStatus,
+        size: Int64,
+        beginTime: RecordedTime,
+        endTime: RecordedTime,
+        databases: [String]? = nil,
+        associatedWithDDM: Bool? = nil,
+        datastore: Datastore? = nil,
+        offsiteProjectID: String? = nil
     ) {
         self.id = id
         self.instanceID = instanceID
@@ -67,8 +76,13 @@ public struct TaurusDBBackup: Sendable, Hashable {
     public var size: Double
 
     public init(
-        id: String, instanceID: String, name: String, type: TaurusDBBackupType,
-        beginTime: RecordedTime, endTime: RecordedTime, size: Double
+        id: String,
+        instanceID: String,
+        name: String,
+        type: TaurusDBBackupType,
+        beginTime: RecordedTime,
+        endTime: RecordedTime,
+        size: Double
     ) {
         self.id = id
         self.instanceID = instanceID
@@ -111,9 +125,19 @@ public struct DCSBackup: Sendable, Hashable {
     public var executionAt: RecordedTime
 
     public init(
-        backupID: String, instanceID: String, backupName: String, backupType: DCSBackupType,
-        status: DCSBackupStatus, size: Int64, progress: String, remark: String, period: String?,
-        errorCode: String?, isSupportRestore: String, createdAt: RecordedTime, updatedAt: RecordedTime,
+        backupID: String,
+        instanceID: String,
+        backupName: String,
+        backupType: DCSBackupType,
+        status: DCSBackupStatus,
+        size: Int64,
+        progress: String,
+        remark: String,
+        period: String?,
+        errorCode: String?,
+        isSupportRestore: String,
+        createdAt: RecordedTime,
+        updatedAt: RecordedTime,
         executionAt: RecordedTime
     ) {
         self.backupID = backupID
@@ -144,7 +168,11 @@ public struct DDMBackup: Sendable, Hashable {
     public var relatedDataNodes: [DataNode]?
 
     public init(
-        id: String, instanceID: String, name: String, beginTime: RecordedTime, endTime: RecordedTime,
+        id: String,
+        instanceID: String,
+        name: String,
+        beginTime: RecordedTime,
+        endTime: RecordedTime,
         relatedDataNodes: [DataNode]? = nil
     ) {
         self.id = id

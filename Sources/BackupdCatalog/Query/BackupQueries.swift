@@ -20,8 +20,13 @@ public struct RDSBackupQuery: Sendable, Hashable {
     public var page: PageRequest
 
     public init(
-        instanceID: String, location: RDSBackupLocation, backupID: String? = nil, types: Set<RDSBackupType>? = nil,
-        status: RDSBackupStatus? = nil, window: TimeWindow? = nil, page: PageRequest
+        instanceID: String,
+        location: RDSBackupLocation,
+        backupID: String? = nil,
+        types: Set<RDSBackupType>? = nil,
+        status: RDSBackupStatus? = nil,
+        window: TimeWindow? = nil,
+        page: PageRequest
     ) {
         self.instanceID = instanceID
         self.location = location

@@ -9,8 +9,12 @@ public struct CatalogContent: Sendable, Hashable {
     public var backups: [Backup]
 
     public init(
-        domains: [Domain] = [], projects: [Project] = [], users: [User] = [], accessKeys: [AccessKey] = [],
-        instances: [Instance] = [], backups: [Backup] = []
+        domains: [Domain] = [],
+        projects: [Project] = [],
+        users: [User] = [],
+        accessKeys: [AccessKey] = [],
+        instances: [Instance] = [],
+        backups: [Backup] = []
     ) {
         self.domains = domains
         self.projects = projects

@@ -1,3 +1,4 @@
+import BackupdAPI
 public import BackupdCatalog
 public import Hummingbird
 
@@ -26,9 +27,9 @@ public struct TenantContext: ChildRequestContext {
         self.requestID = context.requestID
         self.pathVariables = context.pathVariables
         self.scope = ProjectScope(
-            domainID: identity.domainID, projectID: projectID, usableProjectIDs: identity.usableProjectIDs
+            domainID: identity.domainID,
+            projectID: projectID,
+            usableProjectIDs: identity.usableProjectIDs
         )
     }
 }
-
-import BackupdAPI

@@ -12,7 +12,11 @@ struct GatewayMiddleware: RouterMiddleware {
 
     static let contentType = "application/json;charset=UTF-8"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         var response: Response

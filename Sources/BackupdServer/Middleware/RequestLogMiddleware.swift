@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -8,7 +9,11 @@ import NIOCore
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = BackupdRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         let start = ContinuousClock.now
@@ -28,5 +33,3 @@ struct RequestLogMiddleware: RouterMiddleware {
         return response
     }
 }
-
-import Foundation

@@ -43,17 +43,23 @@ struct APIDispatcher: HTTPResponder {
     }
 
     private func run(
-        _ operation: any TenantOperation, request: Request, rawQuery: Substring, context: Context
+        _ operation: any TenantOperation,
+        request: Request,
+        rawQuery: Substring,
+        context: Context
     ) async throws -> Response {
         do {
             var context = context
             context.identity = try await authenticator.authenticate(
-                request, projectID: context.pathVariables["project_id"] ?? "", store: store
+                request,
+                projectID: context.pathVariables["project_id"] ?? "",
+                store: store
             )
             let tenant = try TenantContext(context: context)
             let body = try await operation.respond(
                 to: OperationRequest(pathVariables: tenant.pathVariables, query: QueryParameters(rawQuery: rawQuery)),
-                in: tenant.scope, store: store
+                in: tenant.scope,
+                store: store
             )
             return .json(status: .ok, body: body)
         } catch let error as APIError {
