@@ -79,6 +79,31 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func backupServices(ids: [String]) async throws -> [(id: String, service: Service)] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
+        let tables: [(Service, String, String)] = [
+            (.rds, "rds_backups", "id"), (.taurusdb, "taurusdb_backups", "id"),
+            (.dcs, "dcs_backups", "backup_id"), (.ddm, "ddm_backups", "id"),
+        ]
+        return try await read { db in
+            var found: [(id: String, service: Service)] = []
+            for chunk in stride(from: 0, to: list.count, by: 500) {
+                let slice = Array(list[chunk..<min(chunk + 500, list.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                for (service, table, key) in tables {
+                    let ids = try String.fetchAll(
+                        db,
+                        sql: "SELECT \(key) FROM \(table) WHERE \(key) IN (\(marks))",
+                        arguments: StatementArguments(slice)
+                    )
+                    found += ids.map { ($0, service) }
+                }
+            }
+            return found
+        }
+    }
+
     public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {
         if let backupID = query.backupID, !CatalogText.isStorable(backupID) { return Page(items: [], total: 0) }
         var conditions = ["instance_id = ?"]

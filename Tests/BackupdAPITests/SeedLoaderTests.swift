@@ -665,7 +665,7 @@ import Testing
         let before = try await store.statistics()
         let json = """
             {"domains": [{"name": "acme", "users": [{"name": "dave", "projects": ["\(Fixtures.Acme.cnNorth4)"]}]}],
-             "instances": [{"id": "added-dcs", "project_id": "\(Fixtures.Acme.cnNorth4)", "service": "dcs", "name": "added"}],
+             "instances": [{"id": "added-dcs", "project_id": "\(Fixtures.Acme.cnNorth4)", "service": "dcs", "name": "added", "engine": "Redis", "engine_version": "6.0"}],
              "backups": [
               {"instance_id": "\(Fixtures.Acme.mysqlInstance)", "id": "added-rds", "name": "a", "type": "auto", "status": "COMPLETED", "size": 1, "begin_time": "2030-01-01T00:00:00+0800", "end_time": "2030-01-01T00:01:00+0800", "associated_with_ddm": true},
               {"instance_id": "\(Fixtures.Acme.taurusInstance)", "id": "added-tau", "name": "t", "type": "incremental", "begin_time": "2030-01-01T00:00:00+0800", "end_time": "2030-01-01T00:01:00+0800", "size": 2048},

@@ -60,11 +60,11 @@ import Testing
         }
     }
 
-    /// A second DDM instance without data nodes, and backups that carry their own list.
+    /// A second DDM instance with no data nodes (`[]`), and backups that carry their own list.
     static let extraSeed = """
         {"instances": [
            {"id": "ddm2ddm2ddm2ddm2ddm2ddm2ddm2ddm2in09", "project_id": "\(Acme.apSoutheast3)", "service": "ddm",
-            "name": "ddm-second"}
+            "name": "ddm-second", "related_data_nodes": []}
          ],
          "backups": [
            {"instance_id": "\(Acme.ddmInstance)", "id": "own-nodes", "name": "own",

@@ -34,7 +34,21 @@ struct SeedDecoding {
         for instance in instances.values where projects[instance.projectID] == nil {
             if let project = try await store.project(id: instance.projectID) { projects[project.id] = project }
         }
-        try decodeBackups(document.array("backups") ?? [], instances: instances, projects: projects, into: &content)
+        let backupElements = try document.array("backups") ?? []
+        // Backup ids are unique across services (an export must load back), so look up those stored elsewhere.
+        var backupIDs: [String] = []
+        for element in backupElements {
+            for key in ["id", "backup_id"] {
+                if case .string(let id)? = element.value[key] { backupIDs.append(id) }
+            }
+        }
+        try decodeBackups(
+            backupElements,
+            instances: instances,
+            projects: projects,
+            storedBackups: try await store.backupServices(ids: backupIDs),
+            into: &content
+        )
         return content
     }
 
@@ -99,8 +113,17 @@ struct SeedDecoding {
                         rule: "the store has a project \(projectName) with another id"
                     )
                 }
-                if let existing = try await store.project(id: projectID), existing.domainID != id {
-                    throw SeedError(path: project.fieldPath("id"), rule: "belongs to another domain in the store")
+                if let existing = try await store.project(id: projectID) {
+                    guard existing.domainID == id else {
+                        throw SeedError(path: project.fieldPath("id"), rule: "belongs to another domain in the store")
+                    }
+                    // Stored cross-region copies were checked against this region.
+                    guard existing.region == Project(id: projectID, domainID: id, name: projectName).region else {
+                        throw SeedError(
+                            path: project.fieldPath("name"),
+                            rule: "the store holds this project in region \(existing.region); its region cannot change"
+                        )
+                    }
                 }
                 ownProjects.insert(projectID)
                 content.projects.append(Project(id: projectID, domainID: id, name: projectName))
@@ -181,9 +204,10 @@ struct SeedDecoding {
         for element in elements {
             if case .string(let id)? = element.value["id"] { fileIDs.append(id) }
         }
-        // An instance keeps its service: its stored backups belong to that service's API.
-        let storedServices = Dictionary(
-            try await store.instances(ids: fileIDs).map { (ExactText($0.id), $0.service) },
+        // A stored instance keeps its service, project and engine type: its stored backups were
+        // checked against them (which API lists them, offsite regions, per-engine fields).
+        let storedInstances = Dictionary(
+            try await store.instances(ids: fileIDs).map { (ExactText($0.id), $0) },
             uniquingKeysWith: { first, _ in first }
         )
         var ids: Set<ExactText> = []
@@ -204,19 +228,32 @@ struct SeedDecoding {
             guard ids.insert(ExactText(id)).inserted else {
                 throw SeedError(path: object.fieldPath("id"), rule: "names an instance twice")
             }
-            if let stored = storedServices[ExactText(id)], stored != service {
+            let stored = storedInstances[ExactText(id)]
+            if let stored, stored.service != service {
                 throw SeedError(
                     path: object.fieldPath("service"),
-                    rule: "the store holds this instance as a \(stored.rawValue) instance"
+                    rule: "the store holds this instance as a \(stored.service.rawValue) instance"
                 )
             }
             let projectID = try object.requiredString("project_id")
             guard projects[projectID] != nil else {
                 throw SeedError(path: object.fieldPath("project_id"), rule: "is not a project of the file or the store")
             }
+            if let stored, stored.projectID != projectID {
+                throw SeedError(
+                    path: object.fieldPath("project_id"),
+                    rule: "the store holds this instance in project \(stored.projectID); an instance cannot move"
+                )
+            }
+            for field in specific where !object.has(field) {
+                throw SeedError(path: object.fieldPath(field), rule: "is missing")
+            }
             let datastore = try object.datastore("datastore")
-            if service == .rds || service == .taurusdb, datastore == nil {
-                throw SeedError(path: object.fieldPath("datastore"), rule: "is missing")
+            if let stored, let type = stored.datastore?.type, type != datastore?.type {
+                throw SeedError(
+                    path: object.fieldPath("datastore"),
+                    rule: "the store holds this instance as a \(type) instance; its engine cannot change"
+                )
             }
             content.instances.append(
                 Instance(
@@ -257,10 +294,14 @@ struct SeedDecoding {
         _ elements: [(value: JSONValue, path: String)],
         instances: [ExactText: Instance],
         projects: [String: Project],
+        storedBackups: [(id: String, service: Service)],
         into content: inout Content
     ) throws {
         var ids: Set<ExactText> = []
         content.backups.reserveCapacity(elements.count)
+        let storedServices = Dictionary(
+            storedBackups.map { (ExactText($0.id), $0.service) }, uniquingKeysWith: { first, _ in first }
+        )
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
             let instanceID = try object.requiredString("instance_id")
@@ -274,6 +315,12 @@ struct SeedDecoding {
                 case .dcs: .dcs(try dcsBackup(object, of: instance))
                 case .ddm: .ddm(try ddmBackup(object, of: instance))
                 }
+            if let stored = storedServices[ExactText(backup.id)], stored != backup.service {
+                throw SeedError(
+                    path: object.fieldPath(instance.service == .dcs ? "backup_id" : "id"),
+                    rule: "the store holds a \(stored.rawValue) backup with this id"
+                )
+            }
             guard ids.insert(ExactText(backup.id)).inserted else {
                 throw SeedError(path: object.fieldPath(instance.service == .dcs ? "backup_id" : "id"), rule: "names a backup twice")
             }

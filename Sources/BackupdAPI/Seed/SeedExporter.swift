@@ -61,7 +61,7 @@ public struct SeedExporter: Sendable {
                         }
                         json.key("access_keys")
                         json.array { json in
-                            for key in tenancy.accessKeys where key.domainID == domain.id && key.userName == user.name {
+                            for key in tenancy.accessKeys where key.domainID == domain.id && ExactText(key.userName) == ExactText(user.name) {
                                 json.object { $0.field("access", key.access) }
                             }
                         }

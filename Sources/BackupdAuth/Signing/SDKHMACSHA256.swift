@@ -29,7 +29,7 @@ public enum SDKHMACSHA256 {
         for name in signedHeaders {
             let values = request.values(of: name)
             guard values.count == 1, let value = values.first else { throw .signedHeader(name) }
-            headerLines += name.lowercased() + ":" + trimBlanks(value) + "\n"
+            headerLines += name + ":" + trimBlanks(value) + "\n"
         }
         return [
             request.method.uppercased(),

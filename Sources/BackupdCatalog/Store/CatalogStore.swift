@@ -34,6 +34,9 @@ public protocol CatalogStore: Sendable {
     func domain(named name: String) async throws -> Domain?
     func user(domainID: String, name: String) async throws -> User?
     func accessKey(access: String) async throws -> AccessKey?
+    /// The backups among `ids` that exist, with their service, in no particular order.
+    func backupServices(ids: [String]) async throws -> [(id: String, service: Service)]
+
     /// The instances among `ids` that exist, in no particular order.
     func instances(ids: [String]) async throws -> [Instance]
 
