@@ -300,7 +300,8 @@ struct SeedDecoding {
         var ids: Set<ExactText> = []
         content.backups.reserveCapacity(elements.count)
         let storedServices = Dictionary(
-            storedBackups.map { (ExactText($0.id), $0.service) }, uniquingKeysWith: { first, _ in first }
+            storedBackups.map { (ExactText($0.id), $0.service) },
+            uniquingKeysWith: { first, _ in first }
         )
         for element in elements {
             let object = try SeedObject(element.value, path: element.path)
