@@ -38,7 +38,9 @@ public enum SignatureVerifier {
     ///   - now: the server's time, in seconds since the epoch.
     /// - Returns: the verified AK.
     public static func verify(
-        _ request: SignableRequest, secretKey: (String) -> String?, now: Int64
+        _ request: SignableRequest,
+        secretKey: (String) -> String?,
+        now: Int64
     ) -> Result<String, Failure> {
         let authorizations = request.values(of: "Authorization")
         guard authorizations.count == 1, let authorization = AuthorizationHeader(parsing: authorizations[0]) else {
@@ -85,8 +87,14 @@ public enum SignatureVerifier {
             hour <= 23, minute <= 59, second <= 59
         else { return nil }
         let components = DateComponents(
-            calendar: utcCalendar, timeZone: utcCalendar.timeZone, year: year, month: month, day: day, hour: hour,
-            minute: minute, second: second
+            calendar: utcCalendar,
+            timeZone: utcCalendar.timeZone,
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second
         )
         guard components.isValidDate, let date = components.date else { return nil }
         return Int64(date.timeIntervalSince1970.rounded(.down))
@@ -95,7 +103,8 @@ public enum SignatureVerifier {
     /// Writes `yyyyMMddTHHmmssZ`.
     public static func formatSDKDate(_ seconds: Int64) -> String {
         let parts = utcCalendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds))
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: TimeInterval(seconds))
         )
         func pad(_ value: Int?, _ width: Int) -> String {
             let text = String(value ?? 0)
