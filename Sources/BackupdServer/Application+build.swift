@@ -47,6 +47,9 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         responder: BackupdResponder(store: store, authenticator: configuration.authenticator),
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "backupd"),
         logger: logger
     )
