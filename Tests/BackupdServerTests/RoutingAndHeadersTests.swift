@@ -94,6 +94,10 @@ import Testing
             #expect(response.status == 404)
             expectStandardHeaders(response)
             #expect(response.body.isEmpty, "HEAD body: \(response.body)")
+            // The headers are those of the 404 a GET of an unknown route gets, Content-Length included.
+            let requestID = try #require(response.requestID)
+            let getBody = GatewayErrors.routeNotFound.body(requestID: requestID)
+            #expect(response.header("Content-Length") == String(getBody.count))
         }
     }
 

@@ -31,7 +31,10 @@ struct GatewayMiddleware: RouterMiddleware {
         response.headers[.contentType] = Self.contentType
         response.headers[.xRequestID] = context.requestID
         if request.method == .head {
+            // The headers of the GET answer, Content-Length included, without its body.
+            let length = response.body.contentLength
             response.body = ResponseBody()
+            if let length { response.headers[.contentLength] = String(length) }
         }
         return response
     }
