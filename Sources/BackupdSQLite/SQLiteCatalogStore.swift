@@ -26,7 +26,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     /// A private in-memory database, gone when the store is released.
-    public init(inMemory: Void = ()) throws {
+    public init() throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         self.database = try DatabaseQueue(configuration: configuration)

@@ -63,7 +63,7 @@ extension ParameterReader {
     static func parameterError(_ query: QueryParameters, code: String) -> ParameterReader {
         ParameterReader(
             query: query,
-            invalid: { APIError(status: 400, code: code, message: $0, envelope: .service) },
+            invalid: { DBSErrors.parameter(code: code, message: $0) },
             repeatedMessage: { "Parameter error. \($0) must be given only once." }
         )
     }

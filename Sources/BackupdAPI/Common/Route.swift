@@ -32,16 +32,17 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path variables, when `rawPath` (undecoded, without the query) matches the template.
-    /// Splitting is on the byte `/` and literals compare byte for byte, so neither a combining
-    /// mark after a `/` nor Unicode canonical equivalence can change what matches.
+    /// The path variables, when `rawPath` (undecoded, without the query) matches the template.
     public func match(rawPath: Substring) -> [String: String]? {
-        let bytes = rawPath.utf8
-        guard bytes.first == UInt8(ascii: "/") else { return nil }
-        let pieces = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard pieces.count == segments.count else { return nil }
+        RequestPath(rawPath: rawPath).flatMap(match)
+    }
+
+    /// The path variables, when `path` matches the template. Literals compare byte for byte, so
+    /// Unicode canonical equivalence cannot change what matches.
+    public func match(_ path: RequestPath) -> [String: String]? {
+        guard path.segments.count == segments.count else { return nil }
         var variables: [String: String] = [:]
-        for (segment, piece) in zip(segments, pieces) {
-            let decoded = PercentDecoding.decode(bytes: piece)
+        for (segment, decoded) in zip(segments, path.segments) {
             switch segment {
             case .literal(let literal):
                 guard decoded.utf8.elementsEqual(literal.utf8) else { return nil }
@@ -51,5 +52,20 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return variables
+    }
+}
+
+/// A request path split on the byte `/` and each segment percent-decoded, once per request,
+/// for every route to be matched against. Splitting on bytes means a combining mark after a
+/// `/` cannot merge with it, and a decoded `%2F` stays inside its segment.
+public struct RequestPath: Sendable {
+    public let segments: [String]
+
+    /// `nil` unless the raw path starts with `/`.
+    public init?(rawPath: Substring) {
+        let bytes = rawPath.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return nil }
+        segments = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { PercentDecoding.decode(bytes: $0) }
     }
 }

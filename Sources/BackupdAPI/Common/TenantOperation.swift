@@ -28,6 +28,20 @@ public protocol TenantOperation: Sendable {
     func respond(to request: OperationRequest, in scope: ProjectScope, store: any CatalogStore) async throws -> [UInt8]
 }
 
+extension CatalogStore {
+    /// The instance `id` of `service` in one of `projectIDs`, the lookup step of `api.md` §1.2.
+    /// - Throws: `notFound` (the service's 404) when there is none, whether or not the id exists elsewhere.
+    func requireInstance(
+        _ id: String,
+        of service: Service,
+        in projectIDs: Set<String>,
+        otherwise notFound: APIError
+    ) async throws -> Instance {
+        guard let instance = try await instance(id: id, service: service, inAnyOf: projectIDs) else { throw notFound }
+        return instance
+    }
+}
+
 /// Every backup API of `api.md` §1.1, routes A–F.
 public enum BackupOperations {
     public static let all: [any TenantOperation] = [

@@ -59,15 +59,12 @@ public struct DCSListBackupRecords: TenantOperation {
             throw DCSErrors.endNotAfterBegin
         }
 
-        guard
-            let instance = try await store.instance(
-                id: request.path("instance_id"),
-                service: .dcs,
-                inAnyOf: [scope.projectID]
-            )
-        else {
-            throw DCSErrors.instanceNotFound
-        }
+        let instance = try await store.requireInstance(
+            request.path("instance_id"),
+            of: .dcs,
+            in: [scope.projectID],
+            otherwise: DCSErrors.instanceNotFound
+        )
         let page = try await store.dcsBackups(
             DCSBackupQuery(
                 instanceID: instance.id,

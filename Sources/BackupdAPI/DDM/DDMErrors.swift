@@ -1,12 +1,7 @@
 /// The DDM error table (`api.md` §7). The page documents only `DBS.280001`; the two 404s
 /// borrow their codes from the RDS and TaurusDB tables (chosen in the spec).
 enum DDMErrors {
-    static let instanceNotFound = APIError(
-        status: 404,
-        code: "DBS.200002",
-        message: "The DB instance does not exist.",
-        envelope: .service
-    )
+    static let instanceNotFound = DBSErrors.instanceNotFound
 
     static let backupNotFound = APIError(
         status: 404,
@@ -15,5 +10,5 @@ enum DDMErrors {
         envelope: .service
     )
 
-    static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
+    static let serverFailure = DBSErrors.serverFailure
 }

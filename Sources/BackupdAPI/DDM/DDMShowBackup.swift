@@ -15,15 +15,12 @@ public struct DDMShowBackup: TenantOperation {
     ) async throws
         -> [UInt8]
     {
-        guard
-            let instance = try await store.instance(
-                id: request.path("instance_id"),
-                service: .ddm,
-                inAnyOf: [scope.projectID]
-            )
-        else {
-            throw DDMErrors.instanceNotFound
-        }
+        let instance = try await store.requireInstance(
+            request.path("instance_id"),
+            of: .ddm,
+            in: [scope.projectID],
+            otherwise: DDMErrors.instanceNotFound
+        )
         guard let backup = try await store.ddmBackup(id: request.path("backup_id"), instanceID: instance.id) else {
             throw DDMErrors.backupNotFound
         }

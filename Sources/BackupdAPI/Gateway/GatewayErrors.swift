@@ -27,10 +27,5 @@ public enum GatewayErrors {
     }
 
     /// A failure outside any service (e.g. the request could not be read): the RDS-family answer.
-    public static let serverFailure = APIError(
-        status: 500,
-        code: "DBS.108000",
-        message: "Server failure.",
-        envelope: .service
-    )
+    public static let serverFailure = DBSErrors.serverFailure
 }

@@ -5,17 +5,12 @@ enum RDSErrors {
     /// `DBS.200001`: every parameter error of the RDS lists.
     static let parameterCode = "DBS.200001"
 
-    static let instanceNotFound = APIError(
-        status: 404,
-        code: "DBS.200002",
-        message: "The DB instance does not exist.",
-        envelope: .service
-    )
+    static let instanceNotFound = DBSErrors.instanceNotFound
 
-    static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
+    static let serverFailure = DBSErrors.serverFailure
 
     static func parameter(_ message: String) -> APIError {
-        APIError(status: 400, code: parameterCode, message: message, envelope: .service)
+        DBSErrors.parameter(code: parameterCode, message: message)
     }
 
     /// `offset`, `limit`, `begin_time` and `end_time`, which both RDS lists check last and alike:

@@ -34,9 +34,12 @@ public struct RDSListBackups: TenantOperation {
         ) { Self.statusFilters[$0] }
         let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
-        guard let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: [scope.projectID]) else {
-            throw RDSErrors.instanceNotFound
-        }
+        let instance = try await store.requireInstance(
+            instanceID,
+            of: .rds,
+            in: [scope.projectID],
+            otherwise: RDSErrors.instanceNotFound
+        )
         let page = try await store.rdsBackups(
             RDSBackupQuery(
                 instanceID: instance.id,

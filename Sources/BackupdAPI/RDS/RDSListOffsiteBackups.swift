@@ -38,11 +38,13 @@ public struct RDSListOffsiteBackups: TenantOperation {
         let backupID = try parameters.string("backup_id")
         let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
-        guard
-            let instance = try await store.instance(id: instanceID, service: .rds, inAnyOf: scope.usableProjectIDs)
-        else {
-            throw RDSErrors.instanceNotFound
-        }
+        // Any project of the account the caller may use (`api.md` §3), not only the path's.
+        let instance = try await store.requireInstance(
+            instanceID,
+            of: .rds,
+            in: scope.usableProjectIDs,
+            otherwise: RDSErrors.instanceNotFound
+        )
         let page = try await store.rdsBackups(
             RDSBackupQuery(
                 instanceID: instance.id,

@@ -83,8 +83,9 @@ struct SeedDecoding {
 
             var ownProjects: Set<String> = []
             var projectNames: Set<ExactText> = []
+            let storedProjectList = try await store.projects(domainID: id)
             let storedProjectsByName = Dictionary(
-                try await store.projects(domainID: id).map { (ExactText($0.name), $0.id) },
+                storedProjectList.map { (ExactText($0.name), $0.id) },
                 uniquingKeysWith: { first, _ in first }
             )
             for projectElement in try object.array("projects") ?? [] {
@@ -128,7 +129,7 @@ struct SeedDecoding {
                 ownProjects.insert(projectID)
                 content.projects.append(Project(id: projectID, domainID: id, name: projectName))
             }
-            let storedProjects = Set(try await store.projects(domainID: id).map(\.id))
+            let storedProjects = Set(storedProjectList.map(\.id))
 
             var userNames: Set<ExactText> = []
             for userElement in try object.array("users") ?? [] {

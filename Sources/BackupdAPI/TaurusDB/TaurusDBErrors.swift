@@ -2,14 +2,9 @@
 enum TaurusDBErrors {
     static let parameterCode = "DBS.280001"
 
-    static let instanceNotFound = APIError(
-        status: 404,
-        code: "DBS.200002",
-        message: "The DB instance does not exist.",
-        envelope: .service
-    )
+    static let instanceNotFound = DBSErrors.instanceNotFound
 
-    static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
+    static let serverFailure = DBSErrors.serverFailure
 
     /// The example times of the `001` page, quoted by the time-format messages.
     static let beginExample = "2022-07-06T10:41:14+0800"

@@ -36,15 +36,12 @@ public struct TaurusDBListIncrementalBackups: TenantOperation {
             message: "Parameter error. display_offsite_backup must be true or false."
         ) { ["true": true, "false": false][$0] }
 
-        guard
-            let instance = try await store.instance(
-                id: request.path("instance_id"),
-                service: .taurusdb,
-                inAnyOf: [scope.projectID]
-            )
-        else {
-            throw TaurusDBErrors.instanceNotFound
-        }
+        let instance = try await store.requireInstance(
+            request.path("instance_id"),
+            of: .taurusdb,
+            in: [scope.projectID],
+            otherwise: TaurusDBErrors.instanceNotFound
+        )
         let page = try await store.taurusDBBackups(
             TaurusDBBackupQuery(
                 instanceID: instance.id,

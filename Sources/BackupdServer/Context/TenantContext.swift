@@ -8,7 +8,6 @@ public import Hummingbird
 /// or out-of-scope caller: that is decided here, once, not in each handler.
 public struct TenantContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let requestID: String
     /// Where the caller acts; store lookups are made inside it.
     public let scope: ProjectScope
     let pathVariables: [String: String]
@@ -24,7 +23,6 @@ public struct TenantContext: ChildRequestContext {
             throw GatewayErrors.notAuthorized
         }
         self.coreContext = context.coreContext
-        self.requestID = context.requestID
         self.pathVariables = context.pathVariables
         self.scope = ProjectScope(
             domainID: identity.domainID,

@@ -74,8 +74,9 @@ struct APIDispatcher: HTTPResponder {
     }
 
     private func match(method: String, rawPath: Substring) -> (ServerRoute, [String: String])? {
+        guard let path = RequestPath(rawPath: rawPath) else { return nil }
         for candidate in routes where candidate.route.method == method {
-            if let variables = candidate.route.match(rawPath: rawPath) {
+            if let variables = candidate.route.match(path) {
                 return (candidate, variables)
             }
         }

@@ -1,0 +1,17 @@
+/// The `DBS.*` errors that RDS, TaurusDB and DDM share (`api.md` §8): one value per code, which
+/// each service's table names rather than spells again.
+enum DBSErrors {
+    static let instanceNotFound = APIError(
+        status: 404,
+        code: "DBS.200002",
+        message: "The DB instance does not exist.",
+        envelope: .service
+    )
+
+    static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
+
+    /// A 400 with a service's parameter code (`DBS.200001` RDS, `DBS.280001` TaurusDB).
+    static func parameter(code: String, message: String) -> APIError {
+        APIError(status: 400, code: code, message: message, envelope: .service)
+    }
+}
