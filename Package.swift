@@ -114,7 +114,7 @@ let package = Package(
         // Runs the built `backupd` binary; depending on its target makes `swift test` build it first.
         .testTarget(
             name: "BackupdCLITests",
-            dependencies: ["BackupdTestSupport", "BackupdCLI"],
+            dependencies: ["BackupdTestSupport", "BackupdCLI", "BackupdAuth", "BackupdCatalog"],
             swiftSettings: swiftSettings
         ),
     ]

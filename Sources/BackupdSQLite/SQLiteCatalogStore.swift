@@ -384,7 +384,7 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     // MARK: - Access
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.read(body)
         } catch let error as DatabaseError {
@@ -392,7 +392,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {

@@ -9,6 +9,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v1-catalog") { db in
             try db.execute(sql: v1Catalog)
         }
+        migrator.registerMigration("v2-credentials") { db in
+            try db.execute(sql: v2Credentials)
+        }
         return migrator
     }
 
@@ -189,5 +192,28 @@ enum SQLiteMigrations {
             UPDATE dcs_backup_totals SET count = count - 1 WHERE instance_id = OLD.instance_id;
             INSERT INTO dcs_backup_totals VALUES (NEW.instance_id, 1) ON CONFLICT DO UPDATE SET count = count + 1;
         END;
+        """
+
+    /// Issued IAM tokens (only their SHA-256) and the signature-failure state of access keys,
+    /// both in the store so that every node sharing it accepts the same tokens and sees the
+    /// same locks (`auth.md` §2.3, §4.5).
+    private static let v2Credentials = """
+        CREATE TABLE tokens (
+            digest TEXT PRIMARY KEY NOT NULL CHECK (length(digest) = 64),
+            domain_id TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            -- NULL for a domain-scoped token.
+            project_id TEXT,
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),
+            FOREIGN KEY (domain_id, user_name) REFERENCES users(domain_id, name) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+
+        CREATE TABLE signature_failures (
+            access TEXT PRIMARY KEY NOT NULL REFERENCES access_keys(access) ON DELETE CASCADE,
+            consecutive_failures INTEGER NOT NULL CHECK (consecutive_failures >= 0),
+            locked_until INTEGER
+        ) STRICT;
         """
 }

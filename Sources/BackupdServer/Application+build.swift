@@ -3,19 +3,6 @@ public import BackupdCatalog
 public import Hummingbird
 public import Logging
 
-/// How to run the server; the CLI fills it from flags, tests from their fixtures.
-public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var authenticator: any RequestAuthenticator
-
-    public init(host: String = "127.0.0.1", port: Int = 8080, authenticator: any RequestAuthenticator = ProjectOwnerAuthenticator()) {
-        self.host = host
-        self.port = port
-        self.authenticator = authenticator
-    }
-}
-
 /// The responder of the whole server: the log and gateway middleware around the dispatcher.
 public struct BackupdResponder: HTTPResponder {
     public typealias Context = BackupdRequestContext
@@ -23,11 +10,14 @@ public struct BackupdResponder: HTTPResponder {
     private let gateway = GatewayMiddleware()
     private let dispatcher: APIDispatcher
 
-    init(store: any CatalogStore, authenticator: any RequestAuthenticator) {
+    init(store: any CatalogStore, configuration: ServerConfiguration) {
         let routes =
             [HealthRoute.make(store: store)]
+            + IAMOperations.all(hasher: configuration.passwordHasher).map {
+                ServerRoute(route: $0.route, handler: .iam($0))
+            }
             + BackupOperations.all.map { ServerRoute(route: $0.route, handler: .tenant($0)) }
-        self.dispatcher = APIDispatcher(routes: routes, store: store, authenticator: authenticator)
+        self.dispatcher = APIDispatcher(routes: routes, store: store, configuration: configuration)
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -46,7 +36,7 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        responder: BackupdResponder(store: store, authenticator: configuration.authenticator),
+        responder: BackupdResponder(store: store, configuration: configuration),
         server: .http1(
             configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
         ),

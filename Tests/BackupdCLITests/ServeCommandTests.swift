@@ -1,3 +1,6 @@
+import BackupdAuth
+import BackupdCatalog
+import BackupdTestSupport
 import Foundation
 import Testing
 
@@ -137,11 +140,22 @@ import Darwin
         }
     }
 
-    /// GET `target` (path and query, used as given) from the server on 127.0.0.1:`port`.
+    /// GET `target` (path and query, used as given) from the server on 127.0.0.1:`port`, signed
+    /// with alice's access key as the SDK would.
     static func get(_ target: String, port: Int, session: URLSession) async throws -> HTTPResult {
         let url = try #require(URL(string: "http://127.0.0.1:\(port)\(target)"))
         var request = URLRequest(url: url)
         request.timeoutInterval = 10
+        var signable = SignableRequest(method: "GET", target: target, headers: [("Host", "127.0.0.1:\(port)")])
+        SDKHMACSHA256.sign(
+            &signable,
+            accessKey: Fixtures.Alice.access,
+            secretKey: Fixtures.Alice.secret,
+            date: WallClock.system.seconds
+        )
+        for (name, value) in signable.headers.dropFirst() {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         let (body, response) = try await session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         return HTTPResult(status: http.statusCode, body: body, requestID: http.value(forHTTPHeaderField: "X-Request-Id"))

@@ -446,7 +446,8 @@ import Testing
                 "\(v) the DCS instance from the globex project",
                 v.target("", project: Globex.cnNorth4),
                 404,
-                Expected.dcsInstanceNotFound
+                Expected.dcsInstanceNotFound,
+                as: .carol
             ),
             RequestCase(
                 "\(v) a DCS backup id as instance",
@@ -478,7 +479,7 @@ import Testing
     @Test(arguments: errorCases(.v1) + errorCases(.v2))
     func errorAnswers(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }
@@ -549,7 +550,7 @@ import Testing
     @Test(arguments: orderCases(.v1) + orderCases(.v2))
     func theEarlierCheckWins(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }

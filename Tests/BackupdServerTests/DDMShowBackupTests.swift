@@ -184,7 +184,8 @@ import Testing
             "the DDM instance from the globex project",
             Target.ddm(backup: exampleBackup, project: Globex.cnNorth4),
             404,
-            Expected.instanceNotFound
+            Expected.instanceNotFound,
+            as: .carol
         ),
         RequestCase(
             "a DCS instance with one of its backup ids",
@@ -213,7 +214,7 @@ import Testing
     @Test(arguments: errorCases)
     func errorAnswers(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }

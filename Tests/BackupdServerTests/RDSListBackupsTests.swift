@@ -479,7 +479,8 @@ import Testing
     @Test func anotherAccountsInstanceIsVisibleOnlyFromItsOwnProject() async throws {
         try await withExampleServer { client in
             let own = try await client.send(
-                Target.rdsList("instance_id=\(Globex.mysqlInstance)", project: Globex.cnNorth4)
+                Target.rdsList("instance_id=\(Globex.mysqlInstance)", project: Globex.cnNorth4),
+                as: .carol
             )
             #expect(try own.page() == ListPage(ids: ["a4142b3edb605f152a13dbd15179aad8br01"], total: 1))
             let foreign = try await client.send(Target.rdsList("instance_id=\(Globex.mysqlInstance)"))
@@ -657,7 +658,8 @@ import Testing
                 "an acme instance from the globex project",
                 Target.rdsList(i, project: Globex.cnNorth4),
                 404,
-                Expected.instanceNotFound
+                Expected.instanceNotFound,
+                as: .carol
             ),
             RequestCase(
                 "a backup id as instance_id",
@@ -677,7 +679,7 @@ import Testing
     @Test(arguments: errorCases)
     func errorAnswers(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }
@@ -829,7 +831,7 @@ import Testing
     @Test(arguments: orderCases)
     func theEarlierCheckWins(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             if example.status == 403 {
                 expectNotAuthorized(response)
             } else {

@@ -358,7 +358,8 @@ import Testing
                 "an acme instance from the globex project",
                 Target.offsite(a, project: Globex.cnNorth4),
                 404,
-                Expected.instanceNotFound
+                Expected.instanceNotFound,
+                as: .carol
             ),
             RequestCase(
                 "a backup id as instance_id",
@@ -372,7 +373,7 @@ import Testing
     @Test(arguments: errorCases)
     func errorAnswers(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }
@@ -482,7 +483,7 @@ import Testing
     @Test(arguments: orderCases)
     func theEarlierCheckWins(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }

@@ -358,8 +358,17 @@ import Testing
         try await withServer(store: try StoreEngine.sqliteMemory.makeStore()) { client in
             let response = try await client.send("/health")
             try expectResponse(response, status: 200, json: #"{"status": "ok"}"#)
-            // With an empty catalog every project is unknown.
-            expectNotAuthorized(try await client.send(Target.rdsList(Self.rdsQuery)))
+            // With an empty catalog no access key is known.
+            let unknown = try await client.send(Target.rdsList(Self.rdsQuery))
+            expectResponse(
+                unknown,
+                status: 401,
+                body: Expected.gateway(
+                    "APIGW.0301",
+                    "Incorrect IAM authentication information: Get secretKey failed,ak:\(Fixtures.Alice.access),err:ak not exist",
+                    requestID: unknown.requestID ?? "?"
+                )
+            )
         }
     }
 }

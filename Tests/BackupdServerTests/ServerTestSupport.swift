@@ -238,12 +238,15 @@ struct RequestCase: Sendable, CustomTestStringConvertible {
     let target: String
     let status: Int
     let body: JSONValue
+    /// Who sends it: alice, who may use every acme project, unless the case says otherwise.
+    let credential: TestCredential
 
-    init(_ name: String, _ target: String, _ status: Int, _ body: JSONValue) {
+    init(_ name: String, _ target: String, _ status: Int, _ body: JSONValue, as credential: TestCredential = .alice) {
         self.name = name
         self.target = target
         self.status = status
         self.body = body
+        self.credential = credential
     }
 
     var testDescription: String { name }

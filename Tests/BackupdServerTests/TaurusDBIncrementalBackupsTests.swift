@@ -335,7 +335,8 @@ import Testing
                 "the TaurusDB instance from the globex project",
                 Target.taurus("", project: Globex.cnNorth4),
                 404,
-                Expected.instanceNotFound
+                Expected.instanceNotFound,
+                as: .carol
             ),
             RequestCase(
                 "a TaurusDB backup id as instance",
@@ -349,7 +350,7 @@ import Testing
     @Test(arguments: errorCases)
     func errorAnswers(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }
@@ -446,7 +447,7 @@ import Testing
     @Test(arguments: orderCases)
     func theEarlierCheckWins(_ example: RequestCase) async throws {
         try await withExampleServer { client in
-            let response = try await client.send(example.target)
+            let response = try await client.send(example.target, as: example.credential)
             expectResponse(response, status: example.status, body: example.body)
         }
     }

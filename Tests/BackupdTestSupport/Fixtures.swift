@@ -36,6 +36,30 @@ public enum Fixtures {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    // Credentials of the example seed (test secrets, published in the spec).
+    public enum Alice {
+        public static let name = "alice"
+        public static let password = "Passw0rd!alice"
+        public static let access = "HPUAEXAMPLEAK0000001"
+        public static let secret = "exampleSecretKey0000000000000000000000001"
+    }
+
+    /// Acme's user limited to cn-north-4.
+    public enum Bob {
+        public static let name = "bob"
+        public static let password = "Passw0rd!bob"
+        public static let access = "HPUAEXAMPLEAK0000002"
+        public static let secret = "exampleSecretKey0000000000000000000000002"
+    }
+
+    /// Globex's user.
+    public enum Carol {
+        public static let name = "carol"
+        public static let password = "Passw0rd!carol"
+        public static let access = "HPUAEXAMPLEAK0000003"
+        public static let secret = "exampleSecretKey0000000000000000000000003"
+    }
+
     // Ids of the example seed, named once.
     public enum Acme {
         public static let domainID = "9a3c0d1e2f4b4c5d8e7f6a5b4c3d2e1f"

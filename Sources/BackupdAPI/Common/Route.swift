@@ -32,7 +32,6 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path variables, when `rawPath` (undecoded, without the query) matches the template.
-    /// The path variables, when `rawPath` (undecoded, without the query) matches the template.
     public func match(rawPath: Substring) -> [String: String]? {
         RequestPath(rawPath: rawPath).flatMap(match)
     }

@@ -16,6 +16,14 @@ public enum GatewayErrors {
         envelope: .gateway
     )
 
+    /// The request body is larger than the server reads (signatures cover bodies, so it cannot be skipped).
+    public static let requestTooLarge = APIError(
+        status: 413,
+        code: "APIGW.0201",
+        message: "Request entity too large.",
+        envelope: .gateway
+    )
+
     /// Authentication failed; `detail` is one of the texts of `auth.md` §4.6 and never holds a secret.
     public static func authenticationFailed(_ detail: String) -> APIError {
         APIError(

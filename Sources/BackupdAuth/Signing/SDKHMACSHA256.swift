@@ -43,13 +43,13 @@ public enum SDKHMACSHA256 {
 
     /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.
     public static func stringToSign(canonicalRequest: String, date: String) -> String {
-        algorithm + "\n" + date + "\n" + hex(SHA256.hash(data: Array(canonicalRequest.utf8)))
+        algorithm + "\n" + date + "\n" + Hex.lowercase(SHA256.hash(data: Array(canonicalRequest.utf8)))
     }
 
     /// Lower-case hex HMAC-SHA256 of the string to sign, keyed with the secret key.
     public static func signature(stringToSign: String, secretKey: String) -> String {
         let key = SymmetricKey(data: Array(secretKey.utf8))
-        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
     /// The `Authorization` value the official signer would send for `request`, which must
@@ -64,6 +64,21 @@ public enum SDKHMACSHA256 {
         let date = request.values(of: "X-Sdk-Date").first ?? ""
         let signature = signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), secretKey: secretKey)
         return "\(algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
+    }
+
+    /// Signs `request` as the official SDK does: adds `X-Sdk-Date` for `date` (seconds since the
+    /// epoch), signs every header it carries whose name has no `_` (`Host` included, which the
+    /// caller must have set), and adds `Authorization`.
+    public static func sign(_ request: inout SignableRequest, accessKey: String, secretKey: String, date: Int64) {
+        request.headers.removeAll { $0.name.lowercased() == "x-sdk-date" || $0.name.lowercased() == "authorization" }
+        request.headers.append((name: "X-Sdk-Date", value: SignatureVerifier.formatSDKDate(date)))
+        let signedHeaders = Set(request.headers.map { $0.name.lowercased() }.filter { !$0.contains("_") }).sorted()
+        // Every signed header is present; one given twice cannot be signed, and the server will say so.
+        let value =
+            (try? authorization(for: request, accessKey: accessKey, secretKey: secretKey, signedHeaders: signedHeaders))
+            ?? "\(algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature="
+            + String(repeating: "0", count: 64)
+        request.headers.append((name: "Authorization", value: value))
     }
 
     // MARK: - Parts
@@ -104,7 +119,7 @@ public enum SDKHMACSHA256 {
     static func payloadHash(_ request: SignableRequest) -> String {
         if request.body.isEmpty { return emptyBodyHash }
         if let declared = request.values(of: "X-Sdk-Content-Sha256").first { return declared }
-        return hex(SHA256.hash(data: request.body))
+        return Hex.lowercase(SHA256.hash(data: request.body))
     }
 
     private static func trimBlanks(_ value: String) -> String {
@@ -113,15 +128,5 @@ public enum SDKHMACSHA256 {
         guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
         else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
-    }
-
-    private static func hex<D: Sequence<UInt8>>(_ digest: D) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        for byte in digest {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

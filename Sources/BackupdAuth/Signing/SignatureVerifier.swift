@@ -2,8 +2,8 @@ import Foundation
 
 /// Checks an `SDK-HMAC-SHA256` request in the order of `auth.md` §4.5, as a pure function:
 /// the request, the secret key the store holds for the AK (`nil` when the AK is unknown) and
-/// the server's time go in; the first failed check comes out. Scope and the five-failure
-/// lockout are the server's: they need the store.
+/// the server's time go in; the first failed check comes out. The lockout state comes in
+/// too, but recording failures and scope are the server's: they need the store.
 public enum SignatureVerifier {
     /// The largest accepted difference between `X-Sdk-Date` and the server's clock, inclusive.
     public static let allowedClockSkew: Int64 = 900
@@ -21,11 +21,13 @@ public enum SignatureVerifier {
         /// Checks 5 and 6: a signed header missing or repeated, or a wrong signature. These count
         /// toward the lockout.
         case signatureMismatch
+        /// The AK is locked after repeated failures: refused like a bad signature, but not counted.
+        case locked
 
         /// The text after `Incorrect IAM authentication information: ` (`auth.md` §4.6). No secret is ever in it.
         public var detail: String {
             switch self {
-            case .malformedAuthorization, .malformedDate, .signatureMismatch: "verify aksk signature fail"
+            case .malformedAuthorization, .malformedDate, .signatureMismatch, .locked: "verify aksk signature fail"
             case .unknownAccessKey(let access): "Get secretKey failed,ak:\(access),err:ak not exist"
             case .clockSkew(let signatureTime, let serverTime):
                 "signature expired, signature time:\(signatureTime),server time:\(serverTime)"
@@ -35,11 +37,14 @@ public enum SignatureVerifier {
 
     /// - Parameters:
     ///   - secretKey: looks up the SK of an AK; `nil` means the AK is unknown.
+    ///   - isLocked: whether the AK is locked out now; asked only once checks 1–4 passed, so that
+    ///     a locked key still learns about a malformed or stale date.
     ///   - now: the server's time, in seconds since the epoch.
     /// - Returns: the verified AK.
     public static func verify(
         _ request: SignableRequest,
         secretKey: (String) -> String?,
+        isLocked: (String) -> Bool = { _ in false },
         now: Int64
     ) -> Result<String, Failure> {
         let authorizations = request.values(of: "Authorization")
@@ -58,6 +63,9 @@ public enum SignatureVerifier {
         guard abs(now - signedAt) <= allowedClockSkew else {
             return .failure(.clockSkew(signatureTime: dates[0], serverTime: formatSDKDate(now)))
         }
+        guard !isLocked(authorization.access) else {
+            return .failure(.locked)
+        }
         guard let canonical = try? SDKHMACSHA256.canonicalRequest(request, signedHeaders: authorization.signedHeaders)
         else {
             return .failure(.signatureMismatch)
@@ -68,6 +76,14 @@ public enum SignatureVerifier {
         )
         return constantTimeEqual(expected, authorization.signature)
             ? .success(authorization.access) : .failure(.signatureMismatch)
+    }
+
+    /// The `Access=` of a request's single, parsable `Authorization`, for looking its key up
+    /// before `verify`.
+    public static func accessKey(of request: SignableRequest) -> String? {
+        let authorizations = request.values(of: "Authorization")
+        guard authorizations.count == 1 else { return nil }
+        return AuthorizationHeader(parsing: authorizations[0])?.access
     }
 
     /// `yyyyMMddTHHmmssZ`, UTC, a real date and time.

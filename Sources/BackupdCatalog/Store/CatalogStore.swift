@@ -40,6 +40,26 @@ public protocol CatalogStore: Sendable {
     /// The instances among `ids` that exist, in no particular order.
     func instances(ids: [String]) async throws -> [Instance]
 
+    // MARK: Credentials
+
+    func domain(id: String) async throws -> Domain?
+    /// The user `userName` of `domainID` with its domain and usable projects, from one read.
+    func principal(domainID: String, userName: String) async throws -> Principal?
+    /// The access key `access` with its owner and lockout state, from one read; `nil` when unknown.
+    func signingCredential(access: String) async throws -> SigningCredential?
+    /// Records one more signature failure of `access` at `now` (seconds), atomically across
+    /// every node sharing the store, and returns the new state.
+    func recordSignatureFailure(access: String, at now: Int64, policy: LockoutPolicy) async throws -> SignatureLockout
+    /// Forgets the failures and any lock of `access` (after a correct signature).
+    func clearSignatureFailures(access: String) async throws
+    /// Stores a newly issued token, and drops tokens that expired more than
+    /// `IssuedToken.retentionAfterExpiry` before its issue.
+    func saveToken(_ token: IssuedToken) async throws
+    /// The token whose SHA-256 is `digest`, expired or not; `nil` when unknown or purged.
+    func token(digest: String) async throws -> IssuedToken?
+    /// Removes an access key and its lockout state. - Returns: whether it existed.
+    func deleteAccessKey(access: String) async throws -> Bool
+
     // MARK: Maintenance
 
     /// Writes `content` in one transaction, replacing records with the same keys and adding the rest.

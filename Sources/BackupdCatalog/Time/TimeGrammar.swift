@@ -52,6 +52,13 @@ public enum TimeGrammar {
         return formatDateTime(epochSeconds: seconds) + "." + pad(fraction, 3) + "Z"
     }
 
+    /// Writes `yyyy-mm-ddThh:mm:ss.ffffffZ`, the IAM token times (`auth.md` §2.2).
+    public static func formatUTCMicroseconds(_ micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = Int(micros - seconds * 1_000_000)
+        return formatDateTime(epochSeconds: seconds) + "." + pad(fraction, 6) + "Z"
+    }
+
     /// Writes `yyyyMMddHHmmss`.
     public static func formatCompactUTC(epochSeconds seconds: Int64) -> String {
         let (year, month, day, hour, minute, second) = civil(epochSeconds: seconds)

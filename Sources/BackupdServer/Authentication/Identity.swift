@@ -1,14 +1,45 @@
-/// Who is calling, as an authenticator established it: the account, and the projects of
-/// that account the caller may act in (`auth.md` §5).
-public struct Identity: Sendable, Hashable {
-    public let domainID: String
-    /// The user, when the credential names one.
-    public let userName: String?
-    public let usableProjectIDs: Set<String>
+public import BackupdCatalog
 
-    public init(domainID: String, userName: String?, usableProjectIDs: Set<String>) {
-        self.domainID = domainID
-        self.userName = userName
-        self.usableProjectIDs = usableProjectIDs
+/// Who is calling, as authentication established it: the user with its account and usable
+/// projects, and the credential used, which narrows where the caller may act (`auth.md` §5).
+public struct Identity: Sendable {
+    public enum Credential: Sendable, Hashable {
+        /// A token scoped to one project.
+        case projectToken(projectID: String)
+        /// A token scoped to the account: IAM reads only.
+        case domainToken
+        /// An `SDK-HMAC-SHA256` signature with this AK; `declaredProjectID` is the `X-Project-Id`
+        /// header when the request carried one.
+        case accessKey(String, declaredProjectID: String?)
+    }
+
+    public let principal: Principal
+    public let credential: Credential
+
+    public init(principal: Principal, credential: Credential) {
+        self.principal = principal
+        self.credential = credential
+    }
+
+    /// Whether the caller may act in `projectID` (`auth.md` §5). Unknown and foreign projects
+    /// are simply not among the user's, so they are refused like any other.
+    public func mayAct(inProject projectID: String) -> Bool {
+        switch credential {
+        case .projectToken(let tokenProject):
+            tokenProject == projectID && principal.mayUse(projectID: projectID)
+        case .domainToken:
+            false
+        case .accessKey(_, let declared):
+            (declared.map { $0 == projectID } ?? true) && principal.mayUse(projectID: projectID)
+        }
+    }
+
+    /// For the request log: the credential kind and the AK or user, never a secret.
+    var logDescription: String {
+        switch credential {
+        case .projectToken: "token:\(principal.user.name)"
+        case .domainToken: "domain-token:\(principal.user.name)"
+        case .accessKey(let access, _): "ak:\(access)"
+        }
     }
 }

@@ -12,22 +12,22 @@ public struct TenantContext: ChildRequestContext {
     public let scope: ProjectScope
     let pathVariables: [String: String]
 
-    /// - Throws: `APIGW.0301` without an identity, `APIGW.0302` when the path's project is
-    ///   not one the caller may use (unknown and foreign projects included, so nothing leaks).
+    /// - Throws: `APIGW.0301` without an identity, `APIGW.0302` when the caller may not act in the
+    ///   path's project (unknown and foreign projects included, so nothing leaks; `auth.md` §5).
     public init(context: BackupdRequestContext) throws {
         guard let identity = context.identity else {
-            throw GatewayErrors.authenticationFailed("x-auth-token not found")
+            throw GatewayErrors.authenticationFailed(AuthenticationFailure.noCredential.detail)
         }
         let projectID = context.pathVariables["project_id"] ?? ""
-        guard identity.usableProjectIDs.contains(projectID) else {
+        guard identity.mayAct(inProject: projectID) else {
             throw GatewayErrors.notAuthorized
         }
         self.coreContext = context.coreContext
         self.pathVariables = context.pathVariables
         self.scope = ProjectScope(
-            domainID: identity.domainID,
+            domainID: identity.principal.domain.id,
             projectID: projectID,
-            usableProjectIDs: identity.usableProjectIDs
+            usableProjectIDs: identity.principal.usableProjectIDs
         )
     }
 }

@@ -13,12 +13,18 @@ struct APIDispatcher: HTTPResponder {
     /// Literal routes first, so the IAM paths win over variable ones.
     private let routes: [ServerRoute]
     private let store: any CatalogStore
-    private let authenticator: any RequestAuthenticator
+    private let authenticator: CredentialAuthenticator
+    private let configuration: ServerConfiguration
 
-    init(routes: [ServerRoute], store: any CatalogStore, authenticator: any RequestAuthenticator) {
+    init(routes: [ServerRoute], store: any CatalogStore, configuration: ServerConfiguration) {
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.store = store
-        self.authenticator = authenticator
+        self.configuration = configuration
+        self.authenticator = CredentialAuthenticator(
+            store: store,
+            clock: configuration.clock,
+            lockoutPolicy: configuration.lockoutPolicy
+        )
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -39,9 +45,12 @@ struct APIDispatcher: HTTPResponder {
             return try await handler(request, context)
         case .tenant(let operation):
             return try await run(operation, request: request, rawQuery: rawQuery, context: context)
+        case .iam(let operation):
+            return try await run(operation, request: request, rawQuery: rawQuery, context: context)
         }
     }
 
+    /// A backup API: authenticate (gateway 401s), check the scope (403), then the operation.
     private func run(
         _ operation: any TenantOperation,
         request: Request,
@@ -49,12 +58,13 @@ struct APIDispatcher: HTTPResponder {
         context: Context
     ) async throws -> Response {
         do {
+            let requestBody = try await readBody(request)
             var context = context
-            context.identity = try await authenticator.authenticate(
-                request,
-                projectID: context.pathVariables["project_id"] ?? "",
-                store: store
-            )
+            do {
+                context.identity = try await authenticator.authenticate(request, body: requestBody)
+            } catch let failure as AuthenticationFailure {
+                throw GatewayErrors.authenticationFailed(failure.detail)
+            }
             let tenant = try TenantContext(context: context)
             let body = try await operation.respond(
                 to: OperationRequest(pathVariables: tenant.pathVariables, query: QueryParameters(rawQuery: rawQuery)),
@@ -71,6 +81,70 @@ struct APIDispatcher: HTTPResponder {
             )
             throw operation.serverFailure
         }
+    }
+
+    /// An IAM API: authenticated unless it issues tokens, with Keystone-shaped errors and
+    /// `X-IAM-Trace-Id` (the request id) on every answer (`auth.md` §6).
+    private func run(
+        _ operation: any IAMOperation,
+        request: Request,
+        rawQuery: Substring,
+        context: Context
+    ) async throws -> Response {
+        var response: Response
+        do {
+            let body = try await readBody(request)
+            var caller: Principal?
+            if operation.requiresCredential {
+                do {
+                    caller = try await authenticator.authenticate(request, body: body).principal
+                } catch is AuthenticationFailure {
+                    throw IAMErrors.unauthorized
+                }
+            }
+            let answer = try await operation.respond(
+                to: IAMRequest(
+                    query: QueryParameters(rawQuery: rawQuery),
+                    rawQuery: String(rawQuery),
+                    body: body,
+                    baseURL: baseURL(of: request),
+                    caller: caller,
+                    subjectToken: request.headers[.xSubjectToken],
+                    now: configuration.clock.microseconds
+                ),
+                store: store
+            )
+            response = .json(status: HTTPResponse.Status(code: answer.status), body: answer.body)
+            if let token = answer.subjectToken {
+                response.headers[.xSubjectToken] = token
+            }
+        } catch let error as APIError {
+            response = GatewayMiddleware.render(error, requestID: context.requestID)
+        } catch {
+            context.logger.error(
+                "operation failed",
+                metadata: ["route": "\(operation.route)", "error": "\(String(reflecting: error))"]
+            )
+            response = GatewayMiddleware.render(IAMErrors.serverFailure, requestID: context.requestID)
+        }
+        response.headers[.xIAMTraceID] = context.requestID
+        return response
+    }
+
+    /// The whole body, which a signature covers. - Throws: 413 beyond the configured size.
+    private func readBody(_ request: Request) async throws -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: configuration.maximumBodySize)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayErrors.requestTooLarge
+        }
+    }
+
+    /// Where clients reached this server: the configured public URL, else `http://` and the `Host` received.
+    private func baseURL(of request: Request) -> String {
+        if let configured = configuration.publicBaseURL { return configured }
+        return "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
     }
 
     private func match(method: String, rawPath: Substring) -> (ServerRoute, [String: String])? {

@@ -1,12 +1,13 @@
 import BackupdAPI
 import Hummingbird
 
-/// A route the server answers: either open (no credential: `/health`) or a tenant
-/// operation, which the dispatcher runs only after authentication and the scope check.
+/// A route the server answers: open (no credential: `/health`), a backup API (run only after
+/// authentication and the scope check), or an IAM API (authenticated unless it issues tokens).
 struct ServerRoute: Sendable {
     enum Handler: Sendable {
         case open(@Sendable (Request, BackupdRequestContext) async throws -> Response)
         case tenant(any TenantOperation)
+        case iam(any IAMOperation)
     }
 
     let route: Route

@@ -1,0 +1,36 @@
+public import BackupdAuth
+public import BackupdCatalog
+
+/// How to run the server; the CLI fills it from flags, tests from their fixtures.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// `<scheme>://<host>[:port]` the IAM answers point clients to; `nil` means `http://` and the
+    /// request's `Host` (`auth.md` §2.2).
+    public var publicBaseURL: String?
+    /// The clock of token lifetimes, signature skew and lockouts.
+    public var clock: WallClock
+    public var lockoutPolicy: LockoutPolicy
+    /// Checks passwords when tokens are issued (the digest itself says how many rounds).
+    public var passwordHasher: PasswordHasher
+    /// The largest request body read (signatures cover bodies; no API takes a large one).
+    public var maximumBodySize: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicBaseURL: String? = nil,
+        clock: WallClock = .system,
+        lockoutPolicy: LockoutPolicy = .gateway,
+        passwordHasher: PasswordHasher = PasswordHasher(),
+        maximumBodySize: Int = 1 << 20
+    ) {
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.clock = clock
+        self.lockoutPolicy = lockoutPolicy
+        self.passwordHasher = passwordHasher
+        self.maximumBodySize = maximumBodySize
+    }
+}
