@@ -1,0 +1,210 @@
+"""Helpers shared by the tests: SDK clients pointed at backupd (auth.md §7), raw HTTP requests
+(unsigned, token, or signed with the SDK's own signer), and checks of the error shapes."""
+
+import hashlib
+import hmac
+import http.client
+import json
+import re
+from types import SimpleNamespace
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.http.http_handler import HttpHandler
+from huaweicloudsdkcore.region.region import Region
+from huaweicloudsdkcore.sdk_request import SdkRequest
+from huaweicloudsdkcore.signer.signer import Signer
+
+# Seconds: connect and read timeouts of every HTTP call the suite makes.
+HTTP_TIMEOUT = (5, 20)
+REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+JSON_UTF8 = "application/json;charset=UTF-8"
+SDK_USER_AGENT = "huaweicloud-usdk-python/3.0"
+
+
+class Captured:
+    """Requests as the SDK put them on the wire (requests' PreparedRequest), newest last."""
+
+    def __init__(self):
+        self.requests = []
+
+    def handler(self):
+        return HttpHandler().add_response_handler(
+            lambda **kw: self.requests.append(kw["response"].request))
+
+
+def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, capture=None):
+    """An official SDK client with AK/SK credentials, pointed at backupd as auth.md §7 says.
+
+    Without project_id the SDK looks the project up with GET /v3/projects?name=<region_id>
+    while the client is built (and caches it per AK and region, process-wide)."""
+    config = HttpConfig.get_default_config()
+    config.timeout = HTTP_TIMEOUT
+    config.retry_times = 0
+    credentials = BasicCredentials(user.ak, sk or user.sk, project_id).with_iam_endpoint(base)
+    builder = client_class.new_builder().with_http_config(config).with_credentials(credentials) \
+        .with_region(Region(region_id, base))
+    if capture is not None:
+        builder = builder.with_http_handler(capture.handler())
+    return builder.build()
+
+
+def expect_sdk_error(call, status, code, message):
+    """Runs an SDK call that must fail; checks the exception the SDK raises for the answer."""
+    with pytest.raises(ClientRequestException) as info:
+        call()
+    error = info.value
+    assert (error.status_code, error.error_code, error.error_msg) == (status, code, message)
+    assert error.request_id and REQUEST_ID.match(error.request_id), error.request_id
+    return error
+
+
+def plain(model):
+    """An SDK model as a dict keyed by wire names, without the None (absent) fields, recursively."""
+    if isinstance(model, list):
+        return [plain(v) for v in model]
+    if hasattr(model, "openapi_types"):
+        values = ((model.attribute_map[a], getattr(model, a)) for a in model.openapi_types)
+        return {k: plain(v) for k, v in values if v is not None}
+    return model
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # http.client.HTTPMessage: case-insensitive get()
+        self.body = body
+
+    @property
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def __repr__(self):
+        return "<%s %s>" % (self.status, self.body[:300])
+
+
+def http_request(base, method, target, headers=None, body=None):
+    """One request with a raw request target (path and query exactly as given)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT[1])
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+def decode_query(raw_query):
+    """The (key, value) pairs of a raw query as backupd reads them (api.md §1.3): '+' stays '+'."""
+    pairs = []
+    for piece in raw_query.split("&"):
+        if not piece:
+            continue
+        key, _, value = piece.partition("=")
+        pairs.append((unquote(key), unquote(value)))
+    return pairs
+
+
+def sign(base, user, method, path, query=(), headers=None, body=b"", sk=None, project_id=None,
+         sdk_date=None):
+    """Signs a request with the official SDK signer; returns (canonical target, headers).
+
+    headers default to the ones the SDK sends on a service call (auth.md §4.1)."""
+    keys = SimpleNamespace(ak=user.ak, sk=sk or user.sk)
+    header_params = {"User-Agent": SDK_USER_AGENT, "Content-Type": "application/json"} \
+        if headers is None else dict(headers)
+    if project_id:
+        header_params["X-Project-Id"] = project_id
+    if sdk_date:
+        header_params["X-Sdk-Date"] = sdk_date
+    request = SdkRequest(method=method, schema="http", host=urlsplit(base).netloc,
+                         resource_path=path, query_params=list(query),
+                         header_params=header_params, body=body)
+    Signer(keys).sign(request)
+    return request.uri, request.header_params
+
+
+def signed(base, user, method, path, raw_query=None, query=(), headers=None, body=None, **kw):
+    """Sends a request signed as `user`. raw_query, when given, is sent verbatim (the signature is
+    over its decoded pairs, as backupd rebuilds it); otherwise the SDK's canonical query is sent."""
+    if raw_query is not None:
+        query = decode_query(raw_query)
+    target, header_params = sign(base, user, method, path, query, headers, body or b"", **kw)
+    if raw_query is not None:
+        target = path + ("?" + raw_query if raw_query else "")
+    return http_request(base, method, target, header_params, body)
+
+
+def spec_authorization(user, method, path, query, headers, signed_names, body=b"", sk=None):
+    """The Authorization value of auth.md §4.3-4.4, for signers other than the SDK's (§4.7) that
+    sign fewer headers. headers must hold X-Sdk-Date when signed_names lists it."""
+    def enc(text):
+        return quote(text, safe="~")
+    uri = "/".join(enc(piece) for piece in unquote(path).split("/"))
+    uri += "" if uri.endswith("/") else "/"
+    canonical_query = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(query))
+    values = {k.lower(): str(v).strip(" \t") for k, v in headers.items()}
+    canonical_headers = "".join("%s:%s\n" % (name, values[name]) for name in signed_names)
+    canonical = "\n".join([method, uri, canonical_query, canonical_headers, ";".join(signed_names),
+                           hashlib.sha256(body).hexdigest()])
+    to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (values["x-sdk-date"],
+                                            hashlib.sha256(canonical.encode()).hexdigest())
+    signature = hmac.new((sk or user.sk).encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    return "SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s" % (
+        user.ak, ";".join(signed_names), signature)
+
+
+def token_request(base, method, target, token, headers=None):
+    all_headers = {"X-Auth-Token": token}
+    all_headers.update(headers or {})
+    return http_request(base, method, target, all_headers)
+
+
+def issue_token(base, user, scope=None, password=None, query=""):
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user.name, "password": user.password if password is None else password,
+        "domain": {"name": user.domain}}}}}}
+    if scope is not None:
+        body["auth"]["scope"] = scope
+    return http_request(base, "POST", "/v3/auth/tokens" + query,
+                        {"Content-Type": "application/json;charset=utf8"},
+                        json.dumps(body).encode("utf-8"))
+
+
+def check_common_headers(response):
+    """api.md §1.5: every answer has a fresh X-Request-Id and the JSON content type."""
+    assert REQUEST_ID.match(response.headers.get("X-Request-Id", "")), response.headers
+    assert response.headers.get("Content-Type") == JSON_UTF8
+
+
+def check_gateway_error(response, status, code, message):
+    """api.md §1.6 gateway shape: error_code, error_msg and request_id = X-Request-Id."""
+    assert response.status == status, response
+    check_common_headers(response)
+    assert response.json == {"error_code": code, "error_msg": message,
+                             "request_id": response.headers["X-Request-Id"]}
+
+
+def check_service_error(response, status, code, message, dcs=False):
+    assert response.status == status, response
+    check_common_headers(response)
+    expected = {"error_code": code, "error_msg": message}
+    if dcs:
+        expected["error_ext_msg"] = None
+    assert response.json == expected
+
+
+def check_keystone_error(response, status, message, title):
+    assert response.status == status, response
+    check_common_headers(response)
+    assert response.json == {"error": {"code": status, "message": message, "title": title}}
+
+
+KEYSTONE_401 = "The request you have made requires authentication."
+AUTH_PREFIX = "Incorrect IAM authentication information: "
+NOT_AUTHORIZED = "The IAM user is not authorized to access the API."
+NO_API = "The API does not exist or has not been published in the environment."
