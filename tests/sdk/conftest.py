@@ -20,7 +20,7 @@ import pytest
 from huaweicloudsdkcore.auth.credentials import Credentials
 
 import catalog
-from support import http_request, issue_token
+from support import issue_token
 
 TEST_TIMEOUT = int(os.environ.get("BACKUPD_SDK_TEST_TIMEOUT", "60"))  # seconds, per test
 START_TIMEOUT = 30  # seconds for GET /health to answer 200
@@ -59,8 +59,61 @@ def _tail(path, lines=40):
 
 
 class Server:
+    """A running backupd; stop() ends it (SIGTERM, then SIGKILL) and is safe to call twice."""
+
     def __init__(self, base, process, log):
         self.base, self.process, self.log = base, process, log
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_backupd(workdir, store, seed_file=None, name="backupd"):
+    """Starts `backupd serve` on a free 127.0.0.1 port and waits for GET /health to answer 200.
+    Fails the calling test or fixture (with the log's tail) if it does not within START_TIMEOUT."""
+    binary = os.environ.get("BACKUPD_BIN")
+    if not binary:
+        pytest.exit("BACKUPD_BIN is not set: run the suite with scripts/sdk-tests", returncode=2)
+    log = workdir / (name + ".log")
+    port = _free_port()
+    command = [binary, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
+    if seed_file:
+        command += ["--seed", str(seed_file)]
+    with open(log, "ab") as log_file:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
+                                   stderr=subprocess.STDOUT, cwd=workdir, preexec_fn=_die_with_parent)
+    server = Server("http://127.0.0.1:%d" % port, process, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail("%s exited with status %s before it was ready; log tail:\n%s"
+                            % (name, process.returncode, _tail(log)), pytrace=False)
+            try:
+                with urllib.request.urlopen(server.base + "/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return server
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("%s did not answer GET /health with 200 within %ds; log tail:\n%s"
+                            % (name, START_TIMEOUT, _tail(log)), pytrace=False)
+            time.sleep(0.1)
+    except BaseException:
+        server.stop()
+        raise
+
+
+@pytest.fixture(scope="session")
+def launch():
+    """start_backupd, for tests that need servers of their own (they must stop them)."""
+    return start_backupd
 
 
 @pytest.fixture(scope="session")
@@ -69,55 +122,32 @@ def seed():
 
 
 @pytest.fixture(scope="session")
+def seed_file(seed, tmp_path_factory):
+    path = tmp_path_factory.mktemp("seed") / "seed.json"
+    path.write_text(json.dumps(seed, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
 def model(seed):
     return catalog.Model(seed)
 
 
 @pytest.fixture(scope="session")
-def server(seed, tmp_path_factory):
-    binary = os.environ.get("BACKUPD_BIN")
-    if not binary:
-        pytest.exit("BACKUPD_BIN is not set: run the suite with scripts/sdk-tests", returncode=2)
-    workdir = tmp_path_factory.mktemp("backupd")
-    seed_file = workdir / "seed.json"
-    seed_file.write_text(json.dumps(seed, indent=1), encoding="utf-8")
-    log = workdir / "backupd.log"
-    port = _free_port()
-    base = "http://127.0.0.1:%d" % port
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--store", "sqlite::memory:", "--seed", str(seed_file)],
-            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-            cwd=workdir, preexec_fn=_die_with_parent)
+def server(seed_file, tmp_path_factory):
+    """The suite's backupd: the seed in an in-memory store."""
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail("backupd exited with status %s before it was ready; log tail:\n%s"
-                            % (process.returncode, _tail(log)), pytrace=False)
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("backupd did not answer GET /health with 200 within %ds; log tail:\n%s"
-                            % (START_TIMEOUT, _tail(log)), pytrace=False)
-            time.sleep(0.1)
-        yield Server(base, process, log)
-        if process.poll() is not None:
+        server = start_backupd(tmp_path_factory.mktemp("backupd"), "sqlite::memory:", seed_file)
+    except pytest.fail.Exception as failure:
+        # Every test needs it: stop here rather than report the same error once per test.
+        pytest.exit(str(failure), returncode=3)
+    try:
+        yield server
+        if server.process.poll() is not None:
             pytest.fail("backupd died during the suite (status %s); log tail:\n%s"
-                        % (process.returncode, _tail(log)), pytrace=False)
+                        % (server.process.returncode, _tail(server.log)), pytrace=False)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -140,10 +170,3 @@ def alice_token(base):
     answer = issue_token(base, catalog.ALICE, {"project": {"id": catalog.P_CN_NORTH_4}})
     assert answer.status == 201, answer
     return answer.headers["X-Subject-Token"]
-
-
-@pytest.fixture
-def raw(base):
-    """Raw request helper: raw(method, target, headers=None, body=None)."""
-    return lambda method, target, headers=None, body=None: http_request(base, method, target,
-                                                                        headers, body)

@@ -36,7 +36,8 @@ class Captured:
             lambda **kw: self.requests.append(kw["response"].request))
 
 
-def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, capture=None):
+def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, capture=None,
+               ignore_content_type_for_get=False):
     """An official SDK client with AK/SK credentials, pointed at backupd as auth.md §7 says.
 
     Without project_id the SDK looks the project up with GET /v3/projects?name=<region_id>
@@ -44,6 +45,7 @@ def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, ca
     config = HttpConfig.get_default_config()
     config.timeout = HTTP_TIMEOUT
     config.retry_times = 0
+    config.ignore_content_type_for_get_request = ignore_content_type_for_get
     credentials = BasicCredentials(user.ak, sk or user.sk, project_id).with_iam_endpoint(base)
     builder = client_class.new_builder().with_http_config(config).with_credentials(credentials) \
         .with_region(Region(region_id, base))

@@ -66,7 +66,7 @@ def test_lookup_in_every_region(base, fresh_project_cache, region, project_id, c
 
 
 def test_lookup_of_a_region_without_project_fails_in_the_sdk(base, fresh_project_cache):
-    with pytest.raises(SdkException, match=r"^Failed to get project id of region 'eu-west-0'"):
+    with pytest.raises(SdkException, match=r"^SdkException - Failed to get project id of region 'eu-west-0'"):
         sdk_client(RdsClient, base, "eu-west-0", ALICE)
 
 

@@ -63,3 +63,15 @@ def test_what_the_sdk_sends(base, case):
     # Added by requests after signing, never signed.
     assert set(headers) - {"Authorization", "Host", "Content-Type", "User-Agent", "X-Project-Id",
                            "X-Sdk-Date"} <= {"Accept", "Accept-Encoding", "Connection"}
+
+
+def test_get_without_content_type(base):
+    # HttpConfig.ignore_content_type_for_get_request drops Content-Type from GETs, so the SDK
+    # signs one header fewer; backupd must verify whatever SignedHeaders lists.
+    captured = Captured()
+    client = sdk_client(RdsClient, base, "cn-north-4", ALICE, P_CN_NORTH_4, capture=captured,
+                        ignore_content_type_for_get=True)
+    assert client.list_backups(ListBackupsRequest(instance_id=RDS_A48E)).total_count == 25
+    (request,) = captured.requests
+    assert "Content-Type" not in request.headers
+    assert "SignedHeaders=host;user-agent;x-project-id;x-sdk-date," in request.headers["Authorization"]
