@@ -30,10 +30,12 @@ public struct BackupdResponder: HTTPResponder {
 }
 
 /// Builds the application that `backupd serve` runs and the tests drive.
+/// - Parameter onServerRunning: called with the bound port once the server listens.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any CatalogStore,
-    logger: Logger
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         responder: BackupdResponder(store: store, configuration: configuration),
@@ -41,6 +43,7 @@ public func buildApplication(
             configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "backupd"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }

@@ -125,6 +125,11 @@ final class CLIProcess: @unchecked Sendable {
         _ = kill(process.processIdentifier, signal)
     }
 
+    /// What the process has written to standard output so far.
+    func stdoutSoFar() -> String {
+        String(decoding: (try? Data(contentsOf: stdoutURL)) ?? Data(), as: UTF8.self)
+    }
+
     /// What the process has written to standard error so far.
     func stderrSoFar() -> String {
         String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)

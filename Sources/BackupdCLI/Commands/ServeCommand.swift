@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackupdAPI
+import BackupdAuth
 import BackupdCatalog
 import BackupdServer
 import Foundation
@@ -7,6 +8,7 @@ import Hummingbird
 import Logging
 
 /// `backupd serve`: answer the APIs until SIGINT or SIGTERM, which finish requests in flight.
+/// On an empty store it first creates an account, so that a fresh server is usable and safe.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the API server.")
 
@@ -21,6 +23,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A seed file to load into the store before serving (seed-format.md).")
     var seed: String?
 
+    @Option(
+        name: .customLong("region"),
+        help: "A region of the account created when the store holds none (repeatable)."
+    )
+    var regions: [String] = ["cn-north-4"]
+
+    @Option(help: "The base URL that IAM answers point clients to (default: http:// and the request's Host).")
+    var publicURL: String?
+
     func run() async throws {
         let logger = Logging.bootstrapped(label: "backupd")
         let store = try storeOptions.open()
@@ -28,7 +39,18 @@ struct ServeCommand: AsyncParsableCommand {
             let summary = try await SeedFileLoading.load(path: seed, into: store, showProgress: false)
             logger.info("seed loaded", metadata: ["file": "\(seed)", "records": "\(summary.records)"])
         }
+        let firstAccount: FirstAccount?
+        do {
+            firstAccount = try await FirstAccount.createIfCatalogIsEmpty(
+                in: store,
+                regions: regions,
+                hasher: PasswordHasher()
+            )
+        } catch let error as AccountError {
+            throw CommandFailure("cannot create the first account: \(error)")
+        }
         let statistics = try await store.statistics()
+        let regionsServed = Set(try await store.exportTenancy().projects.map(\.region)).sorted()
         let location = try storeOptions.location()
         logger.info(
             "starting",
@@ -38,10 +60,22 @@ struct ServeCommand: AsyncParsableCommand {
                 "backups": "\(statistics.backups)",
             ]
         )
+        let host = host
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port),
+            configuration: ServerConfiguration(host: host, port: port, publicBaseURL: publicURL),
             store: store,
-            logger: logger
+            logger: logger,
+            onServerRunning: { boundPort in
+                let banner = StartupBanner(
+                    host: host,
+                    port: boundPort,
+                    store: location,
+                    statistics: statistics,
+                    regions: regionsServed,
+                    firstAccount: firstAccount
+                )
+                FileHandle.standardOutput.write(Data(banner.text.utf8))
+            }
         )
         try await app.runService()
     }

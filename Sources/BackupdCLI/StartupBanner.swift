@@ -1,0 +1,67 @@
+import BackupdAPI
+import BackupdCatalog
+import BackupdServer
+import Foundation
+
+/// What `backupd serve` prints on standard output once it listens: where, on which store,
+/// that authentication is on, what the catalog holds, the environment that points the
+/// official SDKs here, and, on the very first start only, the generated account's secrets.
+struct StartupBanner {
+    let host: String
+    let port: Int
+    let store: StoreLocation
+    let statistics: CatalogStatistics
+    let regions: [String]
+    let firstAccount: FirstAccount?
+
+    /// The SDK modules' names in `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`.
+    private static let sdkServices = ["RDS", "GAUSSDB", "DCS", "DDM"]
+
+    var text: String {
+        // A wildcard address is reached through loopback from this machine.
+        let reachableHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
+        let base = "http://\(reachableHost.contains(":") && !reachableHost.hasPrefix("[") ? "[\(reachableHost)]" : reachableHost):\(port)"
+        var lines = [
+            "",
+            "backupd is listening on http://\(host):\(port)",
+            "  store:          \(store)",
+            "  authentication: on; every API needs an IAM token (POST /v3/auth/tokens) or an SDK-HMAC-SHA256 signature",
+            "  catalog:        \(statistics.domains) domains, \(statistics.users) users, \(statistics.accessKeys) access keys, "
+                + "\(statistics.instances) instances, \(statistics.backups) backups",
+        ]
+        if let account = firstAccount {
+            lines += [
+                "",
+                "The store was empty, so this account was created. Its secrets are shown now and never again:",
+                "  domain:     \(account.domain.name) (\(account.domain.id))",
+            ]
+            for project in account.projects {
+                lines.append("  project:    \(project.name) (\(project.id))")
+            }
+            lines += [
+                "  user:       \(account.userName)",
+                "  password:   \(account.password)",
+                "  access key: \(account.accessKey)",
+                "  secret key: \(account.secretKey)",
+            ]
+        }
+        lines += ["", "Point the Huawei Cloud SDKs at this server:", "  export HUAWEICLOUD_SDK_IAM_ENDPOINT=\(base)"]
+        for region in regions {
+            let suffix = region.replacingOccurrences(of: "-", with: "_").uppercased()
+            for service in Self.sdkServices {
+                lines.append("  export HUAWEICLOUD_SDK_REGION_\(service)_\(suffix)=\(base)")
+            }
+        }
+        if let account = firstAccount {
+            lines += [
+                "  export HUAWEICLOUD_SDK_AK=\(account.accessKey)",
+                "  export HUAWEICLOUD_SDK_SK=\(account.secretKey)",
+            ]
+            if let project = account.projects.first {
+                lines.append("  export HUAWEICLOUD_SDK_PROJECT_ID=\(project.id)")
+            }
+        }
+        lines.append("")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
