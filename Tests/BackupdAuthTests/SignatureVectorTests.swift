@@ -52,6 +52,22 @@ import Testing
         return try! JSONDecoder().decode(VectorFile.self, from: Data(contentsOf: url)).vectors
     }()
 
+    /// The client side: given the request the SDK would send before signing (its headers, minus
+    /// `X-Sdk-Date` and `Authorization`), `sign` adds exactly the SDK's date and Authorization.
+    @Test(arguments: vectors)
+    func signingProducesTheSDKsAuthorization(_ vector: Vector) throws {
+        var request = vector.request()
+        request.headers.removeAll { $0.name.lowercased() == "x-sdk-date" }
+        SDKHMACSHA256.sign(
+            &request,
+            accessKey: vector.inputs.access_key,
+            secretKey: vector.inputs.secret_key,
+            date: try #require(SignatureVerifier.parseSDKDate("20240301T080000Z"))
+        )
+        #expect(request.values(of: "X-Sdk-Date") == ["20240301T080000Z"])
+        #expect(request.values(of: "Authorization") == [vector.authorization])
+    }
+
     @Test func thereAreEightVectors() {
         #expect(Self.vectors.count == 8)
     }

@@ -33,13 +33,4 @@ public struct Identity: Sendable {
             (declared.map { $0 == projectID } ?? true) && principal.mayUse(projectID: projectID)
         }
     }
-
-    /// For the request log: the credential kind and the AK or user, never a secret.
-    var logDescription: String {
-        switch credential {
-        case .projectToken: "token:\(principal.user.name)"
-        case .domainToken: "domain-token:\(principal.user.name)"
-        case .accessKey(let access, _): "ak:\(access)"
-        }
-    }
 }
