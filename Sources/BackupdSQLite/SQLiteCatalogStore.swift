@@ -1,11 +1,19 @@
 public import BackupdCatalog
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode (readers never wait for the writer),
 /// or an in-memory database for tests.
 public final class SQLiteCatalogStore: CatalogStore {
     private let database: any DatabaseWriter
+    /// A connection of its own that only asks `PRAGMA data_version`, which changes when any
+    /// other connection, in this process or another, commits (`nil` for an in-memory store,
+    /// which no one else can write).
+    private let changeWatch: DatabaseQueue?
+    /// Counts this object's own commits (the watch connection sees them too, but an in-memory
+    /// store has no watch).
+    private let localWrites = Atomic<UInt64>(0)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: `CatalogError.schemaTooNew` when a newer backupd wrote the file,
@@ -19,6 +27,10 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
         do {
             self.database = try DatabasePool(path: path, configuration: configuration)
+            var watchConfiguration = Configuration()
+            watchConfiguration.readonly = true
+            watchConfiguration.busyMode = .timeout(10)
+            self.changeWatch = try DatabaseQueue(path: path, configuration: watchConfiguration)
         } catch {
             throw CatalogError.unavailable(reason: "cannot open SQLite database at \(path): \(Self.describe(error))")
         }
@@ -30,6 +42,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         self.database = try DatabaseQueue(configuration: configuration)
+        self.changeWatch = nil
         try migrate()
     }
 
@@ -317,6 +330,26 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func deleteBackups(ids: [String]) async throws -> Int {
+        let ids = ids.filter(CatalogText.isStorable)
+        guard !ids.isEmpty else { return 0 }
+        return try await write { db in
+            var deleted = 0
+            // In slices, under SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = databaseQuestionMarks(count: slice.count)
+                for (table, key) in [
+                    ("rds_backups", "id"), ("taurusdb_backups", "id"), ("dcs_backups", "backup_id"), ("ddm_backups", "id"),
+                ] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE \(key) IN (\(marks))", arguments: StatementArguments(slice))
+                    deleted += db.changesCount
+                }
+            }
+            return deleted
+        }
+    }
+
     public func exportTenancy() async throws -> CatalogContent {
         try await read { db in
             CatalogContent(
@@ -378,6 +411,18 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func changeMarker() async throws -> UInt64 {
+        let own = localWrites.load(ordering: .acquiring)
+        guard let changeWatch else { return own }
+        do {
+            // Synchronous on purpose: one pragma on an idle connection, cheaper than a hop to a reader.
+            let version = try changeWatch.inDatabase { try UInt64.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+            return version &* 0x1_0000_0000 &+ own
+        } catch let error as DatabaseError {
+            throw CatalogError.unavailable(reason: Self.describe(error))
+        }
+    }
+
     public func checkHealth() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
@@ -394,6 +439,7 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
+            defer { localWrites.add(1, ordering: .releasing) }
             return try await database.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw CatalogError.constraintViolated(error.message ?? "constraint failed")

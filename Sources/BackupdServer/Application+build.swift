@@ -11,6 +11,7 @@ public struct BackupdResponder: HTTPResponder {
     private let dispatcher: APIDispatcher
 
     init(store: any CatalogStore, configuration: ServerConfiguration) {
+        let store = CachingCatalogStore(base: store)
         let routes =
             [HealthRoute.make(store: store)]
             + IAMOperations.all(hasher: configuration.passwordHasher).map {

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var passwordHasher: PasswordHasher
     /// The largest request body read (signatures cover bodies; no API takes a large one).
     public var maximumBodySize: Int
+    /// How many bytes of backup-API answers are kept for repeated requests (0: none). They are
+    /// dropped as soon as the store changes, through this node or any other.
+    public var responseCacheBytes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -23,7 +26,8 @@ public struct ServerConfiguration: Sendable {
         clock: WallClock = .system,
         lockoutPolicy: LockoutPolicy = .gateway,
         passwordHasher: PasswordHasher = PasswordHasher(),
-        maximumBodySize: Int = 1 << 20
+        maximumBodySize: Int = 1 << 20,
+        responseCacheBytes: Int = 64 << 20
     ) {
         self.host = host
         self.port = port
@@ -32,5 +36,6 @@ public struct ServerConfiguration: Sendable {
         self.lockoutPolicy = lockoutPolicy
         self.passwordHasher = passwordHasher
         self.maximumBodySize = maximumBodySize
+        self.responseCacheBytes = responseCacheBytes
     }
 }

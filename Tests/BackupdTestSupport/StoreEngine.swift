@@ -23,6 +23,21 @@ public enum StoreEngine: String, Sendable, CaseIterable {
     }
 }
 
+extension StoreEngine {
+    /// Two store objects over one new, empty database, as two processes or nodes would open it
+    /// (for the in-memory engine, which no one else can open, the same object twice).
+    public func makeStorePair() throws -> (any CatalogStore, any CatalogStore) {
+        switch self {
+        case .sqliteMemory:
+            let store = try SQLiteCatalogStore()
+            return (store, store)
+        case .sqliteFile:
+            let path = try TemporaryDirectory.make().appendingPathComponent("catalog.sqlite").path
+            return (try SQLiteCatalogStore(path: path), try SQLiteCatalogStore(path: path))
+        }
+    }
+}
+
 /// Fresh temporary directories for tests.
 public enum TemporaryDirectory {
     public static func make() throws -> URL {

@@ -66,6 +66,9 @@ public protocol CatalogStore: Sendable {
     /// - Parameter progress: called now and then with the number of records written so far.
     func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws
 
+    /// Deletes the backups among `ids` (of any service), as retention does. - Returns: how many existed.
+    func deleteBackups(ids: [String]) async throws -> Int
+
     /// Every domain, project, user, access key and instance (with secrets, which only the caller may drop).
     func exportTenancy() async throws -> CatalogContent
 
@@ -73,6 +76,14 @@ public protocol CatalogStore: Sendable {
     func exportBackups(after cursor: BackupCursor?, limit: Int) async throws -> [Backup]
 
     func statistics() async throws -> CatalogStatistics
+
+    // MARK: Change detection
+
+    /// A value that differs from any earlier answer once a write has committed since, through
+    /// this object, another one, another process or another node. Equal answers mean nothing
+    /// was written in between, so whatever was read after the first answer is still current:
+    /// this is what lets caches serve without going stale. Read it before reading what you cache.
+    func changeMarker() async throws -> UInt64
 
     /// Throws `CatalogError.unavailable` unless the store answers a query now.
     func checkHealth() async throws

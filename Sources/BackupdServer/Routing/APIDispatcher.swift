@@ -12,13 +12,16 @@ struct APIDispatcher: HTTPResponder {
 
     /// Literal routes first, so the IAM paths win over variable ones.
     private let routes: [ServerRoute]
-    private let store: any CatalogStore
+    private let store: CachingCatalogStore
     private let authenticator: CredentialAuthenticator
     private let configuration: ServerConfiguration
+    /// 200 bodies of backup APIs, for the store's current change marker.
+    private let responses: CacheGeneration<ResponseKey, [UInt8]>
 
-    init(routes: [ServerRoute], store: any CatalogStore, configuration: ServerConfiguration) {
+    init(routes: [ServerRoute], store: CachingCatalogStore, configuration: ServerConfiguration) {
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.store = store
+        self.responses = CacheGeneration(budget: configuration.responseCacheBytes) { $0.count + 256 }
         self.configuration = configuration
         self.authenticator = CredentialAuthenticator(
             store: store,
@@ -59,19 +62,32 @@ struct APIDispatcher: HTTPResponder {
     ) async throws -> Response {
         do {
             let requestBody = try await readBody(request)
-            var context = context
-            do {
-                context.identity = try await authenticator.authenticate(request, body: requestBody)
-            } catch let failure as AuthenticationFailure {
-                throw GatewayErrors.authenticationFailed(failure.detail)
+            let marker = try await store.changeMarker()
+            return try await CachingCatalogStore.$requestMarker.withValue(marker) {
+                var context = context
+                do {
+                    context.identity = try await authenticator.authenticate(request, body: requestBody)
+                } catch let failure as AuthenticationFailure {
+                    throw GatewayErrors.authenticationFailed(failure.detail)
+                }
+                let tenant = try TenantContext(context: context)
+                let key = ResponseKey(
+                    route: operation.route.template,
+                    pathVariables: tenant.pathVariables,
+                    rawQuery: String(rawQuery),
+                    scope: tenant.scope
+                )
+                if let cached = responses.value(for: key, marker: marker) {
+                    return .json(status: .ok, body: cached)
+                }
+                let body = try await operation.respond(
+                    to: OperationRequest(pathVariables: tenant.pathVariables, query: QueryParameters(rawQuery: rawQuery)),
+                    in: tenant.scope,
+                    store: store
+                )
+                responses.keep(body, for: key, marker: marker)
+                return .json(status: .ok, body: body)
             }
-            let tenant = try TenantContext(context: context)
-            let body = try await operation.respond(
-                to: OperationRequest(pathVariables: tenant.pathVariables, query: QueryParameters(rawQuery: rawQuery)),
-                in: tenant.scope,
-                store: store
-            )
-            return .json(status: .ok, body: body)
         } catch let error as APIError {
             throw error
         } catch {
@@ -94,29 +110,9 @@ struct APIDispatcher: HTTPResponder {
         var response: Response
         do {
             let body = try await readBody(request)
-            var caller: Principal?
-            if operation.requiresCredential {
-                do {
-                    caller = try await authenticator.authenticate(request, body: body).principal
-                } catch is AuthenticationFailure {
-                    throw IAMErrors.unauthorized
-                }
-            }
-            let answer = try await operation.respond(
-                to: IAMRequest(
-                    query: QueryParameters(rawQuery: rawQuery),
-                    rawQuery: String(rawQuery),
-                    body: body,
-                    baseURL: baseURL(of: request),
-                    caller: caller,
-                    subjectToken: request.headers[.xSubjectToken],
-                    now: configuration.clock.microseconds
-                ),
-                store: store
-            )
-            response = .json(status: HTTPResponse.Status(code: answer.status), body: answer.body)
-            if let token = answer.subjectToken {
-                response.headers[.xSubjectToken] = token
+            let marker = try await store.changeMarker()
+            response = try await CachingCatalogStore.$requestMarker.withValue(marker) {
+                try await answer(operation, request: request, body: body, rawQuery: rawQuery)
             }
         } catch let error as APIError {
             response = GatewayMiddleware.render(error, requestID: context.requestID)
@@ -128,6 +124,40 @@ struct APIDispatcher: HTTPResponder {
             response = GatewayMiddleware.render(IAMErrors.serverFailure, requestID: context.requestID)
         }
         response.headers[.xIAMTraceID] = context.requestID
+        return response
+    }
+
+    /// The IAM operation's answer; authentication failures become Keystone's 401.
+    private func answer(
+        _ operation: any IAMOperation,
+        request: Request,
+        body: [UInt8],
+        rawQuery: Substring
+    ) async throws -> Response {
+        var caller: Principal?
+        if operation.requiresCredential {
+            do {
+                caller = try await authenticator.authenticate(request, body: body).principal
+            } catch is AuthenticationFailure {
+                throw IAMErrors.unauthorized
+            }
+        }
+        let answer = try await operation.respond(
+            to: IAMRequest(
+                query: QueryParameters(rawQuery: rawQuery),
+                rawQuery: String(rawQuery),
+                body: body,
+                baseURL: baseURL(of: request),
+                caller: caller,
+                subjectToken: request.headers[.xSubjectToken],
+                now: configuration.clock.microseconds
+            ),
+            store: store
+        )
+        var response = Response.json(status: HTTPResponse.Status(code: answer.status), body: answer.body)
+        if let token = answer.subjectToken {
+            response.headers[.xSubjectToken] = token
+        }
         return response
     }
 
@@ -163,4 +193,13 @@ extension Response {
     static func json(status: HTTPResponse.Status, body: [UInt8]) -> Response {
         Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// What a backup API's answer depends on: the operation, its path and query as sent, and
+/// where the caller acts (its project and every project it may use, for cross-project lookups).
+struct ResponseKey: Hashable, Sendable {
+    let route: String
+    let pathVariables: [String: String]
+    let rawQuery: String
+    let scope: ProjectScope
 }
