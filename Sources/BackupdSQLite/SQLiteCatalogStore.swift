@@ -398,16 +398,26 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     public func statistics() async throws -> CatalogStatistics {
         try await read { db in
-            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            // Backups from the counters the triggers keep (a COUNT(*) would read every row).
             return CatalogStatistics(
-                domains: try count("domains"),
-                projects: try count("projects"),
-                users: try count("users"),
-                accessKeys: try count("access_keys"),
-                instances: try count("instances"),
-                backups: try count("rds_backups") + count("taurusdb_backups") + count("dcs_backups")
-                    + count("ddm_backups")
+                domains: try count("SELECT COUNT(*) FROM domains"),
+                projects: try count("SELECT COUNT(*) FROM projects"),
+                users: try count("SELECT COUNT(*) FROM users"),
+                accessKeys: try count("SELECT COUNT(*) FROM access_keys"),
+                instances: try count("SELECT COUNT(*) FROM instances"),
+                backups: try count("SELECT coalesce(SUM(count), 0) FROM rds_backup_totals")
+                    + count("SELECT coalesce(SUM(count), 0) FROM taurusdb_backup_totals")
+                    + count("SELECT coalesce(SUM(count), 0) FROM dcs_backup_totals")
+                    + count("SELECT COUNT(*) FROM ddm_backups")
             )
+        }
+    }
+
+    public func regions() async throws -> [String] {
+        try await read { db in
+            let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM projects")
+            return Set(names.map { Project(id: "", domainID: "", name: $0).region }).sorted()
         }
     }
 

@@ -169,6 +169,21 @@ import Testing
         #expect(SignatureVerifier.parseSDKDate("20240301T080000Z") == Self.signedAt)
         #expect(SignatureVerifier.formatSDKDate(Self.signedAt) == "20240301T080000Z")
         #expect(SignatureVerifier.parseSDKDate("20240229T235959Z") == Self.signedAt - 8 * 3600 - 1)
+        // Calendar rules without a Foundation calendar: leap years, month lengths, the epoch, before it.
+        #expect(SignatureVerifier.parseSDKDate("19700101T000000Z") == 0)
+        #expect(SignatureVerifier.parseSDKDate("19691231T235959Z") == -1)
+        #expect(SignatureVerifier.parseSDKDate("20000229T000000Z") == 951_782_400)
+        for invalid in [
+            "20230229T000000Z", "19000229T000000Z", "20240431T000000Z", "20241301T000000Z", "20240001T000000Z",
+            "20240100T000000Z", "20240101T240000Z", "20240101T236000Z", "20240101T235960Z",
+        ] {
+            #expect(SignatureVerifier.parseSDKDate(invalid) == nil, "\(invalid)")
+        }
+        // Every day of four years, formatted and read back.
+        for day in stride(from: Int64(-800), to: 800, by: 1) {
+            let seconds = 1_700_000_000 + day * 86_400 + day * 37
+            #expect(SignatureVerifier.parseSDKDate(SignatureVerifier.formatSDKDate(seconds)) == seconds)
+        }
     }
 }
 

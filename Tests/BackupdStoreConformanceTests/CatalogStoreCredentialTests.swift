@@ -29,6 +29,13 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all)
+    func regionsAreTheDistinctRegionsOfEveryProject(_ engine: StoreEngine) async throws {
+        #expect(try await engine.makeStore().regions() == [])
+        let store = try await Fixtures.exampleStore(engine)
+        #expect(try await store.regions() == ["ap-southeast-1", "ap-southeast-3", "cn-east-3", "cn-north-4"])
+    }
+
+    @Test(arguments: StoreEngine.all)
     func aSigningCredentialIsTheKeyItsOwnerAndItsLockout(_ engine: StoreEngine) async throws {
         let store = try await Fixtures.exampleStore(engine)
         let alice = try #require(try await store.signingCredential(access: Fixtures.Alice.access))

@@ -15,9 +15,19 @@ public struct SignableRequest: Sendable {
         self.body = body
     }
 
-    /// Every value of the header `name` (case-insensitive).
+    /// Every value of the header `name` (case-insensitive, ASCII, without allocating).
     public func values(of name: String) -> [String] {
-        let lowered = name.lowercased()
-        return headers.filter { $0.name.lowercased() == lowered }.map(\.value)
+        var found: [String] = []
+        for header in headers where Self.sameName(header.name, name) {
+            found.append(header.value)
+        }
+        return found
+    }
+
+    private static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20))
+        }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Checks an `SDK-HMAC-SHA256` request in the order of `auth.md` §4.5, as a pure function:
 /// the request, the secret key the store holds for the AK (`nil` when the AK is unknown) and
 /// the server's time go in; the first failed check comes out. The lockout state comes in
@@ -47,8 +45,19 @@ public enum SignatureVerifier {
         isLocked: (String) -> Bool = { _ in false },
         now: Int64
     ) -> Result<String, Failure> {
-        let authorizations = request.values(of: "Authorization")
-        guard authorizations.count == 1, let authorization = AuthorizationHeader(parsing: authorizations[0]) else {
+        verify(request, authorization: authorization(of: request), secretKey: secretKey, isLocked: isLocked, now: now)
+    }
+
+    /// `verify` for a request whose `Authorization` the caller already parsed with
+    /// `authorization(of:)` (to look its key up first), so it is parsed once.
+    public static func verify(
+        _ request: SignableRequest,
+        authorization: AuthorizationHeader?,
+        secretKey: (String) -> String?,
+        isLocked: (String) -> Bool = { _ in false },
+        now: Int64
+    ) -> Result<String, Failure> {
+        guard let authorization else {
             return .failure(.malformedAuthorization)
         }
         guard let secret = secretKey(authorization.access) else {
@@ -78,15 +87,14 @@ public enum SignatureVerifier {
             ? .success(authorization.access) : .failure(.signatureMismatch)
     }
 
-    /// The `Access=` of a request's single, parsable `Authorization`, for looking its key up
-    /// before `verify`.
-    public static func accessKey(of request: SignableRequest) -> String? {
+    /// The request's single `Authorization`, parsed; `nil` when absent, repeated or malformed.
+    public static func authorization(of request: SignableRequest) -> AuthorizationHeader? {
         let authorizations = request.values(of: "Authorization")
         guard authorizations.count == 1 else { return nil }
-        return AuthorizationHeader(parsing: authorizations[0])?.access
+        return AuthorizationHeader(parsing: authorizations[0])
     }
 
-    /// `yyyyMMddTHHmmssZ`, UTC, a real date and time.
+    /// `yyyyMMddTHHmmssZ`, UTC, a real date and time (no leap second).
     public static func parseSDKDate(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
@@ -100,34 +108,21 @@ public enum SignatureVerifier {
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
             let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+            (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(month: month, year: year),
             hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        let components = DateComponents(
-            calendar: utcCalendar,
-            timeZone: utcCalendar.timeZone,
-            year: year,
-            month: month,
-            day: day,
-            hour: hour,
-            minute: minute,
-            second: second
-        )
-        guard components.isValidDate, let date = components.date else { return nil }
-        return Int64(date.timeIntervalSince1970.rounded(.down))
+        return CivilTime.daysFromCivil(year: year, month: month, day: day) * 86_400
+            + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// Writes `yyyyMMddTHHmmssZ`.
     public static func formatSDKDate(_ seconds: Int64) -> String {
-        let parts = utcCalendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: TimeInterval(seconds))
-        )
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
+        let (year, month, day, hour, minute, second) = CivilTime.civil(epochSeconds: seconds)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return pad(parts.year, 4) + pad(parts.month, 2) + pad(parts.day, 2) + "T" + pad(parts.hour, 2)
-            + pad(parts.minute, 2) + pad(parts.second, 2) + "Z"
+        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + "Z"
     }
 
     /// Compares two signatures without stopping at the first difference.
@@ -138,9 +133,4 @@ public enum SignatureVerifier {
         return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    private static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot create the first account: \(error)")
         }
         let statistics = try await store.statistics()
-        let regionsServed = Set(try await store.exportTenancy().projects.map(\.region)).sorted()
+        let regionsServed = try await store.regions()
         let location = try storeOptions.location()
         logger.info(
             "starting",

@@ -75,7 +75,11 @@ public protocol CatalogStore: Sendable {
     /// Up to `limit` backups after `cursor`, in a stable order (service, then id): pages of an export.
     func exportBackups(after cursor: BackupCursor?, limit: Int) async throws -> [Backup]
 
+    /// How many records of each kind the store holds; cheap whatever the catalog's size (a server reports it at start).
     func statistics() async throws -> CatalogStatistics
+
+    /// The distinct regions of every project of every domain, sorted.
+    func regions() async throws -> [String]
 
     // MARK: Change detection
 

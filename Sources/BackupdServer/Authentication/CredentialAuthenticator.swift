@@ -38,8 +38,9 @@ struct CredentialAuthenticator: Sendable {
     }
 
     private func authenticate(signed request: SignableRequest, headers: HTTPFields) async throws -> Identity {
+        let authorization = SignatureVerifier.authorization(of: request)
         let credential: SigningCredential? =
-            if let access = SignatureVerifier.accessKey(of: request) {
+            if let access = authorization?.access {
                 try await store.signingCredential(access: access)
             } else {
                 nil
@@ -47,6 +48,7 @@ struct CredentialAuthenticator: Sendable {
         let now = clock.seconds
         let verdict = SignatureVerifier.verify(
             request,
+            authorization: authorization,
             secretKey: { access in credential.flatMap { $0.accessKey.access == access ? $0.accessKey.secret : nil } },
             isLocked: { _ in credential?.lockout.isLocked(at: now) ?? false },
             now: now

@@ -196,6 +196,10 @@ public final class CachingCatalogStore: CatalogStore {
         try await base.statistics()
     }
 
+    public func regions() async throws -> [String] {
+        try await base.regions()
+    }
+
     public func changeMarker() async throws -> UInt64 {
         try await base.changeMarker()
     }
