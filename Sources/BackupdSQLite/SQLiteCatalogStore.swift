@@ -14,11 +14,16 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// Counts this object's own commits (the watch connection sees them too, but an in-memory
     /// store has no watch).
     private let localWrites = Atomic<UInt64>(0)
+    /// Large lists' order in memory, for deep pages and windowed totals.
+    private let orderIndex = SQLiteOrderIndex(budget: 3_000_000)
+    private let listIndexPolicy: SQLiteListIndexPolicy
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: `CatalogError.schemaTooNew` when a newer backupd wrote the file,
     ///   `CatalogError.unavailable` when it cannot be opened.
-    public init(path: String) throws {
+    /// - Parameter listIndexPolicy: which pages of large lists are served from their order in memory.
+    public init(path: String, listIndexPolicy: SQLiteListIndexPolicy = .standard) throws {
+        self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -38,7 +43,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     /// A private in-memory database, gone when the store is released.
-    public init() throws {
+    public init(listIndexPolicy: SQLiteListIndexPolicy = .standard) throws {
+        self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         self.database = try DatabaseQueue(configuration: configuration)
@@ -148,6 +154,36 @@ public final class SQLiteCatalogStore: CatalogStore {
             arguments += [status.rawValue]
             counter.add("status = ?", status.rawValue)
         }
+        if query.backupID == nil {
+            let holder: String
+            let partition: String
+            switch query.location {
+            case .home: (holder, partition) = ("", "offsite_project_id IS NULL")
+            case .offsite(let projectID): (holder, partition) = (projectID, "offsite_project_id = ?")
+            }
+            let partitionArguments: StatementArguments =
+                holder.isEmpty ? [query.instanceID] : [query.instanceID, holder]
+            if let page = try await indexedPage(
+                list: .init(table: "rds_backups", partition: [query.instanceID, holder]),
+                size: ("SELECT coalesce(sum(count), 0) FROM rds_backup_totals WHERE instance_id = ? AND holder = ?", [query.instanceID, holder]),
+                build: (
+                    """
+                    SELECT begin_key, rowid,
+                        CASE type WHEN 'auto' THEN 0 WHEN 'manual' THEN 4 WHEN 'fragment' THEN 8 ELSE 12 END
+                        + CASE status WHEN 'BUILDING' THEN 0 WHEN 'COMPLETED' THEN 1 WHEN 'FAILED' THEN 2 ELSE 3 END
+                    FROM rds_backups WHERE instance_id = ? AND \(partition) ORDER BY begin_key DESC, id ASC
+                    """,
+                    partitionArguments
+                ),
+                tags: Self.rdsTags(types: query.types, status: query.status),
+                window: query.window,
+                page: query.page,
+                row: "SELECT \(Columns.rdsBackup) FROM rds_backups WHERE rowid = ?",
+                decode: Decode.rdsBackup
+            ) {
+                return page
+            }
+        }
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         return try await page(
             table: "rds_backups",
@@ -162,6 +198,24 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func taurusDBBackups(_ query: TaurusDBBackupQuery) async throws -> Page<TaurusDBBackup> {
+        if let page = try await indexedPage(
+            list: .init(table: "taurusdb_backups", partition: [query.instanceID, query.type.rawValue]),
+            size: (
+                "SELECT coalesce(sum(count), 0) FROM taurusdb_backup_totals WHERE instance_id = ? AND type = ?",
+                [query.instanceID, query.type.rawValue]
+            ),
+            build: (
+                "SELECT begin_key, rowid, 0 FROM taurusdb_backups WHERE instance_id = ? AND type = ? ORDER BY begin_key DESC, id ASC",
+                [query.instanceID, query.type.rawValue]
+            ),
+            tags: nil,
+            window: query.window,
+            page: query.page,
+            row: "SELECT \(Columns.taurusDBBackup) FROM taurusdb_backups WHERE rowid = ?",
+            decode: Decode.taurusDBBackup
+        ) {
+            return page
+        }
         var conditions = ["instance_id = ?", "type = ?"]
         var arguments: StatementArguments = [query.instanceID, query.type.rawValue]
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
@@ -183,6 +237,21 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup> {
+        if let page = try await indexedPage(
+            list: .init(table: "dcs_backups", partition: [query.instanceID]),
+            size: ("SELECT coalesce(sum(count), 0) FROM dcs_backup_totals WHERE instance_id = ?", [query.instanceID]),
+            build: (
+                "SELECT created_key, rowid, 0 FROM dcs_backups WHERE instance_id = ? ORDER BY created_key DESC, backup_id ASC",
+                [query.instanceID]
+            ),
+            tags: nil,
+            window: query.window,
+            page: query.page,
+            row: "SELECT \(Columns.dcsBackup) FROM dcs_backups WHERE rowid = ?",
+            decode: Decode.dcsBackup
+        ) {
+            return page
+        }
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &arguments)
@@ -208,6 +277,85 @@ public final class SQLiteCatalogStore: CatalogStore {
                 arguments: [id, instanceID]
             ).map(Decode.ddmBackup)
         }
+    }
+
+    /// A page of a large list from its order in memory (`SQLiteOrderIndex`), for the requests
+    /// SQLite answers in time proportional to their depth: an offset past the first pages, or a
+    /// window (whose total SQLite would count row by row).
+    /// - Returns: `nil` when SQLite should answer (a shallow page, a small list, or a write
+    ///   committed meanwhile).
+    private func indexedPage<Item: Sendable>(
+        list key: SQLiteOrderIndex.ListKey,
+        size: (sql: String, arguments: StatementArguments),
+        build: (sql: String, arguments: StatementArguments),
+        tags: Set<UInt8>?,
+        window: TimeWindow?,
+        page: PageRequest,
+        row sql: String,
+        decode: @escaping @Sendable (Row) -> Item
+    ) async throws -> Page<Item>? {
+        guard page.offset >= listIndexPolicy.minimumOffset || window != nil else { return nil }
+        let marker = try await changeMarker()
+        let list: SQLiteOrderIndex.OrderedList
+        if let cached = orderIndex.list(key, marker: marker) {
+            list = cached
+        } else {
+            let built: SQLiteOrderIndex.OrderedList? = try await read { db in
+                let count = try Int.fetchOne(db, sql: size.sql, arguments: size.arguments) ?? 0
+                guard count >= self.listIndexPolicy.minimumListSize else { return nil }
+                return try SQLiteOrderIndex.build(db, sql: build.sql, arguments: build.arguments)
+            }
+            guard let built else { return nil }
+            orderIndex.keep(built, for: key, marker: marker)
+            list = built
+        }
+
+        let range = list.range(window)
+        var total = 0
+        var selected: [Int64] = []
+        selected.reserveCapacity(min(page.limit, 1_000))
+        if let tags {
+            var mask = [Bool](repeating: false, count: 256)
+            for tag in tags { mask[Int(tag)] = true }
+            for position in range where mask[Int(list.tags[position])] {
+                if total >= page.offset, selected.count < page.limit { selected.append(list.rowIDs[position]) }
+                total += 1
+            }
+        } else {
+            total = range.count
+            let start = min(range.upperBound, range.lowerBound + page.offset)
+            let end = min(range.upperBound, start + page.limit)
+            selected = Array(list.rowIDs[start..<end])
+        }
+        let rowIDs = selected
+        let items: [Item]? = try await read { db in
+            let statement = try db.cachedStatement(sql: sql)
+            var items: [Item] = []
+            items.reserveCapacity(rowIDs.count)
+            for rowID in rowIDs {
+                guard let row = try Row.fetchOne(statement, arguments: [rowID]) else { return nil }
+                items.append(decode(row))
+            }
+            return items
+        }
+        // Rows gone, or anything written since the list was read: let SQLite answer instead.
+        guard let items, try await changeMarker() == marker else { return nil }
+        return Page(items: items, total: total)
+    }
+
+    /// The tags an RDS query accepts (`SQLiteOrderIndex` lists tag rows as type * 4 + status);
+    /// `nil` when it filters on neither.
+    private static func rdsTags(types: Set<RDSBackupType>?, status: RDSBackupStatus?) -> Set<UInt8>? {
+        guard types != nil || status != nil else { return nil }
+        let typeCodes: [RDSBackupType: UInt8] = [.auto: 0, .manual: 1, .fragment: 2, .incremental: 3]
+        let statusCodes: [RDSBackupStatus: UInt8] = [.building: 0, .completed: 1, .failed: 2, .deleting: 3]
+        var tags: Set<UInt8> = []
+        for type in types ?? Set(RDSBackupType.allCases) {
+            for candidate in status.map({ [$0] }) ?? RDSBackupStatus.allCases {
+                tags.insert(typeCodes[type]! * 4 + statusCodes[candidate]!)
+            }
+        }
+        return tags
     }
 
     /// A query on one of the totals tables the schema's triggers keep (`SQLiteMigrations`).

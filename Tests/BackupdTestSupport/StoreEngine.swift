@@ -9,6 +9,9 @@ public enum StoreEngine: String, Sendable, CaseIterable {
     case sqliteMemory
     /// SQLite in a temporary file, in WAL mode: what `backupd serve` runs on.
     case sqliteFile
+    /// SQLite in a file, paging every list past its first record from its order in memory
+    /// (`SQLiteListIndexPolicy.always`), so the suite checks that path on small catalogs too.
+    case sqliteFileListIndex
 
     public static let all = StoreEngine.allCases
 
@@ -19,6 +22,11 @@ public enum StoreEngine: String, Sendable, CaseIterable {
             return try SQLiteCatalogStore()
         case .sqliteFile:
             return try SQLiteCatalogStore(path: TemporaryDirectory.make().appendingPathComponent("catalog.sqlite").path)
+        case .sqliteFileListIndex:
+            return try SQLiteCatalogStore(
+                path: TemporaryDirectory.make().appendingPathComponent("catalog.sqlite").path,
+                listIndexPolicy: .always
+            )
         }
     }
 }
@@ -31,9 +39,13 @@ extension StoreEngine {
         case .sqliteMemory:
             let store = try SQLiteCatalogStore()
             return (store, store)
-        case .sqliteFile:
+        case .sqliteFile, .sqliteFileListIndex:
             let path = try TemporaryDirectory.make().appendingPathComponent("catalog.sqlite").path
-            return (try SQLiteCatalogStore(path: path), try SQLiteCatalogStore(path: path))
+            let policy: SQLiteListIndexPolicy = self == .sqliteFile ? .standard : .always
+            return (
+                try SQLiteCatalogStore(path: path, listIndexPolicy: policy),
+                try SQLiteCatalogStore(path: path, listIndexPolicy: policy)
+            )
         }
     }
 }
