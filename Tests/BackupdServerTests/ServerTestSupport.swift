@@ -1,4 +1,5 @@
 import BackupdAPI
+import BackupdAuth
 import BackupdCatalog
 import BackupdTestSupport
 import HTTPTypes
@@ -324,4 +325,200 @@ enum Grammar {
         RawValue("date only", "2018-08-06"),
         RawValue("DCS compact form", "20180806104114"),
     ]
+}
+
+// MARK: - Authentication (auth.md)
+
+/// 2024-03-01T08:00:00Z, the issue time of auth.md §2.5's example, in seconds since the epoch.
+let exampleIssueTime: Int64 = 1_709_280_000
+
+/// Runs `body` against the real application over `store`, whose clock is `clock`.
+func withServer<T: Sendable>(
+    store: any CatalogStore,
+    clock: TestClock,
+    _ body: @Sendable (any TestClientProtocol) async throws -> T
+) async throws -> T {
+    let app = makeTestApplication(store: store, configuration: .testing(clock: clock.wallClock))
+    return try await app.test(.router, body)
+}
+
+/// A user of the example seed with everything a test needs to authenticate as it.
+struct ExampleUser: Sendable, CustomTestStringConvertible {
+    let name: String
+    let password: String
+    let access: String
+    let secret: String
+    let domainName: String
+    let domainID: String
+
+    static let alice = ExampleUser(
+        name: Fixtures.Alice.name,
+        password: Fixtures.Alice.password,
+        access: Fixtures.Alice.access,
+        secret: Fixtures.Alice.secret,
+        domainName: "acme",
+        domainID: Acme.domainID
+    )
+    static let bob = ExampleUser(
+        name: Fixtures.Bob.name,
+        password: Fixtures.Bob.password,
+        access: Fixtures.Bob.access,
+        secret: Fixtures.Bob.secret,
+        domainName: "acme",
+        domainID: Acme.domainID
+    )
+    static let carol = ExampleUser(
+        name: Fixtures.Carol.name,
+        password: Fixtures.Carol.password,
+        access: Fixtures.Carol.access,
+        secret: Fixtures.Carol.secret,
+        domainName: "globex",
+        domainID: Globex.domainID
+    )
+
+    var testDescription: String { name }
+
+    /// Signed with this user's AK as the SDK signs, dated `seconds` (the server's clock in these tests).
+    func signing(at seconds: Int64, projectID: String? = nil) -> TestCredential {
+        .accessKey(access, secret: secret, projectID: projectID, signedAt: seconds)
+    }
+
+    /// The body of `POST /v3/auth/tokens` (auth.md §2.1). `scope` is the JSON of `auth.scope`
+    /// (`nil`: none), `domain` that of `user.domain` (default: by name).
+    func tokenRequest(password: String? = nil, domain: String? = nil, scope: String?) -> [UInt8] {
+        let user = """
+            {"name": \(jsonString(name)), "password": \(jsonString(password ?? self.password)), \
+            "domain": \(domain ?? "{\"name\": \(jsonString(domainName))}")}
+            """
+        let scopeMember = scope.map { ", \"scope\": \($0)" } ?? ""
+        return Array(#"{"auth": {"identity": {"methods": ["password"], "password": {"user": \#(user)}}\#(scopeMember)}}"#.utf8)
+    }
+}
+
+/// `text` as a JSON string literal (the test texts need no escapes beyond quotes and backslashes).
+func jsonString(_ text: String) -> String {
+    "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+}
+
+/// JSON of `auth.scope` (auth.md §2.1).
+enum ScopeJSON {
+    static func project(id: String) -> String { #"{"project": {"id": "\#(id)"}}"# }
+    static func project(name: String) -> String { #"{"project": {"name": "\#(name)"}}"# }
+    static func domain(id: String) -> String { #"{"domain": {"id": "\#(id)"}}"# }
+    static func domain(name: String) -> String { #"{"domain": {"name": "\#(name)"}}"# }
+}
+
+extension TestClientProtocol {
+    /// `POST /v3/auth/tokens` for `user`: the token, after checking the answer is a 201.
+    func issueToken(
+        _ user: ExampleUser,
+        scope: String?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let response = try await send(
+            "/v3/auth/tokens",
+            method: .post,
+            headers: [.contentType: "application/json;charset=utf8"],
+            body: user.tokenRequest(scope: scope),
+            as: .none
+        )
+        #expect(response.status == 201, "body: \(response.body)", sourceLocation: sourceLocation)
+        return try #require(response.header("X-Subject-Token"), sourceLocation: sourceLocation)
+    }
+}
+
+/// Headers of a request signed by hand (auth.md §4.3–4.4), for what `TestCredential` does not
+/// let a test choose: the `Host` signed, the raw `X-Sdk-Date`, the `SignedHeaders` list. The
+/// result is sent with `as: .none`; it holds every header but `Host`, which the test client
+/// sends as `localhost`.
+/// - Parameter signedHeaders: `nil` signs every header, lower-cased and sorted, as the SDK does.
+func handSigned(
+    _ target: String,
+    method: HTTPRequest.Method = .get,
+    host: String = "localhost",
+    headers: [(name: String, value: String)] = [(name: "Content-Type", value: "application/json")],
+    body: [UInt8] = [],
+    date: String,
+    signedHeaders: [String]? = nil,
+    access: String = Fixtures.Alice.access,
+    secret: String = Fixtures.Alice.secret
+) -> HTTPFields {
+    let sent = headers + [(name: "X-Sdk-Date", value: date)]
+    let request = SignableRequest(
+        method: method.rawValue,
+        target: target,
+        headers: [(name: "Host", value: host)] + sent,
+        body: body
+    )
+    let names = signedHeaders ?? Set(request.headers.map { $0.name.lowercased() }).sorted()
+    // Every name signed here is present once, so canonicalisation cannot fail.
+    let authorization = try! SDKHMACSHA256.authorization(for: request, accessKey: access, secretKey: secret, signedHeaders: names)
+    var fields = HTTPFields()
+    for (name, value) in sent {
+        fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+    }
+    fields.append(HTTPField(name: .authorization, value: authorization))
+    return fields
+}
+
+/// `yyyyMMddTHHmmssZ` of `seconds`, as `X-Sdk-Date` carries it.
+func sdkDate(_ seconds: Int64) -> String {
+    SignatureVerifier.formatSDKDate(seconds)
+}
+
+extension Expected {
+    /// The gateway's 401 `APIGW.0301` with one of the texts of auth.md §4.6.
+    static func authenticationFailed(_ detail: String, requestID: String) -> JSONValue {
+        gateway("APIGW.0301", "Incorrect IAM authentication information: " + detail, requestID: requestID)
+    }
+
+    /// Keystone's `{"error": {"code", "message", "title"}}` (auth.md §2.4).
+    static func keystone(_ code: Int64, _ title: String, _ message: String) -> JSONValue {
+        .object([("error", .object([("code", .integer(code)), ("message", .string(message)), ("title", .string(title))]))])
+    }
+
+    static let keystoneBadRequest = keystone(400, "Bad Request", "Request body is invalid.")
+    static let keystoneUnauthorized = keystone(401, "Unauthorized", "The request you have made requires authentication.")
+
+    static let noCredential = "x-auth-token not found"
+    static let badSignature = "verify aksk signature fail"
+    static let unknownToken = "decrypt token fail"
+    static func unknownAccessKey(_ access: String) -> String { "Get secretKey failed,ak:\(access),err:ak not exist" }
+    static func tokenExpired(_ expiresAt: String) -> String { "token expires, expires_at: \(expiresAt)" }
+    static func clockSkew(signedAt: String, serverTime: String) -> String {
+        "signature expired, signature time:\(signedAt),server time:\(serverTime)"
+    }
+}
+
+/// The gateway's 401 with `detail` (auth.md §4.6), carrying the response's own request id.
+func expectAuthenticationFailure(
+    _ response: BackupdTestSupport.TestResponse,
+    _ detail: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    expectResponse(
+        response,
+        status: 401,
+        body: Expected.authenticationFailed(detail, requestID: response.requestID ?? "?"),
+        sourceLocation: sourceLocation
+    )
+}
+
+/// The headers of every IAM answer (auth.md §2.2, §6): the standard ones and `X-IAM-Trace-Id`
+/// equal to `X-Request-Id`.
+func expectIAMHeaders(_ response: BackupdTestSupport.TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectStandardHeaders(response, sourceLocation: sourceLocation)
+    #expect(response.header("X-IAM-Trace-Id") != nil, "no X-IAM-Trace-Id", sourceLocation: sourceLocation)
+    #expect(response.header("X-IAM-Trace-Id") == response.requestID, sourceLocation: sourceLocation)
+}
+
+/// An IAM answer: status, IAM headers and the whole body.
+func expectIAMResponse(
+    _ response: BackupdTestSupport.TestResponse,
+    status: Int,
+    body expected: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    expectResponse(response, status: status, body: expected, sourceLocation: sourceLocation)
+    expectIAMHeaders(response, sourceLocation: sourceLocation)
 }
