@@ -473,8 +473,22 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Maintenance
 
     public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
-        try await write { db in
-            try SQLiteCatalogWriter(db: db, progress: progress).write(content)
+        // A large load outgrows SQLite's default 2 MB page cache, which then spills pages to the
+        // WAL again and again inside the transaction: give the writer room while it loads, and
+        // hand the memory back afterwards.
+        let large = content.backups.count + content.instances.count >= 10_000
+        try await write(transaction: false) { db in
+            if large { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            defer {
+                if large {
+                    try? db.execute(sql: "PRAGMA cache_size = -2000")
+                    try? db.execute(sql: "PRAGMA shrink_memory")
+                }
+            }
+            try db.inTransaction {
+                try SQLiteCatalogWriter(db: db, progress: progress).write(content)
+                return .commit
+            }
         }
     }
 
@@ -595,9 +609,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// - Parameter transaction: `false` when `body` opens its own transaction.
+    func write<T: Sendable>(
+        transaction: Bool = true,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
             defer { localWrites.add(1, ordering: .releasing) }
+            if !transaction { return try await database.writeWithoutTransaction(body) }
             return try await database.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw CatalogError.constraintViolated(error.message ?? "constraint failed")
