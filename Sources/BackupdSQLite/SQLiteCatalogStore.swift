@@ -588,7 +588,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         guard let changeWatch else { return own }
         do {
             // Synchronous on purpose: one pragma on an idle connection, cheaper than a hop to a reader.
-            let version = try changeWatch.inDatabase { try UInt64.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+            let version = try changeWatch.inDatabase { db in
+                try UInt64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            }
             return version &* 0x1_0000_0000 &+ own
         } catch let error as DatabaseError {
             throw CatalogError.unavailable(reason: Self.describe(error))
