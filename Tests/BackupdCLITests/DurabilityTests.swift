@@ -103,12 +103,19 @@ import Darwin
         #expect(killed.status == SIGKILL)
         #expect(!killed.stderrText.contains("loaded"), "the killed load reported success: \(killed.stderrText)")
 
-        // The store is exactly as it was before the killed load.
+        // All or nothing. The load keeps its pages in memory and writes them to the WAL as it
+        // commits, so the kill may land after the commit frame, before the process exits: then the
+        // whole file must be there (and the kill was not mid-write; try a bigger file). Otherwise
+        // the store must be exactly as it was before the killed load.
         let after = try await CLI.run(["export", store], in: directory)
         try #require(after.succeeded, "export after the kill failed: \(after.stderrText)")
+        if after.stdoutText.contains(BigSeed.instanceID) {
+            // The instance's id appears once in its own record and once in each of its backups.
+            let stored = after.stdoutText.components(separatedBy: BigSeed.instanceID).count - 2
+            #expect(stored == count, "a killed load left \(stored) of its \(count) backups")
+            return .finishedFirst
+        }
         expectSameBytes(after.stdout, before.stdout, "the export after a killed load")
-        let leaked = after.stdoutText.contains(BigSeed.instanceID)
-        #expect(leaked == false, "records of the killed load are in the store")
 
         // And it still takes a load.
         let small = directory.appendingPathComponent("small.json")
