@@ -21,7 +21,7 @@ public struct SeedExporter: Sendable {
         }
         try sink(Array("\n  ],\n  \"instances\": [".utf8))
         for (index, instance) in tenancy.instances.enumerated() {
-            try sink(Array((index == 0 ? "\n    " : ",\n    ").utf8) + Self.instance(instance))
+            try sink(Array((index == 0 ? "\n    " : ",\n    ").utf8) + Self.record(instance))
         }
         try sink(Array("\n  ],\n  \"backups\": [".utf8))
         var cursor: BackupCursor?
@@ -31,7 +31,7 @@ public struct SeedExporter: Sendable {
             guard let last = batch.last else { break }
             var bytes: [UInt8] = []
             for backup in batch {
-                bytes += Array((first ? "\n    " : ",\n    ").utf8) + Self.backup(backup)
+                bytes += Array((first ? "\n    " : ",\n    ").utf8) + Self.record(backup)
                 first = false
             }
             try sink(bytes)
@@ -81,7 +81,8 @@ public struct SeedExporter: Sendable {
         return json.bytes
     }
 
-    private static func instance(_ instance: Instance) -> [UInt8] {
+    /// One instance record as seed files hold it.
+    public static func record(_ instance: Instance) -> [UInt8] {
         var json = JSONWriter()
         json.object { json in
             json.field("id", instance.id)
@@ -96,7 +97,8 @@ public struct SeedExporter: Sendable {
         return json.bytes
     }
 
-    private static func backup(_ backup: Backup) -> [UInt8] {
+    /// One backup record as seed files hold it (DCS records in their API form).
+    public static func record(_ backup: Backup) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         if case .dcs(let record) = backup {
             DCSBackupRecordJSON.write(record, into: &json)

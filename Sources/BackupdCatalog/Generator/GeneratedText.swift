@@ -162,19 +162,8 @@ enum GeneratedText {
         writer.decimal(second, width: 2)
     }
 
-    /// The calendar date and time of `seconds` since the epoch, read as UTC (Howard Hinnant's algorithm).
+    /// The calendar date and time of `seconds` since the epoch, read as UTC.
     static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
-        return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
+        TimeGrammar.civil(epochSeconds: seconds)
     }
 }

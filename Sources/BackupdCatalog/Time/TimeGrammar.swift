@@ -115,7 +115,7 @@ public enum TimeGrammar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static func civil(epochSeconds seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
+    static func civil(epochSeconds seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let z = days + 719_468
