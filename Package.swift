@@ -40,7 +40,11 @@ let package = Package(
         // The SQLite engine of the catalog store.
         .target(
             name: "BackupdSQLite",
-            dependencies: ["BackupdCatalog", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "BackupdCatalog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The Huawei Cloud contract per service: parameters, validation, response shapes, errors, seed files.

@@ -10,7 +10,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// A connection of its own that only asks `PRAGMA data_version`, which changes when any
     /// other connection, in this process or another, commits (`nil` for an in-memory store,
     /// which no one else can write).
-    private let changeWatch: DatabaseQueue?
+    private let changeWatch: SQLiteChangeWatch?
     /// Counts this object's own commits (the watch connection sees them too, but an in-memory
     /// store has no watch).
     private let localWrites = Atomic<UInt64>(0)
@@ -32,13 +32,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
         do {
             self.database = try DatabasePool(path: path, configuration: configuration)
-            var watchConfiguration = Configuration()
-            watchConfiguration.readonly = true
-            watchConfiguration.busyMode = .timeout(10)
-            self.changeWatch = try DatabaseQueue(path: path, configuration: watchConfiguration)
         } catch {
             throw CatalogError.unavailable(reason: "cannot open SQLite database at \(path): \(Self.describe(error))")
         }
+        // After the pool: it creates the file, in WAL mode, that the watch opens read-only.
+        self.changeWatch = try SQLiteChangeWatch(path: path)
         try migrate()
     }
 
@@ -586,15 +584,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     public func changeMarker() async throws -> UInt64 {
         let own = localWrites.load(ordering: .acquiring)
         guard let changeWatch else { return own }
-        do {
-            // Synchronous on purpose: one pragma on an idle connection, cheaper than a hop to a reader.
-            let version = try changeWatch.inDatabase { db in
-                try UInt64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
-            }
-            return version &* 0x1_0000_0000 &+ own
-        } catch let error as DatabaseError {
-            throw CatalogError.unavailable(reason: Self.describe(error))
-        }
+        // Synchronous on purpose: one pragma on an idle connection, cheaper than a hop to a reader.
+        return try changeWatch.version() &* 0x1_0000_0000 &+ own
     }
 
     public func checkHealth() async throws {
