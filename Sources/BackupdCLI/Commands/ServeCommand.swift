@@ -78,5 +78,6 @@ struct ServeCommand: AsyncParsableCommand {
             }
         )
         try await app.runService()
+        LogOutput.shared.flush()
     }
 }
