@@ -1,0 +1,26 @@
+-- wrk script of the benchmark: the request comes from the command line (URL and -H headers);
+-- BENCH_METHOD and BENCH_BODY (environment) turn it into a POST with a body (the moto reference).
+-- No response() hook: it would make wrk parse every response in Lua and slow the load generator.
+-- done() prints one line, BENCH_JSON {...}, with the figures bench.py keeps (latencies in µs).
+
+local method = os.getenv("BENCH_METHOD")
+if method and method ~= "" then
+   wrk.method = method
+end
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+   wrk.body = body
+end
+
+done = function(summary, latency, requests)
+   local e = summary.errors
+   local seconds = summary.duration / 1e6
+   io.write(string.format(
+      'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"rps":%.3f,' ..
+      '"p50_us":%d,"p90_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d,"mean_us":%.1f,' ..
+      '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}}\n',
+      summary.requests, summary.duration, summary.bytes, summary.requests / seconds,
+      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+      latency.max, latency.mean,
+      e.connect, e.read, e.write, e.status, e.timeout))
+end
