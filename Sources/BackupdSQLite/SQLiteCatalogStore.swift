@@ -574,6 +574,10 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func isEmpty() async throws -> Bool {
+        try await read { db in try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM domains)") ?? false) }
+    }
+
     public func regions() async throws -> [String] {
         try await read { db in
             let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM projects")

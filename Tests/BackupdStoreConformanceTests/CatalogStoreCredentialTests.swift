@@ -30,8 +30,11 @@ import Testing
 
     @Test(arguments: StoreEngine.all)
     func regionsAreTheDistinctRegionsOfEveryProject(_ engine: StoreEngine) async throws {
-        #expect(try await engine.makeStore().regions() == [])
+        let empty = try engine.makeStore()
+        #expect(try await empty.regions() == [])
+        #expect(try await empty.isEmpty())
         let store = try await Fixtures.exampleStore(engine)
+        #expect(try await store.isEmpty() == false)
         #expect(try await store.regions() == ["ap-southeast-1", "ap-southeast-3", "cn-east-3", "cn-north-4"])
     }
 

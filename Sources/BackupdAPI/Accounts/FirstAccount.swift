@@ -24,7 +24,7 @@ public struct FirstAccount: Sendable {
         regions: [String],
         hasher: PasswordHasher
     ) async throws -> FirstAccount? {
-        guard try await store.statistics().domains == 0 else { return nil }
+        guard try await store.isEmpty() else { return nil }
         let regions = regions.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !regions.isEmpty else { throw AccountError("at least one region is needed") }
         for region in regions where !SeedDecoding.isProjectName(region) || region.contains("_") {

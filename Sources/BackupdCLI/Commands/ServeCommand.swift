@@ -49,32 +49,28 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as AccountError {
             throw CommandFailure("cannot create the first account: \(error)")
         }
-        let statistics = try await store.statistics()
-        let regionsServed = try await store.regions()
         let location = try storeOptions.location()
-        logger.info(
-            "starting",
-            metadata: [
-                "address": "\(host):\(port)", "store": "\(location)",
-                "domains": "\(statistics.domains)", "instances": "\(statistics.instances)",
-                "backups": "\(statistics.backups)",
-            ]
-        )
+        logger.info("starting", metadata: ["address": "\(host):\(port)", "store": "\(location)"])
         let host = host
         let app = buildApplication(
             configuration: ServerConfiguration(host: host, port: port, publicBaseURL: publicURL),
             store: store,
             logger: logger,
             onServerRunning: { boundPort in
-                let banner = StartupBanner(
-                    host: host,
-                    port: boundPort,
-                    store: location,
-                    statistics: statistics,
-                    regions: regionsServed,
-                    firstAccount: firstAccount
-                )
-                FileHandle.standardOutput.write(Data(banner.text.utf8))
+                // Counted once the server answers, so that a large store on a cold disk does not hold up /health.
+                do {
+                    let banner = StartupBanner(
+                        host: host,
+                        port: boundPort,
+                        store: location,
+                        statistics: try await store.statistics(),
+                        regions: try await store.regions(),
+                        firstAccount: firstAccount
+                    )
+                    FileHandle.standardOutput.write(Data(banner.text.utf8))
+                } catch {
+                    logger.error("cannot describe the catalog", metadata: ["error": "\(error)"])
+                }
             }
         )
         try await app.runService()

@@ -78,6 +78,9 @@ public protocol CatalogStore: Sendable {
     /// How many records of each kind the store holds; cheap whatever the catalog's size (a server reports it at start).
     func statistics() async throws -> CatalogStatistics
 
+    /// Whether the store holds no domain at all (a fresh store); cheap whatever its size.
+    func isEmpty() async throws -> Bool
+
     /// The distinct regions of every project of every domain, sorted.
     func regions() async throws -> [String]
 

@@ -196,6 +196,10 @@ public final class CachingCatalogStore: CatalogStore {
         try await base.statistics()
     }
 
+    public func isEmpty() async throws -> Bool {
+        try await base.isEmpty()
+    }
+
     public func regions() async throws -> [String] {
         try await base.regions()
     }
