@@ -10,7 +10,7 @@ struct StartupBanner {
     let host: String
     let port: Int
     let store: StoreLocation
-    let statistics: CatalogStatistics
+    let accounts: AccountStatistics
     let regions: [String]
     let firstAccount: FirstAccount?
 
@@ -26,8 +26,8 @@ struct StartupBanner {
             "backupd is listening on http://\(host):\(port)",
             "  store:          \(store)",
             "  authentication: on; every API needs an IAM token (POST /v3/auth/tokens) or an SDK-HMAC-SHA256 signature",
-            "  catalog:        \(statistics.domains) domains, \(statistics.users) users, \(statistics.accessKeys) access keys, "
-                + "\(statistics.instances) instances, \(statistics.backups) backups",
+            "  catalog:        \(accounts.domains) domains, \(accounts.users) users, \(accounts.accessKeys) access keys, "
+                + "\(accounts.projects) projects",
         ]
         if let account = firstAccount {
             lines += [

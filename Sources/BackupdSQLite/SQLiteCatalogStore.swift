@@ -574,6 +574,18 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func accountStatistics() async throws -> AccountStatistics {
+        try await read { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return AccountStatistics(
+                domains: try count("domains"),
+                projects: try count("projects"),
+                users: try count("users"),
+                accessKeys: try count("access_keys")
+            )
+        }
+    }
+
     public func isEmpty() async throws -> Bool {
         try await read { db in try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM domains)") ?? false) }
     }

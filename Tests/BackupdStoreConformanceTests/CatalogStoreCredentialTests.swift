@@ -35,6 +35,7 @@ import Testing
         #expect(try await empty.isEmpty())
         let store = try await Fixtures.exampleStore(engine)
         #expect(try await store.isEmpty() == false)
+        #expect(try await store.accountStatistics() == AccountStatistics(domains: 2, projects: 6, users: 3, accessKeys: 3))
         #expect(try await store.regions() == ["ap-southeast-1", "ap-southeast-3", "cn-east-3", "cn-north-4"])
     }
 

@@ -57,13 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
             store: store,
             logger: logger,
             onServerRunning: { boundPort in
-                // Counted once the server answers, so that a large store on a cold disk does not hold up /health.
+                // Read once the server answers, and from small tables only: nothing holds up /health.
                 do {
                     let banner = StartupBanner(
                         host: host,
                         port: boundPort,
                         store: location,
-                        statistics: try await store.statistics(),
+                        accounts: try await store.accountStatistics(),
                         regions: try await store.regions(),
                         firstAccount: firstAccount
                     )

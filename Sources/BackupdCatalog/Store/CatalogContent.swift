@@ -44,6 +44,22 @@ public struct CatalogStatistics: Sendable, Hashable {
     }
 }
 
+/// How many accounts, projects, users and access keys a store holds: what a server reports as
+/// it starts, read from small tables only, so it costs nothing whatever the catalog's size.
+public struct AccountStatistics: Sendable, Hashable {
+    public var domains: Int
+    public var projects: Int
+    public var users: Int
+    public var accessKeys: Int
+
+    public init(domains: Int, projects: Int, users: Int, accessKeys: Int) {
+        self.domains = domains
+        self.projects = projects
+        self.users = users
+        self.accessKeys = accessKeys
+    }
+}
+
 /// Where an export of backups stopped: the next batch starts after this record.
 public struct BackupCursor: Sendable, Hashable {
     public var service: Service

@@ -75,8 +75,11 @@ public protocol CatalogStore: Sendable {
     /// Up to `limit` backups after `cursor`, in a stable order (service, then id): pages of an export.
     func exportBackups(after cursor: BackupCursor?, limit: Int) async throws -> [Backup]
 
-    /// How many records of each kind the store holds; cheap whatever the catalog's size (a server reports it at start).
+    /// How many records of each kind the store holds (backups from maintained counters).
     func statistics() async throws -> CatalogStatistics
+
+    /// The account counts alone, from small tables (a server reports them at start).
+    func accountStatistics() async throws -> AccountStatistics
 
     /// Whether the store holds no domain at all (a fresh store); cheap whatever its size.
     func isEmpty() async throws -> Bool

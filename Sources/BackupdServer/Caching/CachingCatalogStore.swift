@@ -196,6 +196,10 @@ public final class CachingCatalogStore: CatalogStore {
         try await base.statistics()
     }
 
+    public func accountStatistics() async throws -> AccountStatistics {
+        try await base.accountStatistics()
+    }
+
     public func isEmpty() async throws -> Bool {
         try await base.isEmpty()
     }
