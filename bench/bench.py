@@ -351,7 +351,7 @@ def prepare_catalog(name, bin_path, work, fingerprint, reuse_any):
         CHILDREN.stop(proc)
     seconds = time.monotonic() - t
     if code != 0:
-        tail = log.read_text(errors="replace")[-2000:]
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no log: was the folder removed?)"
         shutil.rmtree(folder, ignore_errors=True)
         raise SystemExit(f"bench: generating the {name} catalog failed ({code}):\n{tail}")
     meta = {"params": params, "sources": fingerprint, "key": key, "seconds": round(seconds, 2),
