@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Domain: catalog model, query semantics, store protocol, semantic errors. Foundation only.
@@ -47,13 +48,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL engine of the catalog store, for several nodes on one database.
+        .target(
+            name: "BackupdPostgres",
+            dependencies: [
+                "BackupdCatalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only for its ConnectionPoolError, which PostgresClient throws but does not re-export.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Huawei Cloud contract per service: parameters, validation, response shapes, errors, seed files.
         .target(name: "BackupdAPI", dependencies: ["BackupdCatalog", "BackupdAuth"], swiftSettings: swiftSettings),
         // The Hummingbird application: pipeline, request context, per-service routes.
         .target(
             name: "BackupdServer",
             dependencies: [
-                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite",
+                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "BackupdCLI",
             dependencies: [
-                "BackupdServer", "BackupdAPI", "BackupdCatalog",
+                "BackupdServer", "BackupdAPI", "BackupdCatalog", "BackupdPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +92,7 @@ let package = Package(
         .target(
             name: "BackupdTestSupport",
             dependencies: [
-                "BackupdServer", "BackupdSQLite", "BackupdAPI", "BackupdAuth", "BackupdCatalog",
+                "BackupdServer", "BackupdSQLite", "BackupdPostgres", "BackupdAPI", "BackupdAuth", "BackupdCatalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

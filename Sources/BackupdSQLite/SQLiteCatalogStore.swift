@@ -15,14 +15,14 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// store has no watch).
     private let localWrites = Atomic<UInt64>(0)
     /// Large lists' order in memory, for deep pages and windowed totals.
-    private let orderIndex = SQLiteOrderIndex(budget: 3_000_000)
-    private let listIndexPolicy: SQLiteListIndexPolicy
+    private let orderIndex = ListOrderIndex()
+    private let listIndexPolicy: ListIndexPolicy
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: `CatalogError.schemaTooNew` when a newer backupd wrote the file,
     ///   `CatalogError.unavailable` when it cannot be opened.
     /// - Parameter listIndexPolicy: which pages of large lists are served from their order in memory.
-    public init(path: String, listIndexPolicy: SQLiteListIndexPolicy = .standard) throws {
+    public init(path: String, listIndexPolicy: ListIndexPolicy = .standard) throws {
         self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -41,7 +41,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     /// A private in-memory database, gone when the store is released.
-    public init(listIndexPolicy: SQLiteListIndexPolicy = .standard) throws {
+    public init(listIndexPolicy: ListIndexPolicy = .standard) throws {
         self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -166,14 +166,12 @@ public final class SQLiteCatalogStore: CatalogStore {
                 size: ("SELECT coalesce(sum(count), 0) FROM rds_backup_totals WHERE instance_id = ? AND holder = ?", [query.instanceID, holder]),
                 build: (
                     """
-                    SELECT begin_key, rowid,
-                        CASE type WHEN 'auto' THEN 0 WHEN 'manual' THEN 4 WHEN 'fragment' THEN 8 ELSE 12 END
-                        + CASE status WHEN 'BUILDING' THEN 0 WHEN 'COMPLETED' THEN 1 WHEN 'FAILED' THEN 2 ELSE 3 END
+                    SELECT begin_key, rowid, \(RDSListTag.sqlExpression)
                     FROM rds_backups WHERE instance_id = ? AND \(partition) ORDER BY begin_key DESC, id ASC
                     """,
                     partitionArguments
                 ),
-                tags: Self.rdsTags(types: query.types, status: query.status),
+                tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
                 page: query.page,
                 row: "SELECT \(Columns.rdsBackup) FROM rds_backups WHERE rowid = ?",
@@ -277,13 +275,13 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    /// A page of a large list from its order in memory (`SQLiteOrderIndex`), for the requests
+    /// A page of a large list from its order in memory (`ListOrderIndex`), for the requests
     /// SQLite answers in time proportional to their depth: an offset past the first pages, or a
     /// window (whose total SQLite would count row by row).
     /// - Returns: `nil` when SQLite should answer (a shallow page, a small list, or a write
     ///   committed meanwhile).
     private func indexedPage<Item: Sendable>(
-        list key: SQLiteOrderIndex.ListKey,
+        list key: ListOrderIndex.ListKey,
         size: (sql: String, arguments: StatementArguments),
         build: (sql: String, arguments: StatementArguments),
         tags: Set<UInt8>?,
@@ -292,40 +290,23 @@ public final class SQLiteCatalogStore: CatalogStore {
         row sql: String,
         decode: @escaping @Sendable (Row) -> Item
     ) async throws -> Page<Item>? {
-        guard page.offset >= listIndexPolicy.minimumOffset || window != nil else { return nil }
+        guard listIndexPolicy.applies(to: page, window: window) else { return nil }
         let marker = try await changeMarker()
-        let list: SQLiteOrderIndex.OrderedList
+        let list: ListOrderIndex.OrderedList
         if let cached = orderIndex.list(key, marker: marker) {
             list = cached
         } else {
-            let built: SQLiteOrderIndex.OrderedList? = try await read { db in
+            let built: ListOrderIndex.OrderedList? = try await read { db in
                 let count = try Int.fetchOne(db, sql: size.sql, arguments: size.arguments) ?? 0
                 guard count >= self.listIndexPolicy.minimumListSize else { return nil }
-                return try SQLiteOrderIndex.build(db, sql: build.sql, arguments: build.arguments)
+                return try Self.orderedList(db, sql: build.sql, arguments: build.arguments)
             }
             guard let built else { return nil }
             orderIndex.keep(built, for: key, marker: marker)
             list = built
         }
 
-        let range = list.range(window)
-        var total = 0
-        var selected: [Int64] = []
-        selected.reserveCapacity(min(page.limit, 1_000))
-        if let tags {
-            var mask = [Bool](repeating: false, count: 256)
-            for tag in tags { mask[Int(tag)] = true }
-            for position in range where mask[Int(list.tags[position])] {
-                if total >= page.offset, selected.count < page.limit { selected.append(list.rowIDs[position]) }
-                total += 1
-            }
-        } else {
-            total = range.count
-            let start = min(range.upperBound, range.lowerBound + page.offset)
-            let end = min(range.upperBound, start + page.limit)
-            selected = Array(list.rowIDs[start..<end])
-        }
-        let rowIDs = selected
+        let (rowIDs, total) = list.select(window: window, tags: tags, page: page)
         let items: [Item]? = try await read { db in
             let statement = try db.cachedStatement(sql: sql)
             var items: [Item] = []
@@ -341,19 +322,19 @@ public final class SQLiteCatalogStore: CatalogStore {
         return Page(items: items, total: total)
     }
 
-    /// The tags an RDS query accepts (`SQLiteOrderIndex` lists tag rows as type * 4 + status);
-    /// `nil` when it filters on neither.
-    private static func rdsTags(types: Set<RDSBackupType>?, status: RDSBackupStatus?) -> Set<UInt8>? {
-        guard types != nil || status != nil else { return nil }
-        let typeCodes: [RDSBackupType: UInt8] = [.auto: 0, .manual: 1, .fragment: 2, .incremental: 3]
-        let statusCodes: [RDSBackupStatus: UInt8] = [.building: 0, .completed: 1, .failed: 2, .deleting: 3]
-        var tags: Set<UInt8> = []
-        for type in types ?? Set(RDSBackupType.allCases) {
-            for candidate in status.map({ [$0] }) ?? RDSBackupStatus.allCases {
-                tags.insert(typeCodes[type]! * 4 + statusCodes[candidate]!)
-            }
+    /// Reads a list in API order from its covering index.
+    /// - Parameter sql: selects `key, rowid, tag` of the partition, ordered as the API orders it.
+    private static func orderedList(_ db: Database, sql: String, arguments: StatementArguments) throws -> ListOrderIndex.OrderedList {
+        var keys: [Int64] = []
+        var rowIDs: [Int64] = []
+        var tags: [UInt8] = []
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try cursor.next() {
+            keys.append(row[0])
+            rowIDs.append(row[1])
+            tags.append(UInt8(truncatingIfNeeded: row[2] as Int64))
         }
-        return tags
+        return ListOrderIndex.OrderedList(keys: keys, rowHandles: rowIDs, tags: tags)
     }
 
     /// A query on one of the totals tables the schema's triggers keep (`SQLiteMigrations`).

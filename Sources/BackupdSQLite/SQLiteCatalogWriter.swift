@@ -39,7 +39,7 @@ struct SQLiteCatalogWriter {
                 ON CONFLICT(domain_id, name) DO UPDATE SET
                     password_digest = excluded.password_digest, project_ids = excluded.project_ids
                 """,
-                [user.domainID, user.name, user.passwordDigest, JSONColumn.encode(user.projectIDs)]
+                [user.domainID, user.name, user.passwordDigest, StoredJSON.encode(user.projectIDs)]
             )
             advance()
         }
@@ -67,7 +67,7 @@ struct SQLiteCatalogWriter {
                 [
                     instance.id, instance.projectID, instance.service.rawValue, instance.name,
                     instance.datastore?.type, instance.datastore?.version, instance.engine, instance.engineVersion,
-                    JSONColumn.encode(instance.relatedDataNodes),
+                    StoredJSON.encode(instance.relatedDataNodes),
                 ]
             )
             advance()
@@ -104,7 +104,7 @@ struct SQLiteCatalogWriter {
                 """,
                 [
                     b.id, b.instanceID, b.offsiteProjectID, b.name, b.type.rawValue, b.status.rawValue, b.size,
-                    b.beginTime.text, b.beginTime.epochSeconds, b.endTime.text, JSONColumn.encode(b.databases),
+                    b.beginTime.text, b.beginTime.epochSeconds, b.endTime.text, StoredJSON.encode(b.databases),
                     b.associatedWithDDM, b.datastore?.type, b.datastore?.version,
                 ]
             )
@@ -172,7 +172,7 @@ struct SQLiteCatalogWriter {
                 """,
                 [
                     b.id, b.instanceID, b.name, b.beginTime.text, b.beginTime.epochSeconds, b.endTime.text,
-                    JSONColumn.encode(b.relatedDataNodes),
+                    StoredJSON.encode(b.relatedDataNodes),
                 ]
             )
         }

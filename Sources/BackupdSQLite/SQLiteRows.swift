@@ -1,5 +1,4 @@
 import BackupdCatalog
-import Foundation
 import GRDB
 
 /// The column lists the decoders below read, in the same order.
@@ -32,7 +31,7 @@ enum Decode {
             datastore: datastoreType.flatMap { type in datastoreVersion.map { Datastore(type: type, version: $0) } },
             engine: row[6],
             engineVersion: row[7],
-            relatedDataNodes: JSONColumn.decodeDataNodes(row[8])
+            relatedDataNodes: StoredJSON.decodeDataNodes(row[8])
         )
     }
 
@@ -49,7 +48,7 @@ enum Decode {
             size: row[5],
             beginTime: RecordedTime(instant: (row[7] as Int64) * 1000, text: row[6]),
             endTime: offsetTime(row[8]),
-            databases: JSONColumn.decodeStrings(row[9]),
+            databases: StoredJSON.decodeStrings(row[9]),
             associatedWithDDM: associated.map { $0 != 0 },
             datastore: datastoreType.flatMap { type in datastoreVersion.map { Datastore(type: type, version: $0) } },
             offsiteProjectID: row[13]
@@ -94,7 +93,7 @@ enum Decode {
             name: row[2],
             beginTime: RecordedTime(instant: (row[4] as Int64) * 1000, text: row[3]),
             endTime: offsetTime(row[5]),
-            relatedDataNodes: JSONColumn.decodeDataNodes(row[6])
+            relatedDataNodes: StoredJSON.decodeDataNodes(row[6])
         )
     }
 
@@ -103,7 +102,7 @@ enum Decode {
     }
 
     static func user(_ row: Row) -> User {
-        User(domainID: row[0], name: row[1], passwordDigest: row[2], projectIDs: JSONColumn.decodeStrings(row[3]))
+        User(domainID: row[0], name: row[1], passwordDigest: row[2], projectIDs: StoredJSON.decodeStrings(row[3]))
     }
 
     static func accessKey(_ row: Row) -> AccessKey {
@@ -116,33 +115,5 @@ enum Decode {
 
     private static func millisecondTime(_ text: String) -> RecordedTime {
         RecordedTime(utcMillisecondTime: text) ?? RecordedTime(instant: 0, text: text)
-    }
-}
-
-/// The few list-valued fields, kept as JSON text in one column each.
-enum JSONColumn {
-    private struct StoredDataNode: Codable {
-        var instance_id: String
-        var instance_name: String
-    }
-
-    static func encode(_ strings: [String]?) -> String? {
-        strings.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
-    }
-
-    static func encode(_ nodes: [DataNode]?) -> String? {
-        nodes.flatMap { nodes in
-            let stored = nodes.map { StoredDataNode(instance_id: $0.instanceID, instance_name: $0.instanceName) }
-            return try? String(decoding: JSONEncoder().encode(stored), as: UTF8.self)
-        }
-    }
-
-    static func decodeStrings(_ text: String?) -> [String]? {
-        text.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-    }
-
-    static func decodeDataNodes(_ text: String?) -> [DataNode]? {
-        text.flatMap { try? JSONDecoder().decode([StoredDataNode].self, from: Data($0.utf8)) }?
-            .map { DataNode(instanceID: $0.instance_id, instanceName: $0.instance_name) }
     }
 }

@@ -10,7 +10,7 @@ public enum StoreEngine: String, Sendable, CaseIterable {
     /// SQLite in a temporary file, in WAL mode: what `backupd serve` runs on.
     case sqliteFile
     /// SQLite in a file, paging every list past its first record from its order in memory
-    /// (`SQLiteListIndexPolicy.always`), so the suite checks that path on small catalogs too.
+    /// (`ListIndexPolicy.always`), so the suite checks that path on small catalogs too.
     case sqliteFileListIndex
 
     public static let all = StoreEngine.allCases
@@ -41,7 +41,7 @@ extension StoreEngine {
             return (store, store)
         case .sqliteFile, .sqliteFileListIndex:
             let path = try TemporaryDirectory.make().appendingPathComponent("catalog.sqlite").path
-            let policy: SQLiteListIndexPolicy = self == .sqliteFile ? .standard : .always
+            let policy: ListIndexPolicy = self == .sqliteFile ? .standard : .always
             return (
                 try SQLiteCatalogStore(path: path, listIndexPolicy: policy),
                 try SQLiteCatalogStore(path: path, listIndexPolicy: policy)

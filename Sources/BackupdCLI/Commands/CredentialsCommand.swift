@@ -21,7 +21,7 @@ struct CredentialsCommand: AsyncParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            let users = try await AccessKeyAdministration(store: storeOptions.open()).users()
+            let users = try await AccessKeyAdministration(store: await storeOptions.open()).users()
             var lines = ["DOMAIN\tUSER\tPASSWORD\tPROJECTS\tACCESS KEYS"]
             for user in users {
                 lines.append(
@@ -53,7 +53,7 @@ struct CredentialsCommand: AsyncParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            let administration = AccessKeyAdministration(store: try storeOptions.open())
+            let administration = AccessKeyAdministration(store: try await storeOptions.open())
             do {
                 let key = try await administration.create(domainName: domain, userName: user)
                 print("access key: \(key.access)\nsecret key: \(key.secret)")
@@ -77,7 +77,7 @@ struct CredentialsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                try await AccessKeyAdministration(store: try storeOptions.open()).revoke(access: access)
+                try await AccessKeyAdministration(store: try await storeOptions.open()).revoke(access: access)
                 print("revoked \(access)")
             } catch let error as AccountError {
                 throw CommandFailure("\(error)")

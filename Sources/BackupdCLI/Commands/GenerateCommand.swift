@@ -58,7 +58,7 @@ struct GenerateCommand: AsyncParsableCommand {
         } else {
             let location = try storeOptions.location()
             destination = location.description
-            try await load(generator, into: try storeOptions.open(), bar: bar)
+            try await load(generator, into: try await storeOptions.open(), bar: bar)
         }
         bar?.finish()
         if let credentialsOut {

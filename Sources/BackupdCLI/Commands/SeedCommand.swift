@@ -16,7 +16,7 @@ struct SeedCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let summary = try await SeedFileLoading.load(path: file, into: store, showProgress: isatty(STDERR_FILENO) == 1)
         FileHandle.standardError.write(
             Data(

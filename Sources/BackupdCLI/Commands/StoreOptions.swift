@@ -1,24 +1,53 @@
 import ArgumentParser
 import BackupdCatalog
+import BackupdPostgres
 import BackupdServer
+import Foundation
 
-/// `--store`, shared by every command that opens the catalog.
+/// `--store` and the PostgreSQL connection settings, shared by every command that opens the catalog.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The catalog store: sqlite:PATH or sqlite::memory:.")
+    @Option(
+        name: .long,
+        help: """
+            The catalog store: sqlite:PATH, sqlite::memory: or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME] \
+            (the password may come from \(PostgresLocation.passwordVariable) instead).
+            """
+    )
     var store: String = StoreLocation.default.description
+
+    @Option(name: .customLong("pg-pool-size"), help: "PostgreSQL: the most connections this process opens.")
+    var postgresPoolSize: Int = PostgresCatalogStore.Options().maximumConnections
+
+    @Option(
+        name: .customLong("pg-query-timeout"),
+        help: "PostgreSQL: milliseconds a query may take before the request gets a server-failure answer."
+    )
+    var postgresQueryTimeout: Int = 1500
+
+    func validate() throws {
+        guard (1...1_000).contains(postgresPoolSize) else { throw ValidationError("--pg-pool-size must be 1 to 1000") }
+        guard (100...600_000).contains(postgresQueryTimeout) else {
+            throw ValidationError("--pg-query-timeout must be 100 to 600000 milliseconds")
+        }
+    }
 
     func location() throws -> StoreLocation {
         do {
-            return try StoreLocation(parsing: store)
+            return try StoreLocation(
+                parsing: store,
+                environmentPassword: ProcessInfo.processInfo.environment[PostgresLocation.passwordVariable]
+            )
         } catch {
             throw CommandFailure("\(error)")
         }
     }
 
-    func open() throws -> any CatalogStore {
+    func open() async throws -> any CatalogStore {
         let location = try location()
         do {
-            return try location.open()
+            return try await location.open(
+                postgres: .init(maximumConnections: postgresPoolSize, queryTimeout: .milliseconds(postgresQueryTimeout))
+            )
         } catch {
             throw CommandFailure("cannot open the store \(location): \(error)")
         }

@@ -1,0 +1,432 @@
+public import BackupdCatalog
+public import Logging
+import PostgresNIO
+
+/// The engine for several nodes: a PostgreSQL database that every backupd node shares.
+///
+/// Nodes keep nothing that another node's write could make stale: every answer is read from the
+/// database, and caches above the store (`CachingCatalogStore`) are keyed by `changeMarker()`,
+/// the revision every write transaction increments. Lists, totals and lookups use the same
+/// queries as SQLite over the same indexes (`PostgresMigrations`); large lists' deep pages and
+/// windows come from `ListOrderIndex`, as on SQLite.
+public final class PostgresCatalogStore: CatalogStore {
+    /// How a node talks to the database.
+    public struct Options: Sendable {
+        /// The most connections this node opens (`--pg-pool-size`).
+        public var maximumConnections: Int
+        /// The longest any query may take before the caller gets an error (`--pg-query-timeout`).
+        public var queryTimeout: Duration
+        public var listIndexPolicy: ListIndexPolicy
+
+        public init(maximumConnections: Int = 16, queryTimeout: Duration = .milliseconds(1500), listIndexPolicy: ListIndexPolicy = .standard) {
+            self.maximumConnections = maximumConnections
+            self.queryTimeout = queryTimeout
+            self.listIndexPolicy = listIndexPolicy
+        }
+    }
+
+    let pool: PostgresPool
+    let logger: Logger
+    private let revision: CoalescedRead
+    private let orderIndex = ListOrderIndex()
+    private let listIndexPolicy: ListIndexPolicy
+
+    /// Connects, creates the schema if needed and brings it up to date (once, even when several
+    /// nodes start at the same moment).
+    /// - Throws: `CatalogError.unavailable` naming what failed (refused, wrong password, unknown
+    ///   database), `CatalogError.schemaTooNew` when a newer backupd migrated the database.
+    public init(location: PostgresLocation, options: Options = Options(), logger: Logger) async throws {
+        let settings = PostgresPool.Settings(
+            location: location,
+            maximumConnections: max(1, options.maximumConnections),
+            queryTimeout: options.queryTimeout
+        )
+        try await PostgresSchema.migrate(settings: settings)
+        self.logger = logger
+        self.listIndexPolicy = options.listIndexPolicy
+        let pool = PostgresPool(settings: settings, logger: logger)
+        self.pool = pool
+        self.revision = CoalescedRead {
+            try await pool.withConnection(.read) { connection in
+                let rows = try await connection.rows("SELECT revision FROM catalog_revision", logger: PostgresPool.silent)
+                return UInt64(bitPattern: try rows.first?[0].decode(Int64.self) ?? 0)
+            }
+        }
+    }
+
+    /// Closes the connections; later calls fail as unavailable.
+    public func close() {
+        pool.close()
+    }
+
+    // MARK: - Lookups
+
+    public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
+        guard CatalogText.isStorable(id) else { return nil }
+        let found = try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = \(id)",
+                logger: self.logger
+            ).first.map { try PostgresDecoder(row: $0).instance() }
+        }
+        guard let found, found.service == service, projectIDs.contains(found.projectID) else { return nil }
+        return found
+    }
+
+    public func instances(ids: [String]) async throws -> [Instance] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = ANY(\(list))",
+                logger: self.logger
+            ).map { try PostgresDecoder(row: $0).instance() }
+        }
+    }
+
+    public func backupServices(ids: [String]) async throws -> [(id: String, service: Service)] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
+        return try await read { connection in
+            try await connection.rows(
+                """
+                SELECT id, 'rds' FROM rds_backups WHERE id = ANY(\(list))
+                UNION ALL SELECT id, 'taurusdb' FROM taurusdb_backups WHERE id = ANY(\(list))
+                UNION ALL SELECT backup_id, 'dcs' FROM dcs_backups WHERE backup_id = ANY(\(list))
+                UNION ALL SELECT id, 'ddm' FROM ddm_backups WHERE id = ANY(\(list))
+                """,
+                logger: self.logger
+            ).map { row in
+                (try row[0].decode(String.self), Service(rawValue: try row[1].decode(String.self)) ?? .rds)
+            }
+        }
+    }
+
+    public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {
+        if let backupID = query.backupID, !CatalogText.isStorable(backupID) { return Page(items: [], total: 0) }
+        let holder: String =
+            switch query.location {
+            case .home: ""
+            case .offsite(let projectID): projectID
+            }
+        let types = query.types.map { $0.map(\.rawValue).sorted() }
+        if query.backupID == nil,
+            let page = try await indexedPage(
+                list: .init(table: "rds_backups", partition: [query.instanceID, holder]),
+                size: { statement in
+                    "SELECT coalesce(sum(count), 0)::bigint FROM rds_backup_totals WHERE instance_id = \(statement.bind(query.instanceID)) AND holder = \(statement.bind(holder))"
+                },
+                build: { statement in
+                    """
+                    SELECT begin_key, seq, \(RDSListTag.sqlExpression) FROM rds_backups
+                    WHERE instance_id = \(statement.bind(query.instanceID)) AND holder = \(statement.bind(holder))
+                    ORDER BY begin_key DESC, id
+                    """
+                },
+                tags: RDSListTag.accepted(types: query.types, status: query.status),
+                window: query.window,
+                page: query.page,
+                columns: PostgresColumns.rdsBackup,
+                decode: { try $0.rdsBackup() }
+            )
+        {
+            return page
+        }
+        var statement = SQLStatement()
+        var conditions = ["instance_id = \(statement.bind(query.instanceID))", "holder = \(statement.bind(holder))"]
+        var counter = conditions
+        if let backupID = query.backupID { conditions.append("id = \(statement.bind(backupID))") }
+        if let types {
+            let condition = "type = ANY(\(statement.bind(types)))"
+            conditions.append(condition)
+            counter.append(condition)
+        }
+        if let status = query.status {
+            let condition = "status = \(statement.bind(status.rawValue))"
+            conditions.append(condition)
+            counter.append(condition)
+        }
+        Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
+        return try await page(
+            statement: &statement,
+            table: "rds_backups",
+            columns: PostgresColumns.rdsBackup,
+            conditions: conditions,
+            order: "begin_key DESC, id",
+            page: query.page,
+            counter: query.window == nil && query.backupID == nil ? ("rds_backup_totals", counter) : nil,
+            decode: { try $0.rdsBackup() }
+        )
+    }
+
+    public func taurusDBBackups(_ query: TaurusDBBackupQuery) async throws -> Page<TaurusDBBackup> {
+        if let page = try await indexedPage(
+            list: .init(table: "taurusdb_backups", partition: [query.instanceID, query.type.rawValue]),
+            size: { statement in
+                "SELECT coalesce(sum(count), 0)::bigint FROM taurusdb_backup_totals WHERE instance_id = \(statement.bind(query.instanceID)) AND type = \(statement.bind(query.type.rawValue))"
+            },
+            build: { statement in
+                """
+                SELECT begin_key, seq, 0 FROM taurusdb_backups
+                WHERE instance_id = \(statement.bind(query.instanceID)) AND type = \(statement.bind(query.type.rawValue))
+                ORDER BY begin_key DESC, id
+                """
+            },
+            tags: nil,
+            window: query.window,
+            page: query.page,
+            columns: PostgresColumns.taurusDBBackup,
+            decode: { try $0.taurusDBBackup() }
+        ) {
+            return page
+        }
+        var statement = SQLStatement()
+        var conditions = ["instance_id = \(statement.bind(query.instanceID))", "type = \(statement.bind(query.type.rawValue))"]
+        let counter = conditions
+        Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
+        return try await page(
+            statement: &statement,
+            table: "taurusdb_backups",
+            columns: PostgresColumns.taurusDBBackup,
+            conditions: conditions,
+            order: "begin_key DESC, id",
+            page: query.page,
+            counter: query.window == nil ? ("taurusdb_backup_totals", counter) : nil,
+            decode: { try $0.taurusDBBackup() }
+        )
+    }
+
+    public func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup> {
+        if let page = try await indexedPage(
+            list: .init(table: "dcs_backups", partition: [query.instanceID]),
+            size: { statement in
+                "SELECT coalesce(sum(count), 0)::bigint FROM dcs_backup_totals WHERE instance_id = \(statement.bind(query.instanceID))"
+            },
+            build: { statement in
+                """
+                SELECT created_key, seq, 0 FROM dcs_backups WHERE instance_id = \(statement.bind(query.instanceID))
+                ORDER BY created_key DESC, backup_id
+                """
+            },
+            tags: nil,
+            window: query.window,
+            page: query.page,
+            columns: PostgresColumns.dcsBackup,
+            decode: { try $0.dcsBackup() }
+        ) {
+            return page
+        }
+        var statement = SQLStatement()
+        var conditions = ["instance_id = \(statement.bind(query.instanceID))"]
+        let counter = conditions
+        Self.appendWindow(query.window, column: "created_key", to: &conditions, &statement)
+        return try await page(
+            statement: &statement,
+            table: "dcs_backups",
+            columns: PostgresColumns.dcsBackup,
+            conditions: conditions,
+            order: "created_key DESC, backup_id",
+            page: query.page,
+            counter: query.window == nil ? ("dcs_backup_totals", counter) : nil,
+            decode: { try $0.dcsBackup() }
+        )
+    }
+
+    public func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup? {
+        guard CatalogText.isStorable(id) else { return nil }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.ddmBackup) FROM ddm_backups WHERE id = \(id) AND instance_id = \(instanceID)",
+                logger: self.logger
+            ).first.map { try PostgresDecoder(row: $0).ddmBackup() }
+        }
+    }
+
+    /// One page and its total from one statement, so both see the same snapshot: the total
+    /// (from the counters, or counted over the index range), joined with the page's rows.
+    private func page<Item: Sendable>(
+        statement: inout SQLStatement,
+        table: String,
+        columns: String,
+        conditions: [String],
+        order: String,
+        page: PageRequest,
+        counter: (table: String, conditions: [String])?,
+        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
+    ) async throws -> Page<Item> {
+        let filter = conditions.joined(separator: " AND ")
+        let total =
+            if let counter {
+                "SELECT coalesce(sum(count), 0)::bigint AS total FROM \(counter.table) WHERE \(counter.conditions.joined(separator: " AND "))"
+            } else {
+                "SELECT count(*) AS total FROM \(table) WHERE \(filter)"
+            }
+        let sql = """
+            SELECT t.total, p.* FROM (\(total)) AS t LEFT JOIN LATERAL (
+                SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order)
+                LIMIT \(statement.bind(Int64(page.limit))) OFFSET \(statement.bind(Int64(page.offset)))
+            ) AS p ON true
+            """
+        let query = statement.query(sql)
+        return try await read { connection in
+            let rows = try await connection.rows(query, logger: self.logger)
+            var items: [Item] = []
+            items.reserveCapacity(rows.count)
+            var total = 0
+            for row in rows {
+                total = Int(try row[0].decode(Int64.self))
+                let decoder = PostgresDecoder(row: row, start: 1)
+                if !decoder.isNull(0) { items.append(try decode(decoder)) }
+            }
+            return Page(items: items, total: total)
+        }
+    }
+
+    /// A page of a large list from its order in memory (`ListOrderIndex`), for the requests a
+    /// database answers in time proportional to their depth: an offset past the first pages, or
+    /// a window (whose total it would count row by row).
+    /// - Returns: `nil` when the database should answer (a shallow page, a small list, or a
+    ///   write committed meanwhile).
+    private func indexedPage<Item: Sendable>(
+        list key: ListOrderIndex.ListKey,
+        size: (inout SQLStatement) -> String,
+        build: (inout SQLStatement) -> String,
+        tags: Set<UInt8>?,
+        window: TimeWindow?,
+        page: PageRequest,
+        columns: String,
+        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
+    ) async throws -> Page<Item>? {
+        guard listIndexPolicy.applies(to: page, window: window) else { return nil }
+        let marker = try await changeMarker()
+        let list: ListOrderIndex.OrderedList
+        if let cached = orderIndex.list(key, marker: marker) {
+            list = cached
+        } else {
+            var sizeStatement = SQLStatement()
+            let sizeQuery = sizeStatement.query(size(&sizeStatement))
+            var buildStatement = SQLStatement()
+            let buildQuery = buildStatement.query(build(&buildStatement))
+            let minimum = listIndexPolicy.minimumListSize
+            let built: ListOrderIndex.OrderedList? = try await read { connection in
+                let count = try await connection.rows(sizeQuery, logger: self.logger).first?[0].decode(Int64.self) ?? 0
+                guard count >= minimum else { return nil }
+                var keys: [Int64] = []
+                var handles: [Int64] = []
+                var tags: [UInt8] = []
+                keys.reserveCapacity(Int(count))
+                handles.reserveCapacity(Int(count))
+                tags.reserveCapacity(Int(count))
+                for try await (key, handle, tag) in try await connection.query(buildQuery, logger: self.logger)
+                    .decode((Int64, Int64, Int32).self)
+                {
+                    keys.append(key)
+                    handles.append(handle)
+                    tags.append(UInt8(truncatingIfNeeded: tag))
+                }
+                return ListOrderIndex.OrderedList(keys: keys, rowHandles: handles, tags: tags)
+            }
+            guard let built else { return nil }
+            orderIndex.keep(built, for: key, marker: marker)
+            list = built
+        }
+
+        let (handles, total) = list.select(window: window, tags: tags, page: page)
+        let items: [Item]? = try await read { connection in
+            guard !handles.isEmpty else { return [] }
+            let rows = try await connection.rows(
+                "SELECT seq, \(unescaped: columns) FROM \(unescaped: key.table) WHERE seq = ANY(\(handles))",
+                logger: self.logger
+            )
+            var bySeq: [Int64: Item] = [:]
+            for row in rows {
+                bySeq[try row[0].decode(Int64.self)] = try decode(PostgresDecoder(row: row, start: 1))
+            }
+            let ordered = handles.compactMap { bySeq[$0] }
+            return ordered.count == handles.count ? ordered : nil
+        }
+        // Rows gone, or anything written since the list was read: let the database answer instead.
+        guard let items, try await changeMarker() == marker else { return nil }
+        return Page(items: items, total: total)
+    }
+
+    private static func appendWindow(
+        _ window: TimeWindow?,
+        column: String,
+        to conditions: inout [String],
+        _ statement: inout SQLStatement
+    ) {
+        if let lower = window?.lowerBound { conditions.append("\(column) >= \(statement.bind(lower))") }
+        if let upper = window?.upperBound { conditions.append("\(column) <= \(statement.bind(upper))") }
+    }
+
+    // MARK: - Tenancy
+
+    public func project(id: String) async throws -> Project? {
+        guard CatalogText.isStorable(id) else { return nil }
+        return try await read { connection in
+            try await connection.rows("SELECT \(unescaped: PostgresColumns.project) FROM projects WHERE id = \(id)", logger: self.logger)
+                .first.map { try PostgresDecoder(row: $0).project() }
+        }
+    }
+
+    public func projects(domainID: String) async throws -> [Project] {
+        guard CatalogText.isStorable(domainID) else { return [] }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
+                logger: self.logger
+            ).map { try PostgresDecoder(row: $0).project() }
+        }
+    }
+
+    public func user(domainID: String, name: String) async throws -> User? {
+        guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(name)",
+                logger: self.logger
+            ).first.map { try PostgresDecoder(row: $0).user() }
+        }
+    }
+
+    public func accessKey(access: String) async throws -> AccessKey? {
+        guard CatalogText.isStorable(access) else { return nil }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: PostgresColumns.accessKey) FROM access_keys WHERE access = \(access)",
+                logger: self.logger
+            ).first.map { try PostgresDecoder(row: $0).accessKey() }
+        }
+    }
+
+    // MARK: - Change detection
+
+    public func changeMarker() async throws -> UInt64 {
+        try await revision.value()
+    }
+
+    public func checkHealth() async throws {
+        try await pool.ping()
+    }
+
+    // MARK: - Access
+
+    /// A read on one connection; retried once on another if its connection is lost.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await pool.withConnection(.read, body)
+    }
+
+    /// A write transaction that increments the change marker as its last statement, so that
+    /// the new marker becomes visible together with what was written.
+    func write<T: Sendable>(
+        timeout: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await pool.withTransaction(.write, timeout: timeout) { connection in
+            let result = try await body(connection)
+            try await connection.execute("UPDATE catalog_revision SET revision = revision + 1", logger: self.logger)
+            return result
+        }
+    }
+}

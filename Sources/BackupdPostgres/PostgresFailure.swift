@@ -1,0 +1,89 @@
+import BackupdCatalog
+import PostgresNIO
+import _ConnectionPoolModule
+
+/// What a PostgresNIO failure means for the store: the catalog error to throw, a one-line reason
+/// without secrets, and whether it shows the database is gone (which opens an outage) or only that
+/// a connection was lost (which a read may retry).
+struct PostgresFailure {
+    let catalogError: CatalogError
+    let reason: String
+    let isConnectionLoss: Bool
+    let opensOutage: Bool
+
+    init(_ error: any Error) {
+        if let error = error as? CatalogError {
+            self.init(catalogError: error, reason: "\(error)", isConnectionLoss: false, opensOutage: false)
+            return
+        }
+        if let exceeded = error as? Deadline.Exceeded {
+            self.init(reason: "PostgreSQL gave \(exceeded)", isConnectionLoss: false, opensOutage: true)
+            return
+        }
+        if let error = error as? PostgresTransactionError {
+            let inner = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
+            self.init(inner ?? CatalogError.unavailable(reason: "a PostgreSQL transaction failed"))
+            return
+        }
+        if error is ConnectionPoolError {
+            self.init(reason: "no PostgreSQL connection: \(error)", isConnectionLoss: false, opensOutage: true)
+            return
+        }
+        if let error = error as? PostgresError {
+            // The legacy error of `simpleQuery`: a server error with its SQLSTATE.
+            if case .server(let response) = error {
+                let state = response.fields[.sqlState] ?? ""
+                let message = response.fields[.message] ?? "an error"
+                self.init(reason: "PostgreSQL error \(state): \(message)", isConnectionLoss: false, opensOutage: false)
+            } else {
+                self.init(reason: "PostgreSQL: \(error.description)", isConnectionLoss: false, opensOutage: false)
+            }
+            return
+        }
+        guard let error = error as? PSQLError else {
+            self.init(reason: "PostgreSQL: \(type(of: error))", isConnectionLoss: false, opensOutage: false)
+            return
+        }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let message = error.serverInfo?[.message] ?? "an error"
+            if state.hasPrefix("23") {
+                self.init(catalogError: .constraintViolated(message), reason: message, isConnectionLoss: false, opensOutage: false)
+            } else if state.hasPrefix("08") || state.hasPrefix("57P") {
+                // Connection exceptions, administrator shutdown, crash, starting up or shutting down.
+                self.init(reason: "PostgreSQL is not available (\(state)): \(message)", isConnectionLoss: true, opensOutage: true)
+            } else if state == "28P01" || state == "28000" {
+                self.init(reason: "PostgreSQL refused the login: \(message)", isConnectionLoss: false, opensOutage: false)
+            } else if state == "3D000" || state == "3F000" {
+                self.init(reason: "PostgreSQL: \(message)", isConnectionLoss: false, opensOutage: false)
+            } else {
+                self.init(reason: "PostgreSQL error \(state): \(message)", isConnectionLoss: false, opensOutage: false)
+            }
+        case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            self.init(reason: "the PostgreSQL connection was closed", isConnectionLoss: true, opensOutage: true)
+        case .connectionError:
+            let underlying = error.underlying.map { "\($0)" } ?? "no detail"
+            self.init(reason: "cannot connect to PostgreSQL: \(underlying)", isConnectionLoss: true, opensOutage: true)
+        case .sslUnsupported, .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
+            self.init(reason: "PostgreSQL TLS failure: \(error.code)", isConnectionLoss: false, opensOutage: true)
+        case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
+            self.init(reason: "PostgreSQL login failed: \(error.code)", isConnectionLoss: false, opensOutage: false)
+        case .queryCancelled:
+            self.init(reason: "the PostgreSQL query was cancelled", isConnectionLoss: false, opensOutage: false)
+        default:
+            self.init(reason: "PostgreSQL: \(error.code)", isConnectionLoss: false, opensOutage: false)
+        }
+    }
+
+    private init(reason: String, isConnectionLoss: Bool, opensOutage: Bool) {
+        self.init(catalogError: .unavailable(reason: reason), reason: reason, isConnectionLoss: isConnectionLoss, opensOutage: opensOutage)
+    }
+
+    private init(catalogError: CatalogError, reason: String, isConnectionLoss: Bool, opensOutage: Bool) {
+        self.catalogError = catalogError
+        self.reason = reason
+        self.isConnectionLoss = isConnectionLoss
+        self.opensOutage = opensOutage
+    }
+}

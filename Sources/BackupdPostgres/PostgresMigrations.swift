@@ -1,0 +1,304 @@
+import Foundation
+
+/// The PostgreSQL schema as named, append-only migrations, numbered like SQLite's
+/// (`SQLiteMigrations`): the same tables, constraints and list indexes, in PostgreSQL's terms.
+/// Never edit one that has shipped; add the next.
+///
+/// Differences from SQLite, each for a reason:
+/// - Every text column is `COLLATE "C"`: lists order ties by id in byte order (`api.md` §1.9),
+///   whatever locale the database was created with.
+/// - Backup tables carry `seq`, a row handle for `ListOrderIndex`, and RDS backups a generated
+///   `holder` ('' at home, else the offsite project) so that home and offsite lists are one index range.
+/// - The totals counters are kept by statement-level triggers over transition tables: a batch of
+///   a thousand rows updates each counter once, not a thousand times.
+/// - `catalog_revision` is the change marker: every write transaction of the store increments it as
+///   its last statement (`PostgresCatalogStore.changeMarker`).
+enum PostgresMigrations {
+    struct Migration {
+        let identifier: String
+        let sql: String
+
+        /// The statements of `sql` one by one (PostgresNIO runs one per query): split at the
+        /// semicolons outside `$$`-quoted function bodies and outside comments.
+        var statements: [String] {
+            var statements: [String] = []
+            var current = ""
+            var inBody = false
+            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+                let code = line.trimmingPrefix(while: \.isWhitespace)
+                if code.hasPrefix("--") { continue }
+                current += line + "\n"
+                // Each `$$` opens or closes a body; an odd count on a line flips the state.
+                let dollars = line.split(separator: "$$", omittingEmptySubsequences: false).count - 1
+                if dollars % 2 == 1 { inBody.toggle() }
+                if !inBody, line.hasSuffix(";") {
+                    statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+                    current = ""
+                }
+            }
+            let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !rest.isEmpty { statements.append(rest) }
+            return statements
+        }
+    }
+
+    static let all = [
+        Migration(identifier: "v1-catalog", sql: v1Catalog),
+        Migration(identifier: "v2-credentials", sql: v2Credentials),
+    ]
+
+    private static let v1Catalog = """
+        CREATE TABLE catalog_revision (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            revision bigint NOT NULL
+        );
+        INSERT INTO catalog_revision VALUES (true, 1);
+
+        CREATE TABLE domains (
+            id text COLLATE "C" PRIMARY KEY CHECK (length(id) = 32),
+            name text COLLATE "C" NOT NULL UNIQUE CHECK (name <> '')
+        );
+
+        CREATE TABLE projects (
+            id text COLLATE "C" PRIMARY KEY CHECK (length(id) = 32),
+            domain_id text COLLATE "C" NOT NULL REFERENCES domains(id),
+            name text COLLATE "C" NOT NULL CHECK (name <> ''),
+            UNIQUE (domain_id, name)
+        );
+
+        CREATE TABLE users (
+            domain_id text COLLATE "C" NOT NULL REFERENCES domains(id),
+            name text COLLATE "C" NOT NULL CHECK (name <> ''),
+            password_digest text COLLATE "C",
+            -- JSON array of project ids; NULL means every project of the domain.
+            project_ids text COLLATE "C" CHECK (project_ids IS NULL OR project_ids::jsonb IS NOT NULL),
+            PRIMARY KEY (domain_id, name)
+        );
+
+        CREATE TABLE access_keys (
+            access text COLLATE "C" PRIMARY KEY CHECK (access <> ''),
+            domain_id text COLLATE "C" NOT NULL,
+            user_name text COLLATE "C" NOT NULL,
+            secret text COLLATE "C",
+            FOREIGN KEY (domain_id, user_name) REFERENCES users(domain_id, name)
+        );
+
+        CREATE TABLE instances (
+            id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+            project_id text COLLATE "C" NOT NULL REFERENCES projects(id),
+            service text COLLATE "C" NOT NULL CHECK (service IN ('rds', 'taurusdb', 'dcs', 'ddm')),
+            name text COLLATE "C" NOT NULL,
+            datastore_type text COLLATE "C",
+            datastore_version text COLLATE "C",
+            engine text COLLATE "C",
+            engine_version text COLLATE "C",
+            related_data_nodes text COLLATE "C" CHECK (related_data_nodes IS NULL OR related_data_nodes::jsonb IS NOT NULL),
+            CHECK ((service IN ('rds', 'taurusdb')) = (datastore_type IS NOT NULL AND datastore_version IS NOT NULL))
+        );
+        CREATE INDEX instances_by_project ON instances(project_id, service);
+
+        CREATE TABLE rds_backups (
+            seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
+            offsite_project_id text COLLATE "C" REFERENCES projects(id),
+            holder text COLLATE "C" GENERATED ALWAYS AS (coalesce(offsite_project_id, '')) STORED,
+            name text COLLATE "C" NOT NULL,
+            type text COLLATE "C" NOT NULL CHECK (type IN ('auto', 'manual', 'fragment', 'incremental')),
+            status text COLLATE "C" NOT NULL CHECK (status IN ('BUILDING', 'COMPLETED', 'FAILED', 'DELETING')),
+            size bigint NOT NULL CHECK (size >= 0),
+            begin_time text COLLATE "C" NOT NULL,
+            begin_key bigint NOT NULL,
+            end_time text COLLATE "C" NOT NULL,
+            databases text COLLATE "C" CHECK (databases IS NULL OR databases::jsonb IS NOT NULL),
+            associated_with_ddm boolean,
+            datastore_type text COLLATE "C",
+            datastore_version text COLLATE "C",
+            CHECK ((datastore_type IS NULL) = (datastore_version IS NULL))
+        );
+        CREATE INDEX rds_backups_listing ON rds_backups(instance_id, holder, begin_key DESC, id) INCLUDE (type, status, seq);
+
+        CREATE TABLE taurusdb_backups (
+            seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
+            name text COLLATE "C" NOT NULL,
+            type text COLLATE "C" NOT NULL CHECK (type IN ('auto', 'manual', 'incremental')),
+            begin_time text COLLATE "C" NOT NULL,
+            begin_key bigint NOT NULL,
+            end_time text COLLATE "C" NOT NULL,
+            size double precision NOT NULL CHECK (size >= 0)
+        );
+        CREATE INDEX taurusdb_backups_listing ON taurusdb_backups(instance_id, type, begin_key DESC, id) INCLUDE (seq);
+
+        CREATE TABLE dcs_backups (
+            seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            backup_id text COLLATE "C" PRIMARY KEY CHECK (backup_id <> ''),
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
+            backup_name text COLLATE "C" NOT NULL,
+            backup_type text COLLATE "C" NOT NULL CHECK (backup_type IN ('manual', 'auto')),
+            status text COLLATE "C" NOT NULL
+                CHECK (status IN ('waiting', 'backuping', 'succeed', 'failed', 'expired', 'deleted')),
+            size bigint NOT NULL CHECK (size >= 0),
+            progress text COLLATE "C" NOT NULL,
+            remark text COLLATE "C" NOT NULL,
+            period text COLLATE "C",
+            error_code text COLLATE "C",
+            is_support_restore text COLLATE "C" NOT NULL CHECK (is_support_restore IN ('TRUE', 'FALSE')),
+            created_at text COLLATE "C" NOT NULL,
+            -- created_at in whole seconds: the DCS sort and window key.
+            created_key bigint NOT NULL,
+            created_ms bigint NOT NULL,
+            updated_at text COLLATE "C" NOT NULL,
+            execution_at text COLLATE "C" NOT NULL
+        );
+        CREATE INDEX dcs_backups_listing ON dcs_backups(instance_id, created_key DESC, backup_id) INCLUDE (seq);
+
+        CREATE TABLE ddm_backups (
+            id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
+            name text COLLATE "C" NOT NULL,
+            begin_time text COLLATE "C" NOT NULL,
+            begin_key bigint NOT NULL,
+            end_time text COLLATE "C" NOT NULL,
+            related_data_nodes text COLLATE "C" CHECK (related_data_nodes IS NULL OR related_data_nodes::jsonb IS NOT NULL)
+        );
+        CREATE INDEX ddm_backups_by_instance ON ddm_backups(instance_id);
+
+        -- Totals without a time window are read from these counters, kept in the writing
+        -- transaction, so a list's total_count costs a few rows however many backups an instance has.
+        CREATE TABLE rds_backup_totals (
+            instance_id text COLLATE "C" NOT NULL,
+            holder text COLLATE "C" NOT NULL,
+            type text COLLATE "C" NOT NULL,
+            status text COLLATE "C" NOT NULL,
+            count bigint NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (instance_id, holder, type, status)
+        );
+        CREATE FUNCTION rds_backup_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO rds_backup_totals AS t
+                SELECT instance_id, holder, type, status, count(*) FROM added GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                ON CONFLICT (instance_id, holder, type, status) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION rds_backup_totals_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE rds_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, holder, type, status, count(*) AS count FROM removed GROUP BY 1, 2, 3, 4) AS r
+                WHERE t.instance_id = r.instance_id AND t.holder = r.holder AND t.type = r.type AND t.status = r.status;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION rds_backup_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE rds_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, holder, type, status, count(*) AS count FROM removed GROUP BY 1, 2, 3, 4) AS r
+                WHERE t.instance_id = r.instance_id AND t.holder = r.holder AND t.type = r.type AND t.status = r.status;
+            INSERT INTO rds_backup_totals AS t
+                SELECT instance_id, holder, type, status, count(*) FROM added GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                ON CONFLICT (instance_id, holder, type, status) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER rds_backups_total_insert AFTER INSERT ON rds_backups
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION rds_backup_totals_add();
+        CREATE TRIGGER rds_backups_total_delete AFTER DELETE ON rds_backups
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION rds_backup_totals_remove();
+        CREATE TRIGGER rds_backups_total_update AFTER UPDATE ON rds_backups
+            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION rds_backup_totals_move();
+
+        CREATE TABLE taurusdb_backup_totals (
+            instance_id text COLLATE "C" NOT NULL,
+            type text COLLATE "C" NOT NULL,
+            count bigint NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (instance_id, type)
+        );
+        CREATE FUNCTION taurusdb_backup_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO taurusdb_backup_totals AS t
+                SELECT instance_id, type, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
+                ON CONFLICT (instance_id, type) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION taurusdb_backup_totals_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE taurusdb_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, type, count(*) AS count FROM removed GROUP BY 1, 2) AS r
+                WHERE t.instance_id = r.instance_id AND t.type = r.type;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION taurusdb_backup_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE taurusdb_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, type, count(*) AS count FROM removed GROUP BY 1, 2) AS r
+                WHERE t.instance_id = r.instance_id AND t.type = r.type;
+            INSERT INTO taurusdb_backup_totals AS t
+                SELECT instance_id, type, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
+                ON CONFLICT (instance_id, type) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER taurusdb_backups_total_insert AFTER INSERT ON taurusdb_backups
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION taurusdb_backup_totals_add();
+        CREATE TRIGGER taurusdb_backups_total_delete AFTER DELETE ON taurusdb_backups
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION taurusdb_backup_totals_remove();
+        CREATE TRIGGER taurusdb_backups_total_update AFTER UPDATE ON taurusdb_backups
+            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION taurusdb_backup_totals_move();
+
+        CREATE TABLE dcs_backup_totals (
+            instance_id text COLLATE "C" PRIMARY KEY,
+            count bigint NOT NULL CHECK (count >= 0)
+        );
+        CREATE FUNCTION dcs_backup_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO dcs_backup_totals AS t
+                SELECT instance_id, count(*) FROM added GROUP BY 1 ORDER BY 1
+                ON CONFLICT (instance_id) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION dcs_backup_totals_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE dcs_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, count(*) AS count FROM removed GROUP BY 1) AS r
+                WHERE t.instance_id = r.instance_id;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION dcs_backup_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE dcs_backup_totals AS t SET count = t.count - r.count
+                FROM (SELECT instance_id, count(*) AS count FROM removed GROUP BY 1) AS r
+                WHERE t.instance_id = r.instance_id;
+            INSERT INTO dcs_backup_totals AS t
+                SELECT instance_id, count(*) FROM added GROUP BY 1 ORDER BY 1
+                ON CONFLICT (instance_id) DO UPDATE SET count = t.count + excluded.count;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER dcs_backups_total_insert AFTER INSERT ON dcs_backups
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION dcs_backup_totals_add();
+        CREATE TRIGGER dcs_backups_total_delete AFTER DELETE ON dcs_backups
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION dcs_backup_totals_remove();
+        CREATE TRIGGER dcs_backups_total_update AFTER UPDATE ON dcs_backups
+            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION dcs_backup_totals_move();
+        """
+
+    /// Issued IAM tokens (only their SHA-256) and the signature-failure state of access keys,
+    /// both in the store so that every node sharing it accepts the same tokens and sees the
+    /// same locks (`auth.md` §2.3, §4.5).
+    private static let v2Credentials = """
+        CREATE TABLE tokens (
+            digest text COLLATE "C" PRIMARY KEY CHECK (length(digest) = 64),
+            domain_id text COLLATE "C" NOT NULL,
+            user_name text COLLATE "C" NOT NULL,
+            -- NULL for a domain-scoped token.
+            project_id text COLLATE "C",
+            issued_at bigint NOT NULL,
+            expires_at bigint NOT NULL CHECK (expires_at > issued_at),
+            FOREIGN KEY (domain_id, user_name) REFERENCES users(domain_id, name) ON DELETE CASCADE
+        );
+        CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+
+        CREATE TABLE signature_failures (
+            access text COLLATE "C" PRIMARY KEY REFERENCES access_keys(access) ON DELETE CASCADE,
+            consecutive_failures integer NOT NULL CHECK (consecutive_failures >= 0),
+            locked_until bigint
+        );
+        """
+}

@@ -1,0 +1,63 @@
+import BackupdCatalog
+import PostgresNIO
+
+/// Brings a database's schema up to date, once, whatever the number of nodes starting together.
+enum PostgresSchema {
+    /// Applies the missing migrations in one transaction under an advisory lock (per schema), on
+    /// a connection of its own: a refused connection or a wrong password fails here at once.
+    /// - Throws: `CatalogError.schemaTooNew` when the database records a migration this backupd
+    ///   does not know; `CatalogError.unavailable` naming what failed otherwise.
+    static func migrate(settings: PostgresPool.Settings) async throws {
+        let logger = PostgresPool.silent
+        let schema = settings.location.schema
+        do {
+            try await Deadline.run(after: .seconds(60)) {
+                let connection = try await PostgresPool.connect(settings)
+                do {
+                    try await connection.execute("BEGIN", logger: logger)
+                    try await connection.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(\("backupd-migrations:" + schema)))",
+                        logger: logger
+                    )
+                    try await connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                    try await connection.execute(
+                        """
+                        CREATE TABLE IF NOT EXISTS backupd_migrations (
+                            identifier text COLLATE "C" PRIMARY KEY,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """,
+                        logger: logger
+                    )
+                    let applied = Set(
+                        try await connection.rows("SELECT identifier FROM backupd_migrations", logger: logger)
+                            .map { try $0[0].decode(String.self) }
+                    )
+                    let known = Set(PostgresMigrations.all.map(\.identifier))
+                    guard applied.isSubset(of: known) else {
+                        try await connection.execute("ROLLBACK", logger: logger)
+                        throw CatalogError.schemaTooNew(known: known.count, found: applied.count)
+                    }
+                    for migration in PostgresMigrations.all where !applied.contains(migration.identifier) {
+                        for statement in migration.statements {
+                            try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.execute(
+                            "INSERT INTO backupd_migrations (identifier) VALUES (\(migration.identifier))",
+                            logger: logger
+                        )
+                    }
+                    try await connection.execute("COMMIT", logger: logger)
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.unavailable(reason: PostgresFailure(error).reason)
+        }
+    }
+}
