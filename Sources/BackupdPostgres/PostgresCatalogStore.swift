@@ -18,7 +18,7 @@ public final class PostgresCatalogStore: CatalogStore {
         public var queryTimeout: Duration
         public var listIndexPolicy: ListIndexPolicy
 
-        public init(maximumConnections: Int = 16, queryTimeout: Duration = .milliseconds(1500), listIndexPolicy: ListIndexPolicy = .standard) {
+        public init(maximumConnections: Int = 16, queryTimeout: Duration = .milliseconds(1000), listIndexPolicy: ListIndexPolicy = .standard) {
             self.maximumConnections = maximumConnections
             self.queryTimeout = queryTimeout
             self.listIndexPolicy = listIndexPolicy
@@ -304,9 +304,11 @@ public final class PostgresCatalogStore: CatalogStore {
             list = cached
         } else {
             var sizeStatement = SQLStatement()
-            let sizeQuery = sizeStatement.query(size(&sizeStatement))
+            let sizeSQL = size(&sizeStatement)
+            let sizeQuery = sizeStatement.query(sizeSQL)
             var buildStatement = SQLStatement()
-            let buildQuery = buildStatement.query(build(&buildStatement))
+            let buildSQL = build(&buildStatement)
+            let buildQuery = buildStatement.query(buildSQL)
             let minimum = listIndexPolicy.minimumListSize
             let built: ListOrderIndex.OrderedList? = try await read { connection in
                 let count = try await connection.rows(sizeQuery, logger: self.logger).first?[0].decode(Int64.self) ?? 0

@@ -1,3 +1,4 @@
+import Foundation
 import BackupdCatalog
 import PostgresNIO
 import _ConnectionPoolModule
@@ -50,7 +51,7 @@ struct PostgresFailure {
             let message = error.serverInfo?[.message] ?? "an error"
             if state.hasPrefix("23") {
                 self.init(catalogError: .constraintViolated(message), reason: message, isConnectionLoss: false, opensOutage: false)
-            } else if state.hasPrefix("08") || state.hasPrefix("57P") {
+            } else if Self.unreachableStates.contains(state) {
                 // Connection exceptions, administrator shutdown, crash, starting up or shutting down.
                 self.init(reason: "PostgreSQL is not available (\(state)): \(message)", isConnectionLoss: true, opensOutage: true)
             } else if state == "28P01" || state == "28000" {
@@ -63,8 +64,11 @@ struct PostgresFailure {
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
             self.init(reason: "the PostgreSQL connection was closed", isConnectionLoss: true, opensOutage: true)
         case .connectionError:
-            let underlying = error.underlying.map { "\($0)" } ?? "no detail"
-            self.init(reason: "cannot connect to PostgreSQL: \(underlying)", isConnectionLoss: true, opensOutage: true)
+            self.init(
+                reason: "cannot connect to PostgreSQL: \(Self.summary(of: error.underlying))",
+                isConnectionLoss: true,
+                opensOutage: true
+            )
         case .sslUnsupported, .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
             self.init(reason: "PostgreSQL TLS failure: \(error.code)", isConnectionLoss: false, opensOutage: true)
         case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
@@ -75,6 +79,24 @@ struct PostgresFailure {
             self.init(reason: "PostgreSQL: \(error.code)", isConnectionLoss: false, opensOutage: false)
         }
     }
+
+    /// The gist of a connect failure (NIO's own description lists every address it tried).
+    private static func summary(of underlying: (any Error)?) -> String {
+        guard let underlying else { return "no detail" }
+        let text = "\(underlying)"
+        let known = [
+            ("Connection refused", "connection refused"), ("timed out", "connection timed out"),
+            ("No route to host", "no route to host"), ("Network is unreachable", "network unreachable"),
+            ("getaddrinfo", "unknown host"), ("Name or service not known", "unknown host"),
+            ("Connection reset", "connection reset"),
+        ]
+        for (needle, summary) in known where text.contains(needle) { return summary }
+        return text
+    }
+
+    /// Connection exceptions (not protocol violations, which are bugs), administrator shutdown,
+    /// crash shutdown, cannot connect now (starting or stopping).
+    private static let unreachableStates: Set<String> = ["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03"]
 
     private init(reason: String, isConnectionLoss: Bool, opensOutage: Bool) {
         self.init(catalogError: .unavailable(reason: reason), reason: reason, isConnectionLoss: isConnectionLoss, opensOutage: opensOutage)

@@ -148,7 +148,7 @@ import Testing
 
     @Test("the example seed loads with the documented counts")
     func exampleSeedCounts() async throws {
-        let store = try StoreEngine.sqliteMemory.makeStore()
+        let store = try await StoreEngine.sqliteMemory.makeStore()
         let summary = try await SeedLoader(store: store, hasher: Fixtures.fastHasher).load(Fixtures.exampleSeed)
         #expect(summary.domains == 2)
         #expect(summary.projects == 6)
@@ -526,7 +526,7 @@ import Testing
 
     @Test("a JSON syntax error reports its line and column")
     func syntaxErrorPosition() async throws {
-        let store = try StoreEngine.sqliteMemory.makeStore()
+        let store = try await StoreEngine.sqliteMemory.makeStore()
         let error = await #expect(throws: SeedError.self) {
             try await Fixtures.load("{\n  \"domains\": [\n    oops\n  ]\n}", into: store)
         }
@@ -536,7 +536,7 @@ import Testing
 
     @Test("a seed that breaks a rule late is rejected before any of its valid records are written")
     func rejectedWhole() async throws {
-        let store = try StoreEngine.sqliteMemory.makeStore()
+        let store = try await StoreEngine.sqliteMemory.makeStore()
         let broken = Self.seed(backups: Self.backups + [Self.rdsBackup(id: "late", size: "-5")])
         await #expect(throws: SeedError.self) { try await Fixtures.load(broken, into: store) }
         #expect(
@@ -616,7 +616,7 @@ import Testing
         let original = try await Self.exampleStore()
         try await Fixtures.load(Self.seed(), into: original)
         let export = try await Fixtures.export(original)
-        let copy = try StoreEngine.sqliteMemory.makeStore()
+        let copy = try await StoreEngine.sqliteMemory.makeStore()
         try await Fixtures.load(export, into: copy)
         #expect(try await Fixtures.export(copy) == export)
         #expect(try await copy.statistics() == original.statistics())

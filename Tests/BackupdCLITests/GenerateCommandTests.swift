@@ -53,7 +53,7 @@ import Glibc
             records += count
         }
         #expect(records == chunks.totalRecords)
-        let store = try StoreEngine.sqliteMemory.makeStore()
+        let store = try await StoreEngine.sqliteMemory.makeStore()
         let summary = try await SeedLoader(store: store, hasher: Fixtures.fastHasher).load(document)
         #expect(summary.domains == 2 && summary.users == 4 && summary.accessKeys == 4)
         #expect(summary.instances == 40 && summary.backups == 5000)

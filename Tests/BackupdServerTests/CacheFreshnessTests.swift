@@ -21,7 +21,7 @@ import Testing
 
     @Test(arguments: StoreEngine.all)
     func pagesAndTotalsFollowEveryWrite(_ engine: StoreEngine) async throws {
-        let (served, other) = try engine.makeStorePair()
+        let (served, other) = try await engine.makeStorePair()
         try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: other)
         try await withServer(store: served) { client in
             let first = try await client.send(Self.page).page()
@@ -56,7 +56,7 @@ import Testing
 
     @Test(arguments: StoreEngine.all)
     func credentialsAndScopesFollowEveryWrite(_ engine: StoreEngine) async throws {
-        let (served, other) = try engine.makeStorePair()
+        let (served, other) = try await engine.makeStorePair()
         try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: other)
         try await withServer(store: served) { client in
             #expect(try await client.send(Self.page).status == 200)

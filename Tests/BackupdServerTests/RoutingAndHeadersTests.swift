@@ -355,7 +355,7 @@ import Testing
     }
 
     @Test func healthNeedsNoCatalogContent() async throws {
-        try await withServer(store: try StoreEngine.sqliteMemory.makeStore()) { client in
+        try await withServer(store: try await StoreEngine.sqliteMemory.makeStore()) { client in
             let response = try await client.send("/health")
             try expectResponse(response, status: 200, json: #"{"status": "ok"}"#)
             // With an empty catalog no access key is known.

@@ -53,7 +53,7 @@ import Testing
 
     @Test(arguments: StoreEngine.all)
     func aWriteThroughAnotherStoreObjectIsSeen(_ engine: StoreEngine) async throws {
-        let (reader, writer) = try engine.makeStorePair()
+        let (reader, writer) = try await engine.makeStorePair()
         try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: writer)
         let before = try await reader.changeMarker()
         let total = try await reader.rdsBackups(

@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: StoreEngine.all)
     func regionsAreTheDistinctRegionsOfEveryProject(_ engine: StoreEngine) async throws {
-        let empty = try engine.makeStore()
+        let empty = try await engine.makeStore()
         #expect(try await empty.regions() == [])
         #expect(try await empty.isEmpty())
         let store = try await Fixtures.exampleStore(engine)

@@ -14,7 +14,7 @@ import Testing
     ) async throws
         -> any CatalogStore
     {
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         if let content { try await store.load(content, progress: { _ in }) }
         return store
     }

@@ -17,7 +17,7 @@ public enum Fixtures {
 
     /// A new store of `engine` holding the example seed.
     public static func exampleStore(_ engine: StoreEngine = .sqliteMemory) async throws -> any CatalogStore {
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         try await SeedLoader(store: store, hasher: fastHasher).load(exampleSeed)
         return store
     }

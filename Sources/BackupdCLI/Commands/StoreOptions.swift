@@ -22,7 +22,7 @@ struct StoreOptions: ParsableArguments {
         name: .customLong("pg-query-timeout"),
         help: "PostgreSQL: milliseconds a query may take before the request gets a server-failure answer."
     )
-    var postgresQueryTimeout: Int = 1500
+    var postgresQueryTimeout: Int = 1000
 
     func validate() throws {
         guard (1...1_000).contains(postgresPoolSize) else { throw ValidationError("--pg-pool-size must be 1 to 1000") }
