@@ -104,12 +104,7 @@ public final class PostgresCatalogStore: CatalogStore {
 
     public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {
         if let backupID = query.backupID, !CatalogText.isStorable(backupID) { return Page(items: [], total: 0) }
-        let holder: String =
-            switch query.location {
-            case .home: ""
-            case .offsite(let projectID): projectID
-            }
-        let types = query.types.map { $0.map(\.rawValue).sorted() }
+        let holder = query.location.holder
         if query.backupID == nil,
             let page = try await indexedPage(
                 list: .init(table: "rds_backups", partition: [query.instanceID, holder]),
@@ -132,11 +127,17 @@ public final class PostgresCatalogStore: CatalogStore {
         {
             return page
         }
+        return try await runPage(rdsPageQuery(query), decode: { try $0.rdsBackup() })
+    }
+
+    /// The statement of one RDS page and its total (without the order in memory).
+    func rdsPageQuery(_ query: RDSBackupQuery) -> PostgresQuery {
+        let holder = query.location.holder
         var statement = SQLStatement()
         var conditions = ["instance_id = \(statement.bind(query.instanceID))", "holder = \(statement.bind(holder))"]
         var counter = conditions
         if let backupID = query.backupID { conditions.append("id = \(statement.bind(backupID))") }
-        if let types {
+        if let types = query.types.map({ $0.map(\.rawValue).sorted() }) {
             let condition = "type = ANY(\(statement.bind(types)))"
             conditions.append(condition)
             counter.append(condition)
@@ -147,15 +148,14 @@ public final class PostgresCatalogStore: CatalogStore {
             counter.append(condition)
         }
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
-        return try await page(
+        return Self.pageQuery(
             statement: &statement,
             table: "rds_backups",
             columns: PostgresColumns.rdsBackup,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
-            counter: query.window == nil && query.backupID == nil ? ("rds_backup_totals", counter) : nil,
-            decode: { try $0.rdsBackup() }
+            counter: query.window == nil && query.backupID == nil ? ("rds_backup_totals", counter) : nil
         )
     }
 
@@ -180,19 +180,23 @@ public final class PostgresCatalogStore: CatalogStore {
         ) {
             return page
         }
+        return try await runPage(taurusDBPageQuery(query), decode: { try $0.taurusDBBackup() })
+    }
+
+    /// The statement of one TaurusDB page and its total (without the order in memory).
+    func taurusDBPageQuery(_ query: TaurusDBBackupQuery) -> PostgresQuery {
         var statement = SQLStatement()
         var conditions = ["instance_id = \(statement.bind(query.instanceID))", "type = \(statement.bind(query.type.rawValue))"]
         let counter = conditions
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
-        return try await page(
+        return Self.pageQuery(
             statement: &statement,
             table: "taurusdb_backups",
             columns: PostgresColumns.taurusDBBackup,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
-            counter: query.window == nil ? ("taurusdb_backup_totals", counter) : nil,
-            decode: { try $0.taurusDBBackup() }
+            counter: query.window == nil ? ("taurusdb_backup_totals", counter) : nil
         )
     }
 
@@ -216,19 +220,23 @@ public final class PostgresCatalogStore: CatalogStore {
         ) {
             return page
         }
+        return try await runPage(dcsPageQuery(query), decode: { try $0.dcsBackup() })
+    }
+
+    /// The statement of one DCS page and its total (without the order in memory).
+    func dcsPageQuery(_ query: DCSBackupQuery) -> PostgresQuery {
         var statement = SQLStatement()
         var conditions = ["instance_id = \(statement.bind(query.instanceID))"]
         let counter = conditions
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &statement)
-        return try await page(
+        return Self.pageQuery(
             statement: &statement,
             table: "dcs_backups",
             columns: PostgresColumns.dcsBackup,
             conditions: conditions,
             order: "created_key DESC, backup_id",
             page: query.page,
-            counter: query.window == nil ? ("dcs_backup_totals", counter) : nil,
-            decode: { try $0.dcsBackup() }
+            counter: query.window == nil ? ("dcs_backup_totals", counter) : nil
         )
     }
 
@@ -242,18 +250,17 @@ public final class PostgresCatalogStore: CatalogStore {
         }
     }
 
-    /// One page and its total from one statement, so both see the same snapshot: the total
-    /// (from the counters, or counted over the index range), joined with the page's rows.
-    private func page<Item: Sendable>(
+    /// One page and its total as one statement, so both see the same snapshot: the total (from
+    /// the counters, or counted over the index range), joined with the page's rows.
+    private static func pageQuery(
         statement: inout SQLStatement,
         table: String,
         columns: String,
         conditions: [String],
         order: String,
         page: PageRequest,
-        counter: (table: String, conditions: [String])?,
-        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
-    ) async throws -> Page<Item> {
+        counter: (table: String, conditions: [String])?
+    ) -> PostgresQuery {
         let filter = conditions.joined(separator: " AND ")
         let total =
             if let counter {
@@ -267,8 +274,15 @@ public final class PostgresCatalogStore: CatalogStore {
                 LIMIT \(statement.bind(Int64(page.limit))) OFFSET \(statement.bind(Int64(page.offset)))
             ) AS p ON true
             """
-        let query = statement.query(sql)
-        return try await read { connection in
+        return statement.query(sql)
+    }
+
+    /// Runs a `pageQuery`: its rows hold the total, then the page's columns (NULL when empty).
+    private func runPage<Item: Sendable>(
+        _ query: PostgresQuery,
+        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
+    ) async throws -> Page<Item> {
+        try await read { connection in
             let rows = try await connection.rows(query, logger: self.logger)
             var items: [Item] = []
             items.reserveCapacity(rows.count)
@@ -429,6 +443,16 @@ public final class PostgresCatalogStore: CatalogStore {
             let result = try await body(connection)
             try await connection.execute("UPDATE catalog_revision SET revision = revision + 1", logger: self.logger)
             return result
+        }
+    }
+}
+
+extension RDSBackupLocation {
+    /// The `holder` column's value: '' for backups at home, else the project holding the copies.
+    fileprivate var holder: String {
+        switch self {
+        case .home: ""
+        case .offsite(let projectID): projectID
         }
     }
 }
