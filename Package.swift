@@ -93,6 +93,7 @@ let package = Package(
             name: "BackupdTestSupport",
             dependencies: [
                 "BackupdServer", "BackupdSQLite", "BackupdPostgres", "BackupdAPI", "BackupdAuth", "BackupdCatalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,6 +126,16 @@ let package = Package(
             dependencies: [
                 "BackupdServer", "BackupdTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL engine's own behaviour: URLs, migrations, plans, outages (a cluster per test where it stops one).
+        .testTarget(
+            name: "BackupdPostgresTests",
+            dependencies: [
+                "BackupdPostgres", "BackupdTestSupport", "BackupdCatalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -324,9 +324,12 @@ public final class PostgresCatalogStore: CatalogStore {
             let buildSQL = build(&buildStatement)
             let buildQuery = buildStatement.query(buildSQL)
             let minimum = listIndexPolicy.minimumListSize
-            let built: ListOrderIndex.OrderedList? = try await read { connection in
+            let built: ListOrderIndex.OrderedList? = try await pool.withTransaction(.read) { connection in
                 let count = try await connection.rows(sizeQuery, logger: self.logger).first?[0].decode(Int64.self) ?? 0
                 guard count >= minimum else { return nil }
+                // A large partition is a good part of its table, where the planner may prefer to
+                // scan and sort the table; the listing index already holds it in order.
+                try await connection.execute(Self.preferListingIndex, logger: self.logger)
                 var keys: [Int64] = []
                 var handles: [Int64] = []
                 var tags: [UInt8] = []
@@ -365,6 +368,10 @@ public final class PostgresCatalogStore: CatalogStore {
         guard let items, try await changeMarker() == marker else { return nil }
         return Page(items: items, total: total)
     }
+
+    /// For reading a whole list in order: walk its listing index rather than sort.
+    static let preferListingIndex: PostgresQuery =
+        "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)"
 
     private static func appendWindow(
         _ window: TimeWindow?,

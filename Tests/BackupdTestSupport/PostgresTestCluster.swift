@@ -1,0 +1,112 @@
+public import BackupdPostgres
+public import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// A PostgreSQL cluster of a test's own (`scripts/pg-cluster`), for tests that stop, kill and
+/// restart the database: the run's shared cluster must stay up for everyone else.
+public final class PostgresTestCluster: Sendable {
+    public let directory: URL
+    public let port: Int
+    private let password: String
+    private let script: String
+    private let destroyed = Atomic<Bool>(false)
+
+    /// `postgres://backupd:…@127.0.0.1:PORT/backupd`.
+    public var url: String { "postgres://backupd:\(password)@127.0.0.1:\(port)/backupd" }
+
+    /// Creates and starts a cluster (initdb takes a second or two).
+    /// - Throws: when `scripts/with-postgres` did not name the script (`BACKUPD_PG_CLUSTER`), or it fails.
+    public init() throws {
+        guard let script = TestPostgres.clusterScript else {
+            throw ClusterError("BACKUPD_PG_CLUSTER is not set (run through scripts/with-postgres)")
+        }
+        self.script = script
+        self.directory = try TemporaryDirectory.make().appendingPathComponent("cluster")
+        self.password = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        var lastError: (any Error)?
+        for _ in 1...3 {
+            let port = try LoopbackPort.free()
+            do {
+                try Self.run(script, ["create", directory.path, "\(port)", password])
+                self.port = port
+                return
+            } catch {
+                lastError = error
+                try? Self.run(script, ["destroy", directory.path])
+            }
+        }
+        throw lastError ?? ClusterError("cannot create a cluster")
+    }
+
+    deinit {
+        destroy()
+    }
+
+    /// Fast shutdown: sessions are ended, connections refused until `start()`.
+    public func stop() throws { try Self.run(script, ["stop", directory.path]) }
+    /// Starts it again; returns once it accepts connections.
+    public func start() throws { try Self.run(script, ["start", directory.path]) }
+    /// SIGKILL to the postmaster, as a crash would.
+    public func kill() throws { try Self.run(script, ["kill", directory.path]) }
+
+    public func destroy() {
+        guard !destroyed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try? Self.run(script, ["destroy", directory.path])
+        try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
+    }
+
+    public struct ClusterError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private static func run(_ script: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ClusterError(
+                "pg-cluster \(arguments.first ?? "") failed (\(process.terminationStatus)): \(String(decoding: output, as: UTF8.self))"
+            )
+        }
+    }
+}
+
+extension TestPostgres {
+    /// Runs `sql` on a connection of its own and returns its rows as text (cast non-text columns
+    /// with `::text`); `url` defaults to the run's cluster, `schema` to `public`.
+    public static func sql(_ sql: String, url: String? = nil, schema: String = "public") async throws -> [[String?]] {
+        guard let url = url ?? self.url else { throw PostgresTestCluster.ClusterError("no PostgreSQL URL") }
+        let location = try PostgresLocation(parsing: url)
+        var configuration = PostgresConnection.Configuration(
+            host: location.host,
+            port: location.port,
+            username: location.user,
+            password: location.password,
+            database: location.database,
+            tls: .disable
+        )
+        configuration.options.additionalStartupParameters = [("search_path", "\"\(schema)\"")]
+        let logger = Logger(label: "backupd.test.sql")
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            var rows: [[String?]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                rows.append(try row.map { try $0.decode(String?.self) })
+            }
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
