@@ -1,7 +1,9 @@
 -- wrk script of the benchmark: the request comes from the command line (URL and -H headers);
 -- BENCH_METHOD and BENCH_BODY (environment) turn it into a POST with a body (the moto reference).
 -- No response() hook: it would make wrk parse every response in Lua and slow the load generator.
--- done() prints one line, BENCH_JSON {...}, with the figures bench.py keeps (latencies in µs).
+-- done() prints one line, BENCH_JSON {...}, with the figures bench.py keeps (latencies in µs), and with
+-- BENCH_HISTOGRAM set a second one, BENCH_HIST, with every latency seen and its count ("µs:count ..."):
+-- bench.py merges the histograms of wrk runs taken together against several nodes into one.
 
 local method = os.getenv("BENCH_METHOD")
 if method and method ~= "" then
@@ -23,4 +25,18 @@ done = function(summary, latency, requests)
       latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
       latency.max, latency.mean,
       e.connect, e.read, e.write, e.status, e.timeout))
+end
+
+local histogram = os.getenv("BENCH_HISTOGRAM")
+if histogram and histogram ~= "" then
+   local report = done
+   done = function(summary, latency, requests)
+      report(summary, latency, requests)
+      local parts = {}
+      for i = 1, #latency do
+         local value, count = latency(i)
+         parts[#parts + 1] = string.format("%d:%d", value, count)
+      end
+      io.write("BENCH_HIST ", table.concat(parts, " "), "\n")
+   end
 end
