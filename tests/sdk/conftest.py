@@ -1,29 +1,42 @@
-"""Session fixtures: one backupd serving the suite's seed on 127.0.0.1, and per-test time limits.
+"""Session fixtures: the backupd the suite talks to, and per-test time limits.
 
-BACKUPD_BIN names the binary (scripts/sdk-tests sets it). The server runs
-`backupd serve --host 127.0.0.1 --port <free> --store sqlite::memory: --seed <tmp seed>`,
-logs to a file in a temporary directory, and is stopped (SIGTERM, then SIGKILL) at the end,
-also when a test or the start fails. Should pytest itself be killed, the kernel sends the
-server SIGTERM (PR_SET_PDEATHSIG).
+BACKUPD_BIN names the binary (scripts/sdk-tests sets it). BACKUPD_SDK_TOPOLOGY chooses what the
+tests talk to:
+
+- `single` (the default): `backupd serve --host 127.0.0.1 --port <free> --store sqlite::memory:
+  --seed <tmp seed>`.
+- `nginx-postgres`: the seed loaded once (`backupd seed`) into a fresh schema of the PostgreSQL
+  database named by BACKUPD_TEST_POSTGRES_URL, two `backupd serve` nodes on it, and nginx running
+  deploy/nginx.conf in front of them (balancer.py); the tests talk to nginx only.
+
+Every process listens on 127.0.0.1, logs to a file in a temporary directory, and is stopped
+(SIGTERM, then SIGKILL) at the end, also when a test or the start fails. Should pytest itself be
+killed, the kernel sends them SIGTERM (PR_SET_PDEATHSIG).
 """
 
+import contextlib
 import ctypes
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 from huaweicloudsdkcore.auth.credentials import Credentials
 
+import balancer
 import catalog
 from support import issue_token
 
 TEST_TIMEOUT = int(os.environ.get("BACKUPD_SDK_TEST_TIMEOUT", "60"))  # seconds, per test
 START_TIMEOUT = 30  # seconds for GET /health to answer 200
+COMMAND_TIMEOUT = 60  # seconds for a command that must finish (backupd seed, nginx -t, psql)
+TOPOLOGY = os.environ.get("BACKUPD_SDK_TOPOLOGY", "single")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -59,10 +72,12 @@ def _tail(path, lines=40):
 
 
 class Server:
-    """A running backupd; stop() ends it (SIGTERM, then SIGKILL) and is safe to call twice."""
+    """A running process answering GET /health (backupd or nginx); stop() ends it (SIGTERM, then
+    SIGKILL) and is safe to call twice."""
 
-    def __init__(self, base, process, log):
-        self.base, self.process, self.log = base, process, log
+    def __init__(self, name, base, process, log):
+        self.name, self.base, self.process, self.log = name, base, process, log
+        self.port = urlsplit(base).port
 
     def stop(self):
         if self.process.poll() is None:
@@ -74,21 +89,21 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def start_backupd(workdir, store, seed_file=None, name="backupd"):
-    """Starts `backupd serve` on a free 127.0.0.1 port and waits for GET /health to answer 200.
-    Fails the calling test or fixture (with the log's tail) if it does not within START_TIMEOUT."""
+def _binary():
     binary = os.environ.get("BACKUPD_BIN")
     if not binary:
         pytest.exit("BACKUPD_BIN is not set: run the suite with scripts/sdk-tests", returncode=2)
+    return binary
+
+
+def _serve(command, workdir, name, port):
+    """Runs command (which listens on 127.0.0.1:port) and waits for GET /health to answer 200.
+    Fails the calling test or fixture (with the log's tail) if it does not within START_TIMEOUT."""
     log = workdir / (name + ".log")
-    port = _free_port()
-    command = [binary, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
-    if seed_file:
-        command += ["--seed", str(seed_file)]
     with open(log, "ab") as log_file:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
                                    stderr=subprocess.STDOUT, cwd=workdir, preexec_fn=_die_with_parent)
-    server = Server("http://127.0.0.1:%d" % port, process, log)
+    server = Server(name, "http://127.0.0.1:%d" % port, process, log)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -108,6 +123,90 @@ def start_backupd(workdir, store, seed_file=None, name="backupd"):
     except BaseException:
         server.stop()
         raise
+
+
+def start_backupd(workdir, store, seed_file=None, name="backupd"):
+    """Starts `backupd serve` on a free 127.0.0.1 port, ready (see _serve)."""
+    port = _free_port()
+    command = [_binary(), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
+    if seed_file:
+        command += ["--seed", str(seed_file)]
+    return _serve(command, workdir, name, port)
+
+
+def _run(command, workdir, what):
+    """Runs a command that must succeed within COMMAND_TIMEOUT; fails with its output if not."""
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, cwd=workdir,
+                              timeout=COMMAND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("%s ran longer than %ds" % (what, COMMAND_TIMEOUT), pytrace=False)
+    if done.returncode != 0:
+        output = (done.stdout + done.stderr).decode(errors="replace")[-3000:]
+        pytest.fail("%s failed with status %d:\n%s" % (what, done.returncode, output), pytrace=False)
+
+
+def start_nginx(workdir, node_ports):
+    """nginx on a free 127.0.0.1 port with deploy/nginx.conf balancing node_ports, ready (see
+    _serve: GET /health through nginx answers 200)."""
+    nginx_dir = workdir / "nginx"
+    nginx_dir.mkdir()
+    port = _free_port()
+    conf = nginx_dir / "nginx.conf"
+    conf.write_text(balancer.render_nginx_conf(port, node_ports, nginx_dir), encoding="utf-8")
+    _run(balancer.nginx_command(conf, nginx_dir, "-t", "-q"), workdir, "nginx -t on " + str(conf))
+    return _serve(balancer.nginx_command(conf, nginx_dir), workdir, "nginx", port)
+
+
+@contextlib.contextmanager
+def _single(workdir, seed_file):
+    server = start_backupd(workdir, "sqlite::memory:", seed_file)
+    try:
+        yield server, [server]
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def _behind_nginx(workdir, seed_file):
+    """nginx before two nodes sharing a fresh schema; checks at the end that both nodes answered,
+    then removes workdir (nginx's temporary files, the logs) and the schema."""
+    url = os.environ.get("BACKUPD_TEST_POSTGRES_URL")
+    if not url:
+        pytest.exit("BACKUPD_SDK_TOPOLOGY=nginx-postgres needs BACKUPD_TEST_POSTGRES_URL "
+                    "(run it under scripts/with-postgres)", returncode=2)
+    store, schema = balancer.fresh_schema_store(url)
+    started = []
+    try:
+        _run([_binary(), "seed", str(seed_file), "--store", store], workdir, "backupd seed")
+        for name in ("node-1", "node-2"):
+            started.append(start_backupd(workdir, store, name=name))
+        started.append(start_nginx(workdir, [node.port for node in started]))
+        yield started[-1], started
+        # Round robin over hundreds of requests: a node that served none means nginx was bypassed.
+        access_log = (workdir / "nginx" / "access.log").read_text(errors="replace")
+        served = {node.name: access_log.count("127.0.0.1:%d" % node.port) for node in started[:-1]}
+        if not all(served.values()):
+            pytest.fail("nginx did not balance: requests per node %s" % served, pytrace=False)
+    finally:
+        for server in reversed(started):
+            server.stop()
+        _drop_schema(url, schema)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _drop_schema(url, schema):
+    """Best effort: scripts/with-postgres destroys its cluster anyway, but a longer-lived database
+    named by BACKUPD_TEST_POSTGRES_URL should not keep a schema per run."""
+    psql = shutil.which("psql")
+    if psql:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run([psql, "--no-psqlrc", "--quiet", "--dbname", url, "--command",
+                            "DROP SCHEMA IF EXISTS %s CASCADE" % schema],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=COMMAND_TIMEOUT)
+
+
+TOPOLOGIES = {"single": _single, "nginx-postgres": _behind_nginx}
 
 
 @pytest.fixture(scope="session")
@@ -135,19 +234,23 @@ def model(seed):
 
 @pytest.fixture(scope="session")
 def server(seed_file, tmp_path_factory):
-    """The suite's backupd: the seed in an in-memory store."""
-    try:
-        server = start_backupd(tmp_path_factory.mktemp("backupd"), "sqlite::memory:", seed_file)
-    except pytest.fail.Exception as failure:
-        # Every test needs it: stop here rather than report the same error once per test.
-        pytest.exit(str(failure), returncode=3)
-    try:
-        yield server
-        if server.process.poll() is not None:
-            pytest.fail("backupd died during the suite (status %s); log tail:\n%s"
-                        % (server.process.returncode, _tail(server.log)), pytrace=False)
-    finally:
-        server.stop()
+    """What the suite talks to (BACKUPD_SDK_TOPOLOGY): a Server whose base every test uses."""
+    topology = TOPOLOGIES.get(TOPOLOGY)
+    if topology is None:
+        pytest.exit("BACKUPD_SDK_TOPOLOGY=%s: expected one of %s" % (TOPOLOGY, ", ".join(TOPOLOGIES)),
+                    returncode=2)
+    with contextlib.ExitStack() as cleanup:
+        try:
+            front, processes = cleanup.enter_context(topology(tmp_path_factory.mktemp("backupd"), seed_file))
+        except pytest.fail.Exception as failure:
+            # Every test needs it: stop here rather than report the same error once per test.
+            pytest.exit(str(failure), returncode=3)
+        yield front
+        for process in processes:
+            if process.process.poll() is not None:
+                pytest.fail("%s died during the suite (status %s); log tail:\n%s"
+                            % (process.name, process.process.returncode, _tail(process.log)),
+                            pytrace=False)
 
 
 @pytest.fixture(scope="session")
