@@ -57,6 +57,7 @@ let package = Package(
                 // Only for its ConnectionPoolError, which PostgresClient throws but does not re-export.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

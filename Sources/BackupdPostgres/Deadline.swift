@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Runs an operation with a deadline that holds even when the operation ignores cancellation
@@ -9,9 +10,23 @@ enum Deadline {
         var description: String { "no answer within \(after)" }
     }
 
-    static func run<T: Sendable>(after timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// The connection closed while the operation waited for its answer.
+    struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the connection closed before the answer came" }
+    }
+
+    /// - Parameter closeFuture: a connection whose closing also ends the wait: PostgresNIO may
+    ///   leave a statement waiting when its server dies in the middle of it.
+    static func run<T: Sendable>(
+        after timeout: Duration,
+        orWhenClosed closeFuture: EventLoopFuture<Void>? = nil,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let waiter = Waiter(continuation)
+            closeFuture?.whenComplete { _ in
+                if waiter.resume(with: .failure(ConnectionClosed())) { waiter.cancelWork() }
+            }
             let timer = Task {
                 try? await Task.sleep(for: timeout)
                 guard !Task.isCancelled else { return }

@@ -110,7 +110,9 @@ struct PostgresCatalogWriter {
             let query = PostgresQuery(unsafeSQL: sql, binds: binds)
             let connection = self.connection
             let logger = self.logger
-            try await Deadline.run(after: statementTimeout) { try await connection.execute(query, logger: logger) }
+            try await Deadline.run(after: statementTimeout, orWhenClosed: connection.closeFuture) {
+                try await connection.execute(query, logger: logger)
+            }
             report(batch.count)
         }
     }

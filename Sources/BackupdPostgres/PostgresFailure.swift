@@ -1,5 +1,5 @@
-import Foundation
 import BackupdCatalog
+import Foundation
 import PostgresNIO
 import _ConnectionPoolModule
 
@@ -15,6 +15,10 @@ struct PostgresFailure {
     init(_ error: any Error) {
         if let error = error as? CatalogError {
             self.init(catalogError: error, reason: "\(error)", isConnectionLoss: false, opensOutage: false)
+            return
+        }
+        if error is Deadline.ConnectionClosed {
+            self.init(reason: "the PostgreSQL connection was closed", isConnectionLoss: true, opensOutage: true)
             return
         }
         if let exceeded = error as? Deadline.Exceeded {

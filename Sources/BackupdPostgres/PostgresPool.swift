@@ -42,13 +42,19 @@ final class PostgresPool: Sendable {
 
     let settings: Settings
     private let logger: Logger
+    private let clientLogger: Logger
     private let state: Mutex<State>
 
     /// Creates the pool; it connects on first use.
     init(settings: Settings, logger: Logger) {
         self.settings = settings
         self.logger = logger
-        let client = PostgresClient(configuration: Self.clientConfiguration(settings), backgroundLogger: logger)
+        // PostgresNIO reports every failed connect at info: during an outage that is one line per
+        // attempt. The pool's own messages (outage, recovery) say what matters.
+        var clientLogger = logger
+        clientLogger.logLevel = max(logger.logLevel, .warning)
+        self.clientLogger = clientLogger
+        let client = PostgresClient(configuration: Self.clientConfiguration(settings), backgroundLogger: clientLogger)
         self.state = Mutex(State(client: client, runner: Task { await client.run() }))
     }
 
@@ -107,7 +113,7 @@ final class PostgresPool: Sendable {
                 try await connection.execute("COMMIT", logger: self.logger)
                 return result
             } catch {
-                try? await connection.execute("ROLLBACK", logger: self.logger)
+                if !connection.isClosed { try? await connection.execute("ROLLBACK", logger: self.logger) }
                 throw error
             }
         }
@@ -165,7 +171,7 @@ final class PostgresPool: Sendable {
                 state.withLock { if !$0.closed { $0.outage = PostgresFailure(error).reason } }
             }
             if answered {
-                let client = PostgresClient(configuration: Self.clientConfiguration(settings), backgroundLogger: logger)
+                let client = PostgresClient(configuration: Self.clientConfiguration(settings), backgroundLogger: clientLogger)
                 let previous = state.withLock { state -> Task<Void, Never>? in
                     guard !state.closed else { return nil }
                     let previous = state.runner

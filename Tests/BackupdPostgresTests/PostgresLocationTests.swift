@@ -6,7 +6,10 @@ import Testing
 @Suite struct PostgresLocationTests {
     @Test func aFullURLGivesEveryPart() throws {
         let location = try PostgresLocation(parsing: "postgres://backupd:s3cr%40t@db.example.com:6543/catalog?schema=tenant_a")
-        #expect(location == PostgresLocation(user: "backupd", password: "s3cr@t", host: "db.example.com", port: 6543, database: "catalog", schema: "tenant_a"))
+        #expect(
+            location
+                == PostgresLocation(user: "backupd", password: "s3cr@t", host: "db.example.com", port: 6543, database: "catalog", schema: "tenant_a")
+        )
         #expect(location.description == "postgres://backupd:***@db.example.com:6543/catalog?schema=tenant_a")
     }
 

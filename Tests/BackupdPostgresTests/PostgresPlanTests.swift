@@ -1,9 +1,10 @@
-@testable import BackupdPostgres
 import BackupdCatalog
 import BackupdTestSupport
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import BackupdPostgres
 
 /// Every list keeps a flat cost on PostgreSQL: its page is an index range scan in API order (no
 /// sort, no sequential scan) and its total comes from the counters, checked with `EXPLAIN` on a
@@ -27,7 +28,8 @@ struct PostgresPlanTests {
         let plans: [(String, PostgresQuery)] = [
             ("rds home", store.rdsPageQuery(RDSBackupQuery(instanceID: "rds-7", location: .home, page: page))),
             (
-                "rds filtered", store.rdsPageQuery(RDSBackupQuery(instanceID: "rds-7", location: .home, types: [.auto], status: .completed, page: page))
+                "rds filtered",
+                store.rdsPageQuery(RDSBackupQuery(instanceID: "rds-7", location: .home, types: [.auto], status: .completed, page: page))
             ),
             ("rds window", store.rdsPageQuery(RDSBackupQuery(instanceID: "rds-7", location: .home, window: window, page: page))),
             ("rds offsite", store.rdsPageQuery(RDSBackupQuery(instanceID: "rds-7", location: .offsite(projectID: Self.project), page: page))),
@@ -76,23 +78,51 @@ struct PostgresPlanTests {
                 backups.append(
                     .rds(
                         RDSBackup(
-                            id: "rds-\(n)-b\(b)", instanceID: "rds-\(n)", name: "b", type: b % 3 == 0 ? .manual : .auto,
-                            status: .completed, size: 1, beginTime: time, endTime: time, databases: nil, associatedWithDDM: nil,
-                            datastore: nil, offsiteProjectID: b % 2 == 0 ? nil : project
+                            id: "rds-\(n)-b\(b)",
+                            instanceID: "rds-\(n)",
+                            name: "b",
+                            type: b % 3 == 0 ? .manual : .auto,
+                            status: .completed,
+                            size: 1,
+                            beginTime: time,
+                            endTime: time,
+                            databases: nil,
+                            associatedWithDDM: nil,
+                            datastore: nil,
+                            offsiteProjectID: b % 2 == 0 ? nil : project
                         )
                     )
                 )
                 backups.append(
                     .taurusdb(
-                        TaurusDBBackup(id: "tau-\(n)-b\(b)", instanceID: "tau-\(n)", name: "b", type: .incremental, beginTime: time, endTime: time, size: 1)
+                        TaurusDBBackup(
+                            id: "tau-\(n)-b\(b)",
+                            instanceID: "tau-\(n)",
+                            name: "b",
+                            type: .incremental,
+                            beginTime: time,
+                            endTime: time,
+                            size: 1
+                        )
                     )
                 )
                 backups.append(
                     .dcs(
                         DCSBackup(
-                            backupID: "dcs-\(n)-b\(b)", instanceID: "dcs-\(n)", backupName: "b", backupType: .auto, status: .succeed,
-                            size: 1, progress: "100.00", remark: "", period: nil, errorCode: nil, isSupportRestore: "TRUE",
-                            createdAt: time, updatedAt: time, executionAt: time
+                            backupID: "dcs-\(n)-b\(b)",
+                            instanceID: "dcs-\(n)",
+                            backupName: "b",
+                            backupType: .auto,
+                            status: .succeed,
+                            size: 1,
+                            progress: "100.00",
+                            remark: "",
+                            period: nil,
+                            errorCode: nil,
+                            isSupportRestore: "TRUE",
+                            createdAt: time,
+                            updatedAt: time,
+                            executionAt: time
                         )
                     )
                 )
@@ -106,8 +136,12 @@ struct PostgresPlanTests {
         // EXPLAIN takes the same parameters: the plan is the one the store's statement gets.
         let location = try TestPostgres.location(schema: schema)
         var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable
+            host: location.host,
+            port: location.port,
+            username: location.user,
+            password: location.password,
+            database: location.database,
+            tls: .disable
         )
         configuration.options.additionalStartupParameters = [("search_path", "\"\(schema)\"")]
         let logger = Logger(label: "test.explain")

@@ -4,6 +4,10 @@ import Logging
 import PostgresNIO
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A PostgreSQL cluster of a test's own (`scripts/pg-cluster`), for tests that stop, kill and
 /// restart the database: the run's shared cluster must stay up for everyone else.
 public final class PostgresTestCluster: Sendable {
@@ -62,20 +66,29 @@ public final class PostgresTestCluster: Sendable {
         init(_ description: String) { self.description = description }
     }
 
+    /// Runs the script to its end with posix_spawn and waitpid: Foundation's `Process` learns of
+    /// its child's end on a thread of its own that a busy test process may not give a turn.
     private static func run(_ script: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ClusterError(
-                "pg-cluster \(arguments.first ?? "") failed (\(process.terminationStatus)): \(String(decoding: output, as: UTF8.self))"
-            )
+        let errorsPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).err").path
+        defer { try? FileManager.default.removeItem(atPath: errorsPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorsPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([script] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw ClusterError("cannot run \(script): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            let output = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+            throw ClusterError("pg-cluster \(arguments.first ?? "") failed (status \(status)): \(output)")
         }
     }
 }
