@@ -311,7 +311,7 @@ public final class PostgresCatalogStore: CatalogStore {
         columns: String,
         decode: @escaping @Sendable (PostgresDecoder) throws -> Item
     ) async throws -> Page<Item>? {
-        guard listIndexPolicy.applies(to: page, window: window) else { return nil }
+        guard listIndexPolicy.applies(to: page, window: window, filtered: tags != nil) else { return nil }
         let marker = try await changeMarker()
         let list: ListOrderIndex.OrderedList
         if let cached = orderIndex.list(key, marker: marker) {

@@ -290,7 +290,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         row sql: String,
         decode: @escaping @Sendable (Row) -> Item
     ) async throws -> Page<Item>? {
-        guard listIndexPolicy.applies(to: page, window: window) else { return nil }
+        guard listIndexPolicy.applies(to: page, window: window, filtered: tags != nil) else { return nil }
         let marker = try await changeMarker()
         let list: ListOrderIndex.OrderedList
         if let cached = orderIndex.list(key, marker: marker) {

@@ -124,12 +124,14 @@ public struct ListIndexPolicy: Sendable, Hashable {
         self.minimumOffset = minimumOffset
     }
 
-    /// Whether a request may be served from the order in memory at all.
-    public func applies(to page: PageRequest, window: TimeWindow?) -> Bool {
-        page.offset >= minimumOffset || window != nil
+    /// Whether a request may be served from the order in memory at all: a deep page, a window, or
+    /// a filter (whose matches may lie far apart in the list, so that even the first page would
+    /// walk much of it).
+    public func applies(to page: PageRequest, window: TimeWindow?, filtered: Bool) -> Bool {
+        page.offset >= minimumOffset || window != nil || filtered
     }
 
-    /// Lists of 20,000 backups and more, at offsets of 1,000 and more or with a window.
+    /// Lists of 20,000 backups and more, at offsets of 1,000 and more, with a window or a filter.
     public static let standard = ListIndexPolicy(minimumListSize: 20_000, minimumOffset: 1_000)
     /// Every list, every page past the first record or with a window: for tests of the index path.
     public static let always = ListIndexPolicy(minimumListSize: 1, minimumOffset: 1)
