@@ -9,6 +9,8 @@ import Foundation
 struct StartupBanner {
     let host: String
     let port: Int
+    /// `--public-url`: the address clients use (a load balancer's), when it is not this node's.
+    let publicURL: String?
     let store: StoreLocation
     let accounts: AccountStatistics
     let regions: [String]
@@ -20,7 +22,9 @@ struct StartupBanner {
     var text: String {
         // A wildcard address is reached through loopback from this machine.
         let reachableHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
-        let base = "http://\(reachableHost.contains(":") && !reachableHost.hasPrefix("[") ? "[\(reachableHost)]" : reachableHost):\(port)"
+        let base =
+            publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            ?? "http://\(reachableHost.contains(":") && !reachableHost.hasPrefix("[") ? "[\(reachableHost)]" : reachableHost):\(port)"
         var lines = [
             "",
             "backupd is listening on http://\(host):\(port)",

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let banner = StartupBanner(
                         host: host,
                         port: boundPort,
+                        publicURL: publicURL,
                         store: location,
                         accounts: try await store.accountStatistics(),
                         regions: try await store.regions(),
