@@ -15,6 +15,9 @@ enum PostgresSchema {
                 let connection = try await PostgresPool.connect(settings)
                 do {
                     try await connection.execute("BEGIN", logger: logger)
+                    // Nodes starting together wait here for the first one's migrations: longer than
+                    // a query may take, and bounded by this function's deadline instead.
+                    try await connection.execute("SET LOCAL statement_timeout = '60s'", logger: logger)
                     try await connection.execute(
                         "SELECT pg_advisory_xact_lock(hashtext(\("backupd-migrations:" + schema)))",
                         logger: logger

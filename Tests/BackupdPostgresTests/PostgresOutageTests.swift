@@ -26,7 +26,7 @@ struct PostgresOutageTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aStoppedDatabaseGivesPromptErrorsAndServiceResumesByItself() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster()
         defer { cluster.destroy() }
         let store = try await Self.openStore(cluster)
         defer { store.close() }
@@ -34,7 +34,7 @@ struct PostgresOutageTests {
         let before = try await store.rdsBackups(Self.query)
         #expect(before.total == 25)
 
-        try cluster.stop()
+        try await cluster.stop()
         // Every call ends within the 2 s an API answer may take, with `unavailable`.
         for attempt in 1...10 {
             let started = ContinuousClock.now
@@ -56,7 +56,7 @@ struct PostgresOutageTests {
             #expect(!reason.contains(cluster.url), "the reason holds the URL and its password: \(reason)")
         }
 
-        try cluster.start()
+        try await cluster.start()
         let restarted = ContinuousClock.now
         var back = false
         while ContinuousClock.now - restarted < .seconds(5) {
@@ -73,7 +73,7 @@ struct PostgresOutageTests {
 
     @Test(.timeLimit(.minutes(2)))
     func lostConnectionsDoNotFailReads() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster()
         defer { cluster.destroy() }
         let store = try await Self.openStore(cluster)
         defer { store.close() }
@@ -96,7 +96,7 @@ struct PostgresOutageTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aDatabaseKilledDuringALoadKeepsTheCatalogAsBefore() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster()
         defer { cluster.destroy() }
         let store = try await Self.openStore(cluster)
         try await SeedLoader(store: store, hasher: Fixtures.fastHasher).load(Fixtures.exampleSeed)
@@ -141,11 +141,11 @@ struct PostgresOutageTests {
             }
         }
         for await _ in started.stream { break }
-        try cluster.kill()
+        try await cluster.kill()
         await #expect(throws: CatalogError.self) { try await load.value }
         store.close()
 
-        try cluster.start()
+        try await cluster.start()
         let reopened = try await Self.openStore(cluster)
         defer { reopened.close() }
         #expect(try await Fixtures.export(reopened) == before)

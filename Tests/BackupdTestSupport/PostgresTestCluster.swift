@@ -22,7 +22,7 @@ public final class PostgresTestCluster: Sendable {
 
     /// Creates and starts a cluster (initdb takes a second or two).
     /// - Throws: when `scripts/with-postgres` did not name the script (`BACKUPD_PG_CLUSTER`), or it fails.
-    public init() throws {
+    public init() async throws {
         guard let script = TestPostgres.clusterScript else {
             throw ClusterError("BACKUPD_PG_CLUSTER is not set (run through scripts/with-postgres)")
         }
@@ -33,12 +33,12 @@ public final class PostgresTestCluster: Sendable {
         for _ in 1...3 {
             let port = try LoopbackPort.free()
             do {
-                try Self.run(script, ["create", directory.path, "\(port)", password])
+                try await Self.run(script, ["create", directory.path, "\(port)", password])
                 self.port = port
                 return
             } catch {
                 lastError = error
-                try? Self.run(script, ["destroy", directory.path])
+                try? await Self.run(script, ["destroy", directory.path])
             }
         }
         throw lastError ?? ClusterError("cannot create a cluster")
@@ -49,15 +49,15 @@ public final class PostgresTestCluster: Sendable {
     }
 
     /// Fast shutdown: sessions are ended, connections refused until `start()`.
-    public func stop() throws { try Self.run(script, ["stop", directory.path]) }
+    public func stop() async throws { try await Self.run(script, ["stop", directory.path]) }
     /// Starts it again; returns once it accepts connections.
-    public func start() throws { try Self.run(script, ["start", directory.path]) }
+    public func start() async throws { try await Self.run(script, ["start", directory.path]) }
     /// SIGKILL to the postmaster, as a crash would.
-    public func kill() throws { try Self.run(script, ["kill", directory.path]) }
+    public func kill() async throws { try await Self.run(script, ["kill", directory.path]) }
 
     public func destroy() {
         guard !destroyed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? Self.run(script, ["destroy", directory.path])
+        try? Self.runBlocking(script, ["destroy", directory.path])
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 
@@ -66,9 +66,19 @@ public final class PostgresTestCluster: Sendable {
         init(_ description: String) { self.description = description }
     }
 
+    /// Runs the script on a thread of its own: it takes seconds, and blocking one of the few
+    /// threads of Swift's cooperative pool would stall every other test meanwhile.
+    private static func run(_ script: String, _ arguments: [String]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(script, arguments) })
+            }
+        }
+    }
+
     /// Runs the script to its end with posix_spawn and waitpid: Foundation's `Process` learns of
     /// its child's end on a thread of its own that a busy test process may not give a turn.
-    private static func run(_ script: String, _ arguments: [String]) throws {
+    private static func runBlocking(_ script: String, _ arguments: [String]) throws {
         let errorsPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).err").path
         defer { try? FileManager.default.removeItem(atPath: errorsPath) }
         var actions = posix_spawn_file_actions_t()
