@@ -54,14 +54,15 @@ import Testing
         let started = ContinuousClock.now
         await #expect(throws: Deadline.Exceeded.self) {
             try await Deadline.run(after: .milliseconds(100)) {
-                // Ignores cancellation, as a query on a silent connection may: a second's wait.
+                // Ignores cancellation, as a query on a silent connection may: half a minute's wait.
                 await withCheckedContinuation { continuation in
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 1) { continuation.resume() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.resume() }
                 }
             }
         }
         let took = ContinuousClock.now - started
-        #expect(took >= .milliseconds(100) && took < .seconds(1), "took \(took)")
+        // Only the deadline can end it this early (generous: other suites load the machine).
+        #expect(took >= .milliseconds(100) && took < .seconds(15), "took \(took)")
     }
 
     @Test func anAnswerBeforeTheDeadlineIsReturned() async throws {

@@ -39,15 +39,16 @@ struct PostgresSchemaTests {
     @Test func aWrongPasswordFailsAtOnceNamingTheProblem() async throws {
         var location = try TestPostgres.location(schema: TestPostgres.newSchema())
         location.password = "not-the-password"
-        let started = ContinuousClock.now
+        // The server's own refusal, not a deadline: nothing waited. (How long it takes end to end
+        // is measured on the command line, in a process of its own.)
         do {
             _ = try await PostgresCatalogStore(location: location, logger: Logger(label: "test"))
             Issue.record("a wrong password was accepted")
         } catch let CatalogError.unavailable(reason) {
             #expect(reason.contains("password authentication failed"), "\(reason)")
             #expect(!reason.contains("not-the-password"))
+            #expect(!reason.contains("no answer within"), "\(reason)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
         // Nothing was created.
         let schemas = try await TestPostgres.sql("SELECT nspname::text FROM pg_namespace WHERE nspname = '\(location.schema)'")
         #expect(schemas.isEmpty)
@@ -56,10 +57,12 @@ struct PostgresSchemaTests {
     @Test func aRefusedConnectionFailsAtOnce() async throws {
         var location = try TestPostgres.location(schema: "public")
         location.port = try LoopbackPort.free()
-        let started = ContinuousClock.now
-        await #expect(throws: CatalogError.self) {
+        do {
             _ = try await PostgresCatalogStore(location: location, logger: Logger(label: "test"))
+            Issue.record("a store opened on a port where nothing listens")
+        } catch let CatalogError.unavailable(reason) {
+            // Refused by the kernel, not given up on after a deadline.
+            #expect(reason.contains("connection refused"), "\(reason)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
