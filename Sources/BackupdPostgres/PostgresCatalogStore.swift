@@ -74,32 +74,43 @@ public final class PostgresCatalogStore: CatalogStore {
     }
 
     public func instances(ids: [String]) async throws -> [Instance] {
-        let list = ids.filter(CatalogText.isStorable)
-        guard !list.isEmpty else { return [] }
-        return try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = ANY(\(list))",
-                logger: self.logger
-            ).map { try PostgresDecoder(row: $0).instance() }
+        var found: [Instance] = []
+        for slice in Self.slices(of: ids) {
+            found += try await read { connection in
+                try await connection.rows(
+                    "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = ANY(\(slice))",
+                    logger: self.logger
+                ).map { try PostgresDecoder(row: $0).instance() }
+            }
         }
+        return found
     }
 
     public func backupServices(ids: [String]) async throws -> [(id: String, service: Service)] {
-        let list = ids.filter(CatalogText.isStorable)
-        guard !list.isEmpty else { return [] }
-        return try await read { connection in
-            try await connection.rows(
-                """
-                SELECT id, 'rds' FROM rds_backups WHERE id = ANY(\(list))
-                UNION ALL SELECT id, 'taurusdb' FROM taurusdb_backups WHERE id = ANY(\(list))
-                UNION ALL SELECT backup_id, 'dcs' FROM dcs_backups WHERE backup_id = ANY(\(list))
-                UNION ALL SELECT id, 'ddm' FROM ddm_backups WHERE id = ANY(\(list))
-                """,
-                logger: self.logger
-            ).map { row in
-                (try row[0].decode(String.self), Service(rawValue: try row[1].decode(String.self)) ?? .rds)
+        var found: [(id: String, service: Service)] = []
+        for slice in Self.slices(of: ids) {
+            found += try await read { connection in
+                try await connection.rows(
+                    """
+                    SELECT id, 'rds' FROM rds_backups WHERE id = ANY(\(slice))
+                    UNION ALL SELECT id, 'taurusdb' FROM taurusdb_backups WHERE id = ANY(\(slice))
+                    UNION ALL SELECT backup_id, 'dcs' FROM dcs_backups WHERE backup_id = ANY(\(slice))
+                    UNION ALL SELECT id, 'ddm' FROM ddm_backups WHERE id = ANY(\(slice))
+                    """,
+                    logger: self.logger
+                ).map { row in
+                    (try row[0].decode(String.self), Service(rawValue: try row[1].decode(String.self)) ?? .rds)
+                }
             }
         }
+        return found
+    }
+
+    /// The storable ids in slices small enough for one quick query each: a seed file's checks
+    /// look up every id it holds, hundreds of thousands at once.
+    private static func slices(of ids: [String]) -> [[String]] {
+        let storable = ids.filter(CatalogText.isStorable)
+        return stride(from: 0, to: storable.count, by: 5_000).map { Array(storable[$0..<min($0 + 5_000, storable.count)]) }
     }
 
     public func rdsBackups(_ query: RDSBackupQuery) async throws -> Page<RDSBackup> {

@@ -75,7 +75,13 @@ struct PostgresFailure {
             )
         case .sslUnsupported, .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
             self.init(reason: "PostgreSQL TLS failure: \(error.code)", isConnectionLoss: false, opensOutage: true)
-        case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
+        case .authMechanismRequiresPassword:
+            self.init(
+                reason: "PostgreSQL asks for a password: give it in the URL or in BACKUPD_PG_PASSWORD",
+                isConnectionLoss: false,
+                opensOutage: false
+            )
+        case .unsupportedAuthMechanism, .saslError:
             self.init(reason: "PostgreSQL login failed: \(error.code)", isConnectionLoss: false, opensOutage: false)
         case .queryCancelled:
             self.init(reason: "the PostgreSQL query was cancelled", isConnectionLoss: false, opensOutage: false)

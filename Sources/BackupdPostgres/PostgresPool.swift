@@ -1,5 +1,6 @@
 import BackupdCatalog
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -158,7 +159,7 @@ final class PostgresPool: Sendable {
             do {
                 try await Deadline.run(after: .seconds(1)) {
                     let connection = try await PostgresConnection.connect(
-                        configuration: Self.connectionConfiguration(settings),
+                        configuration: Self.connectionConfiguration(settings, connectTimeout: .seconds(1)),
                         id: 0,
                         logger: Self.silent
                     )
@@ -197,10 +198,16 @@ final class PostgresPool: Sendable {
     /// A single connection outside the pool (start-up checks and migrations), failing at once
     /// when the server refuses it rather than waiting for the pool to back off.
     static func connect(_ settings: Settings) async throws -> PostgresConnection {
-        try await PostgresConnection.connect(configuration: connectionConfiguration(settings), id: 0, logger: silent)
+        try await PostgresConnection.connect(
+            configuration: connectionConfiguration(settings, connectTimeout: .seconds(10)),
+            id: 0,
+            logger: silent
+        )
     }
 
-    private static func connectionConfiguration(_ settings: Settings) -> PostgresConnection.Configuration {
+    /// - Parameter connectTimeout: short for the outage probe, which tries again soon anyway;
+    ///   longer at start-up, on a machine that may be busy.
+    private static func connectionConfiguration(_ settings: Settings, connectTimeout: TimeAmount) -> PostgresConnection.Configuration {
         let location = settings.location
         var configuration = PostgresConnection.Configuration(
             host: location.host,
@@ -211,7 +218,7 @@ final class PostgresPool: Sendable {
             tls: .disable
         )
         configuration.options.additionalStartupParameters = startupParameters(settings)
-        configuration.options.connectTimeout = .init(Duration.seconds(1))
+        configuration.options.connectTimeout = connectTimeout
         return configuration
     }
 
@@ -227,7 +234,7 @@ final class PostgresPool: Sendable {
         )
         configuration.options.maximumConnections = settings.maximumConnections
         configuration.options.additionalStartupParameters = startupParameters(settings)
-        configuration.options.connectTimeout = .seconds(2)
+        configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
 

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logging.bootstrapped(label: "backupd")
-        let store = try await storeOptions.open()
+        let store = try await storeOptions.open(serving: true)
         if let seed {
             let summary = try await SeedFileLoading.load(path: seed, into: store, showProgress: false)
             logger.info("seed loaded", metadata: ["file": "\(seed)", "records": "\(summary.records)"])

@@ -20,13 +20,15 @@ struct StoreOptions: ParsableArguments {
 
     @Option(
         name: .customLong("pg-query-timeout"),
-        help: "PostgreSQL: milliseconds a query may take before the request gets a server-failure answer."
+        help: """
+            PostgreSQL: milliseconds a query may take (serve: 1000, past it the request gets a server-failure answer;             other commands: 120000).
+            """
     )
-    var postgresQueryTimeout: Int = 1000
+    var postgresQueryTimeout: Int?
 
     func validate() throws {
         guard (1...1_000).contains(postgresPoolSize) else { throw ValidationError("--pg-pool-size must be 1 to 1000") }
-        guard (100...600_000).contains(postgresQueryTimeout) else {
+        if let postgresQueryTimeout, !(100...600_000).contains(postgresQueryTimeout) {
             throw ValidationError("--pg-query-timeout must be 100 to 600000 milliseconds")
         }
     }
@@ -42,11 +44,14 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    func open() async throws -> any CatalogStore {
+    /// - Parameter serving: a server answers within its query timeout; a command working through a
+    ///   whole catalog (seed, export, generate) may wait far longer for one query.
+    func open(serving: Bool = false) async throws -> any CatalogStore {
         let location = try location()
+        let timeout = postgresQueryTimeout ?? (serving ? 1_000 : 120_000)
         do {
             return try await location.open(
-                postgres: .init(maximumConnections: postgresPoolSize, queryTimeout: .milliseconds(postgresQueryTimeout))
+                postgres: .init(maximumConnections: postgresPoolSize, queryTimeout: .milliseconds(timeout))
             )
         } catch {
             throw CommandFailure("cannot open the store \(location): \(error)")
