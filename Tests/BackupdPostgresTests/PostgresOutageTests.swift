@@ -10,10 +10,12 @@ import Testing
 /// leaves nothing behind.
 @Suite(.enabled(if: TestPostgres.clusterScript != nil, "needs scripts/with-postgres"), .serialized)
 struct PostgresOutageTests {
-    static func openStore(_ cluster: PostgresTestCluster) async throws -> PostgresCatalogStore {
+    /// - Parameter queryTimeout: short where the test is about promptness; long where a loaded
+    ///   machine's slow reconnect must not be mistaken for the failure under test.
+    static func openStore(_ cluster: PostgresTestCluster, queryTimeout: Duration = .seconds(10)) async throws -> PostgresCatalogStore {
         try await PostgresCatalogStore(
             location: PostgresLocation(parsing: cluster.url),
-            options: .init(maximumConnections: 4, queryTimeout: .seconds(1)),
+            options: .init(maximumConnections: 4, queryTimeout: queryTimeout),
             logger: Logger(label: "backupd.test.outage")
         )
     }
@@ -28,7 +30,7 @@ struct PostgresOutageTests {
     func aStoppedDatabaseGivesPromptErrorsAndServiceResumesByItself() async throws {
         let cluster = try await PostgresTestCluster()
         defer { cluster.destroy() }
-        let store = try await Self.openStore(cluster)
+        let store = try await Self.openStore(cluster, queryTimeout: .seconds(1))
         defer { store.close() }
         try await SeedLoader(store: store, hasher: Fixtures.fastHasher).load(Fixtures.exampleSeed)
         let before = try await store.rdsBackups(Self.query)
