@@ -446,7 +446,7 @@ public final class PostgresCatalogStore: CatalogStore {
 
     // MARK: - Access
 
-    /// A read on one connection; retried once on another if its connection is lost.
+    /// A read on one connection; retried on another while its connection is lost.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await pool.withConnection(.read, body)
     }

@@ -15,8 +15,9 @@ import Synchronization
 ///   off, and a probe connects every 200 ms. The first probe that gets an answer replaces the pool
 ///   with a new one (PostgresNIO's backs off for up to a minute after failing connects), so service
 ///   resumes within a probe interval of the database's return, without a restart.
-/// - A read whose connection is lost mid-query is retried once on another connection (a read
-///   cannot have half-happened); a write is never retried (it may have committed).
+/// - A read whose connection is lost mid-query is retried on another connection, up to one more
+///   time than the pool has connections (a read cannot have half-happened); a write is never
+///   retried (it may have committed).
 final class PostgresPool: Sendable {
     struct Settings: Sendable {
         var location: PostgresLocation
@@ -81,7 +82,9 @@ final class PostgresPool: Sendable {
         timeout: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let attempts = kind == .read ? 2 : 1
+        // Every pooled connection may have been lost at once (the server ended its sessions): a
+        // read may meet each of them before a fresh one.
+        let attempts = kind == .read ? settings.maximumConnections + 1 : 1
         var attempt = 1
         while true {
             let client = try currentClient()
