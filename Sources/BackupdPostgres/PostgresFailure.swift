@@ -22,7 +22,8 @@ struct PostgresFailure {
             return
         }
         if let exceeded = error as? Deadline.Exceeded {
-            self.init(reason: "PostgreSQL gave \(exceeded)", isConnectionLoss: false, opensOutage: true)
+            // A slow answer (a cold cache, a lock) is not an outage: only this request fails.
+            self.init(reason: "PostgreSQL gave \(exceeded)", isConnectionLoss: false, opensOutage: false)
             return
         }
         if let error = error as? PostgresTransactionError {
