@@ -22,8 +22,7 @@ struct PostgresFailure {
             return
         }
         if let exceeded = error as? Deadline.Exceeded {
-            // A slow answer (a cold cache, a lock) is not an outage: only this request fails.
-            self.init(reason: "PostgreSQL gave \(exceeded)", isConnectionLoss: false, opensOutage: false)
+            self.init(reason: "PostgreSQL gave \(exceeded)", isConnectionLoss: false, opensOutage: true)
             return
         }
         if let error = error as? PostgresTransactionError {

@@ -10,9 +10,9 @@ import Synchronization
 /// - Every operation has a deadline (`queryTimeout`; bulk loads have their own): past it the caller
 ///   gets `CatalogError.unavailable` even if the database never answers (a hung server, a lost
 ///   network), and the server also cancels the statement (`statement_timeout`).
-/// - A lost connection or a server that refuses connections opens an *outage* (a slow answer does
-///   not: only its request fails): from then on operations fail at once with its reason instead
-///   of queueing behind a pool that is backing off, and a probe connects every 200 ms. The first probe that gets an answer replaces the pool
+/// - A lost connection or a server that refuses connections opens an *outage*: from then on
+///   operations fail at once with its reason instead of queueing behind a pool that is backing
+///   off, and a probe connects every 200 ms. The first probe that gets an answer replaces the pool
 ///   with a new one (PostgresNIO's backs off for up to a minute after failing connects), so service
 ///   resumes within a probe interval of the database's return, without a restart.
 /// - A read whose connection is lost mid-query is retried on another connection, up to one more
