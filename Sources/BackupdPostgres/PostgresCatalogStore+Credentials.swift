@@ -148,12 +148,12 @@ extension PostgresCatalogStore {
             let domain = try await connection.rows("SELECT id, name FROM domains WHERE id = \(domainID)", logger: logger)
                 .first.map({ try PostgresDecoder(row: $0).domain() }),
             let user = try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(userName)",
+                "SELECT \(unescaped: StoredColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(userName)",
                 logger: logger
             ).first.map({ try PostgresDecoder(row: $0).user() })
         else { return nil }
         var projects = try await connection.rows(
-            "SELECT \(unescaped: PostgresColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
+            "SELECT \(unescaped: StoredColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
             logger: logger
         ).map { try PostgresDecoder(row: $0).project() }
         if let allowed = user.projectIDs.map(Set.init) {

@@ -45,14 +45,14 @@ extension PostgresCatalogStore {
             }
             return CatalogContent(
                 domains: try await rows("SELECT id, name FROM domains ORDER BY name, id").map { try $0.domain() },
-                projects: try await rows("SELECT \(unescaped: PostgresColumns.project) FROM projects ORDER BY domain_id, name, id")
+                projects: try await rows("SELECT \(unescaped: StoredColumns.project) FROM projects ORDER BY domain_id, name, id")
                     .map { try $0.project() },
-                users: try await rows("SELECT \(unescaped: PostgresColumns.user) FROM users ORDER BY domain_id, name")
+                users: try await rows("SELECT \(unescaped: StoredColumns.user) FROM users ORDER BY domain_id, name")
                     .map { try $0.user() },
                 accessKeys: try await rows(
-                    "SELECT \(unescaped: PostgresColumns.accessKey) FROM access_keys ORDER BY domain_id, user_name, access"
+                    "SELECT \(unescaped: StoredColumns.accessKey) FROM access_keys ORDER BY domain_id, user_name, access"
                 ).map { try $0.accessKey() },
-                instances: try await rows("SELECT \(unescaped: PostgresColumns.instance) FROM instances ORDER BY id")
+                instances: try await rows("SELECT \(unescaped: StoredColumns.instance) FROM instances ORDER BY id")
                     .map { try $0.instance() }
             )
         }
@@ -68,10 +68,10 @@ extension PostgresCatalogStore {
                 let remaining = Int64(limit - result.count)
                 let (table, key, columns): (String, String, String) =
                     switch service {
-                    case .rds: ("rds_backups", "id", PostgresColumns.rdsBackup)
-                    case .taurusdb: ("taurusdb_backups", "id", PostgresColumns.taurusDBBackup)
-                    case .dcs: ("dcs_backups", "backup_id", PostgresColumns.dcsBackup)
-                    case .ddm: ("ddm_backups", "id", PostgresColumns.ddmBackup)
+                    case .rds: ("rds_backups", "id", StoredColumns.rdsBackup)
+                    case .taurusdb: ("taurusdb_backups", "id", StoredColumns.taurusDBBackup)
+                    case .dcs: ("dcs_backups", "backup_id", StoredColumns.dcsBackup)
+                    case .ddm: ("ddm_backups", "id", StoredColumns.ddmBackup)
                     }
                 let rows = try await connection.rows(
                     """

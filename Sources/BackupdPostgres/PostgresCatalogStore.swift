@@ -65,7 +65,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(id) else { return nil }
         let found = try await read { connection in
             try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = \(id)",
+                "SELECT \(unescaped: StoredColumns.instance) FROM instances WHERE id = \(id)",
                 logger: self.logger
             ).first.map { try PostgresDecoder(row: $0).instance() }
         }
@@ -78,7 +78,7 @@ public final class PostgresCatalogStore: CatalogStore {
         for slice in Self.slices(of: ids) {
             found += try await read { connection in
                 try await connection.rows(
-                    "SELECT \(unescaped: PostgresColumns.instance) FROM instances WHERE id = ANY(\(slice))",
+                    "SELECT \(unescaped: StoredColumns.instance) FROM instances WHERE id = ANY(\(slice))",
                     logger: self.logger
                 ).map { try PostgresDecoder(row: $0).instance() }
             }
@@ -132,7 +132,7 @@ public final class PostgresCatalogStore: CatalogStore {
                 tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
                 page: query.page,
-                columns: PostgresColumns.rdsBackup,
+                columns: StoredColumns.rdsBackup,
                 decode: { try $0.rdsBackup() }
             )
         {
@@ -162,7 +162,7 @@ public final class PostgresCatalogStore: CatalogStore {
         return Self.pageQuery(
             statement: &statement,
             table: "rds_backups",
-            columns: PostgresColumns.rdsBackup,
+            columns: StoredColumns.rdsBackup,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
@@ -186,7 +186,7 @@ public final class PostgresCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            columns: PostgresColumns.taurusDBBackup,
+            columns: StoredColumns.taurusDBBackup,
             decode: { try $0.taurusDBBackup() }
         ) {
             return page
@@ -203,7 +203,7 @@ public final class PostgresCatalogStore: CatalogStore {
         return Self.pageQuery(
             statement: &statement,
             table: "taurusdb_backups",
-            columns: PostgresColumns.taurusDBBackup,
+            columns: StoredColumns.taurusDBBackup,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
@@ -226,7 +226,7 @@ public final class PostgresCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            columns: PostgresColumns.dcsBackup,
+            columns: StoredColumns.dcsBackup,
             decode: { try $0.dcsBackup() }
         ) {
             return page
@@ -243,7 +243,7 @@ public final class PostgresCatalogStore: CatalogStore {
         return Self.pageQuery(
             statement: &statement,
             table: "dcs_backups",
-            columns: PostgresColumns.dcsBackup,
+            columns: StoredColumns.dcsBackup,
             conditions: conditions,
             order: "created_key DESC, backup_id",
             page: query.page,
@@ -255,7 +255,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
             try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.ddmBackup) FROM ddm_backups WHERE id = \(id) AND instance_id = \(instanceID)",
+                "SELECT \(unescaped: StoredColumns.ddmBackup) FROM ddm_backups WHERE id = \(id) AND instance_id = \(instanceID)",
                 logger: self.logger
             ).first.map { try PostgresDecoder(row: $0).ddmBackup() }
         }
@@ -399,7 +399,7 @@ public final class PostgresCatalogStore: CatalogStore {
     public func project(id: String) async throws -> Project? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
-            try await connection.rows("SELECT \(unescaped: PostgresColumns.project) FROM projects WHERE id = \(id)", logger: self.logger)
+            try await connection.rows("SELECT \(unescaped: StoredColumns.project) FROM projects WHERE id = \(id)", logger: self.logger)
                 .first.map { try PostgresDecoder(row: $0).project() }
         }
     }
@@ -408,7 +408,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(domainID) else { return [] }
         return try await read { connection in
             try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
+                "SELECT \(unescaped: StoredColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
                 logger: self.logger
             ).map { try PostgresDecoder(row: $0).project() }
         }
@@ -418,7 +418,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
         return try await read { connection in
             try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(name)",
+                "SELECT \(unescaped: StoredColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(name)",
                 logger: self.logger
             ).first.map { try PostgresDecoder(row: $0).user() }
         }
@@ -428,7 +428,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(access) else { return nil }
         return try await read { connection in
             try await connection.rows(
-                "SELECT \(unescaped: PostgresColumns.accessKey) FROM access_keys WHERE access = \(access)",
+                "SELECT \(unescaped: StoredColumns.accessKey) FROM access_keys WHERE access = \(access)",
                 logger: self.logger
             ).first.map { try PostgresDecoder(row: $0).accessKey() }
         }

@@ -71,7 +71,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
         guard CatalogText.isStorable(id) else { return nil }
         let found = try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Columns.instance) FROM instances WHERE id = ?", arguments: [id])
+            try Row.fetchOne(db, sql: "SELECT \(StoredColumns.instance) FROM instances WHERE id = ?", arguments: [id])
                 .map(Decode.instance)
         }
         guard let found, found.service == service, projectIDs.contains(found.projectID) else { return nil }
@@ -88,7 +88,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 result += try Row.fetchAll(
                     db,
-                    sql: "SELECT \(Columns.instance) FROM instances WHERE id IN (\(marks))",
+                    sql: "SELECT \(StoredColumns.instance) FROM instances WHERE id IN (\(marks))",
                     arguments: StatementArguments(slice)
                 ).map(Decode.instance)
             }
@@ -174,7 +174,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                 tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
                 page: query.page,
-                row: "SELECT \(Columns.rdsBackup) FROM rds_backups WHERE rowid = ?",
+                row: "SELECT \(StoredColumns.rdsBackup) FROM rds_backups WHERE rowid = ?",
                 decode: Decode.rdsBackup
             ) {
                 return page
@@ -183,7 +183,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         return try await page(
             table: "rds_backups",
-            columns: Columns.rdsBackup,
+            columns: StoredColumns.rdsBackup,
             conditions: conditions,
             arguments: arguments,
             order: "begin_key DESC, id ASC",
@@ -207,7 +207,7 @@ public final class SQLiteCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            row: "SELECT \(Columns.taurusDBBackup) FROM taurusdb_backups WHERE rowid = ?",
+            row: "SELECT \(StoredColumns.taurusDBBackup) FROM taurusdb_backups WHERE rowid = ?",
             decode: Decode.taurusDBBackup
         ) {
             return page
@@ -222,7 +222,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         )
         return try await page(
             table: "taurusdb_backups",
-            columns: Columns.taurusDBBackup,
+            columns: StoredColumns.taurusDBBackup,
             conditions: conditions,
             arguments: arguments,
             order: "begin_key DESC, id ASC",
@@ -243,7 +243,7 @@ public final class SQLiteCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            row: "SELECT \(Columns.dcsBackup) FROM dcs_backups WHERE rowid = ?",
+            row: "SELECT \(StoredColumns.dcsBackup) FROM dcs_backups WHERE rowid = ?",
             decode: Decode.dcsBackup
         ) {
             return page
@@ -254,7 +254,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         let counter = Counter(table: "dcs_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         return try await page(
             table: "dcs_backups",
-            columns: Columns.dcsBackup,
+            columns: StoredColumns.dcsBackup,
             conditions: conditions,
             arguments: arguments,
             order: "created_key DESC, backup_id ASC",
@@ -269,7 +269,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         return try await read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT \(Columns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
+                sql: "SELECT \(StoredColumns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
                 arguments: [id, instanceID]
             ).map(Decode.ddmBackup)
         }
@@ -506,7 +506,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     db,
                     sql: "SELECT access, domain_id, user_name, secret FROM access_keys ORDER BY domain_id, user_name, access"
                 ).map(Decode.accessKey),
-                instances: try Row.fetchAll(db, sql: "SELECT \(Columns.instance) FROM instances ORDER BY id")
+                instances: try Row.fetchAll(db, sql: "SELECT \(StoredColumns.instance) FROM instances ORDER BY id")
                     .map(Decode.instance)
             )
         }
@@ -521,10 +521,10 @@ public final class SQLiteCatalogStore: CatalogStore {
                 let after = cursor?.service == service ? cursor?.id : nil
                 let table: (name: String, key: String, columns: String, decode: (Row) -> Backup) =
                     switch service {
-                    case .rds: ("rds_backups", "id", Columns.rdsBackup, { .rds(Decode.rdsBackup($0)) })
-                    case .taurusdb: ("taurusdb_backups", "id", Columns.taurusDBBackup, { .taurusdb(Decode.taurusDBBackup($0)) })
-                    case .dcs: ("dcs_backups", "backup_id", Columns.dcsBackup, { .dcs(Decode.dcsBackup($0)) })
-                    case .ddm: ("ddm_backups", "id", Columns.ddmBackup, { .ddm(Decode.ddmBackup($0)) })
+                    case .rds: ("rds_backups", "id", StoredColumns.rdsBackup, { .rds(Decode.rdsBackup($0)) })
+                    case .taurusdb: ("taurusdb_backups", "id", StoredColumns.taurusDBBackup, { .taurusdb(Decode.taurusDBBackup($0)) })
+                    case .dcs: ("dcs_backups", "backup_id", StoredColumns.dcsBackup, { .dcs(Decode.dcsBackup($0)) })
+                    case .ddm: ("ddm_backups", "id", StoredColumns.ddmBackup, { .ddm(Decode.ddmBackup($0)) })
                     }
                 let rows = try Row.fetchAll(
                     db,

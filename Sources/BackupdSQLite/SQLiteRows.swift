@@ -1,22 +1,6 @@
 import BackupdCatalog
 import GRDB
 
-/// The column lists the decoders below read, in the same order.
-enum Columns {
-    static let instance =
-        "id, project_id, service, name, datastore_type, datastore_version, engine, engine_version, related_data_nodes"
-    static let rdsBackup = """
-        id, instance_id, name, type, status, size, begin_time, begin_key, end_time, databases, \
-        associated_with_ddm, datastore_type, datastore_version, offsite_project_id
-        """
-    static let taurusDBBackup = "id, instance_id, name, type, begin_time, begin_key, end_time, size"
-    static let dcsBackup = """
-        backup_id, instance_id, backup_name, backup_type, status, size, progress, remark, period, error_code, \
-        is_support_restore, created_at, created_ms, updated_at, execution_at
-        """
-    static let ddmBackup = "id, instance_id, name, begin_time, begin_key, end_time, related_data_nodes"
-}
-
 /// Row → model. The schema's CHECK constraints guarantee the enumerations, so a value
 /// outside them can only come from a corrupted file; it decodes to the first case rather than trap.
 enum Decode {

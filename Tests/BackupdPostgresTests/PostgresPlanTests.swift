@@ -134,25 +134,15 @@ struct PostgresPlanTests {
     /// - Parameter setup: run first, in the same transaction, as the store does.
     static func explain(_ query: PostgresQuery, schema: String, setup: PostgresQuery? = nil) async throws -> String {
         // EXPLAIN takes the same parameters: the plan is the one the store's statement gets.
-        let location = try TestPostgres.location(schema: schema)
-        var configuration = PostgresConnection.Configuration(
-            host: location.host,
-            port: location.port,
-            username: location.user,
-            password: location.password,
-            database: location.database,
-            tls: .disable
-        )
-        configuration.options.additionalStartupParameters = [("search_path", "\"\(schema)\"")]
-        let logger = Logger(label: "test.explain")
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
-        defer { Task { try? await connection.close() } }
-        var lines: [String] = []
-        try await connection.query("BEGIN", logger: logger)
-        if let setup { try await connection.query(setup, logger: logger) }
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: logger) {
-            lines.append(try row.decode(String.self))
+        try await TestPostgres.withConnection(schema: schema) { connection, logger in
+            var lines: [String] = []
+            try await connection.query("BEGIN", logger: logger)
+            if let setup { try await connection.query(setup, logger: logger) }
+            let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds)
+            for try await row in try await connection.query(explain, logger: logger) {
+                lines.append(try row.decode(String.self))
+            }
+            return lines.joined(separator: "\n")
         }
-        return lines.joined(separator: "\n")
     }
 }

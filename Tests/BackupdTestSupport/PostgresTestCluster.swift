@@ -1,7 +1,7 @@
 public import BackupdPostgres
 public import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 import Synchronization
 
 #if canImport(Glibc)
@@ -104,9 +104,13 @@ public final class PostgresTestCluster: Sendable {
 }
 
 extension TestPostgres {
-    /// Runs `sql` on a connection of its own and returns its rows as text (cast non-text columns
-    /// with `::text`); `url` defaults to the run's cluster, `schema` to `public`.
-    public static func sql(_ sql: String, url: String? = nil, schema: String = "public") async throws -> [[String?]] {
+    /// Runs `body` on a connection of its own, closed afterwards; `url` defaults to the run's
+    /// cluster, `schema` (the search path) to `public`.
+    public static func withConnection<T>(
+        url: String? = nil,
+        schema: String = "public",
+        _ body: (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
         guard let url = url ?? self.url else { throw PostgresTestCluster.ClusterError("no PostgreSQL URL") }
         let location = try PostgresLocation(parsing: url)
         var configuration = PostgresConnection.Configuration(
@@ -121,15 +125,23 @@ extension TestPostgres {
         let logger = Logger(label: "backupd.test.sql")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
+            let result = try await body(connection, logger)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Runs `sql` and returns its rows as text (cast non-text columns with `::text`).
+    public static func sql(_ sql: String, url: String? = nil, schema: String = "public") async throws -> [[String?]] {
+        try await withConnection(url: url, schema: schema) { connection, logger in
             var rows: [[String?]] = []
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
                 rows.append(try row.map { try $0.decode(String?.self) })
             }
-            try await connection.close()
             return rows
-        } catch {
-            try? await connection.close()
-            throw error
         }
     }
 }
