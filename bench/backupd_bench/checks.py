@@ -1,0 +1,233 @@
+"""What a run's figures say against the issues: the targets of issue 5 (backupd against nginx and moto,
+flat latency from 10k to 10M backups, deep pages, RSS, start-up) and of issue 6 (PostgreSQL against
+SQLite, flat latency), the ratios, and the runs that failed or were taken while other work used the
+machine. Every comparison uses figures of the same run only."""
+
+from .parameters import CATALOG_LABEL, CATALOGS, MB, PG_CATALOGS, PG_TARGET, RATIO_CATALOG, TARGET_NAMES
+
+# The groups of figures of a run, in the order they are listed: backupd on the SQLite catalogs, the
+# references (nginx, moto), the PostgreSQL part.
+GROUPS = ("sqlite", "references", "postgres")
+
+
+def run_of(results, catalog, target, c):
+    run = results["catalogs"].get(catalog, {}).get("targets", {}).get(target, {}).get("runs", {}).get(f"c{c}")
+    return None if run is None or run.get("failed") else run
+
+
+def pg_run(results, catalog, setup, c):
+    run = results.get("postgres", {}).get("catalogs", {}).get(catalog, {}).get("setups", {}).get(setup, {}) \
+        .get("runs", {}).get(f"c{c}")
+    return None if run is None or run.get("failed") else run
+
+
+def target_row(name, value, limit, passed, detail, issue):
+    if passed is False and value:
+        if "≥" in name:
+            detail += f"; short by {(1 - value / limit) * 100:.0f}% (needs {limit / value:.2f}× the requests/s)"
+        else:
+            detail += f"; {value / limit:.2f}× the limit"
+    return {"target": name, "value": value, "limit": limit, "issue": issue,
+            "result": "n/a" if passed is None else ("PASS" if passed else "FAIL"), "detail": detail}
+
+
+def postgres_checks(results):
+    """Issue 6: one node on PostgreSQL against one on SQLite (same run, same catalog, page of 100), and
+    its p50 from the 10k to the largest PostgreSQL catalog, by the criterion of the SQLite size rows."""
+    pg = results.get("postgres", {}).get("catalogs", {})
+    if not pg:
+        return []
+    out = []
+    both = [n for n in pg if run_of(results, n, PG_TARGET, 32)]
+    cat = max(both, key=lambda n: CATALOGS[n][1]) if both else None
+    name = "PostgreSQL: page of 100 at 32 connections, one node: ≥ 50% of SQLite's requests/s (same catalog)"
+    one, lite = pg_run(results, cat, "1 node", 32), run_of(results, cat, PG_TARGET, 32)
+    if one and lite:
+        r = one["rps"] / lite["rps"]
+        detail = f"{CATALOG_LABEL[cat]} backups: PostgreSQL {one['rps']:,.0f} vs SQLite {lite['rps']:,.0f} req/s"
+        one1, lite1 = pg_run(results, cat, "1 node", 1), run_of(results, cat, PG_TARGET, 1)
+        if one1 and lite1:
+            detail += f"; at 1 connection {one1['rps']:,.0f} vs {lite1['rps']:,.0f} = {one1['rps'] / lite1['rps']:.2f}"
+        out.append(target_row(name, round(r, 3), 0.5, r >= 0.5, detail, issue=6))
+    else:
+        out.append(target_row(name, None, 0.5, None, "needs the page of 100 on SQLite and PostgreSQL, one catalog", 6))
+    small, large = "10k", max(pg, key=lambda n: CATALOGS[n][1])
+    name = (f"PostgreSQL: p50 at {CATALOG_LABEL[PG_CATALOGS[-1] if large == small else large]} backups "
+            "≤ 1.5× p50 at 10,000, page of 100, one node")
+    parts, passed, values = [], True, []
+    for c in (1, 32):
+        a, z = pg_run(results, small, "1 node", c), pg_run(results, large, "1 node", c)
+        if large == small or not (a and z):
+            passed = None
+            break
+        r = z["p50_us"] / max(a["p50_us"], 1)
+        values.append(round(r, 2))
+        parts.append(f"c{c}: {z['p50_us'] / 1000:.3f} / {a['p50_us'] / 1000:.3f} ms = {r:.2f}×")
+        passed = passed and r <= 1.5
+    out.append(target_row(name, max(values) if passed is not None else None, 1.5, passed,
+                          "; ".join(parts) if passed is not None else "needs the 10k and a larger PostgreSQL catalog", 6))
+    return out
+
+
+def checks(results):
+    out = []
+    cats = results["catalogs"]
+    ratio_cat = RATIO_CATALOG if RATIO_CATALOG in cats else (max(cats, key=lambda k: CATALOGS[k][1]) if cats else None)
+    results["ratio_catalog"] = ratio_cat
+    ref_note = "" if ratio_cat == RATIO_CATALOG else f" [on the {ratio_cat} catalog, not 1M]"
+    nginx = results.get("references", {}).get("nginx", {}).get("runs", {})
+    moto = results.get("references", {}).get("moto", {}).get("runs", {})
+
+    def add(name, value, limit, passed, detail):
+        out.append(target_row(name, value, limit, passed, detail, issue=5))
+
+    def ok(run):
+        return run is not None and not run.get("failed")
+
+    ratios = {}
+    for page, file in (("rds_page100", "rds_page100"), ("rds_page10", "rds_page10")):
+        b, n = run_of(results, ratio_cat, page, 32), nginx.get(f"{file}/c32")
+        size = "100" if page.endswith("100") else "10"
+        if ok(b) and ok(n):
+            r = b["rps"] / n["rps"]
+            ratios[f"page{size}_rps_vs_nginx"] = r
+            add(f"Page of {size} at 32 connections: ≥ 25% of nginx's requests/s", round(r, 3), 0.25, r >= 0.25,
+                f"backupd {b['rps']:,.0f} vs nginx {n['rps']:,.0f} req/s{ref_note}")
+            p = b["p99_us"] / max(n["p99_us"], 1)
+            ratios[f"page{size}_p99_vs_nginx"] = p
+            if size == "100":
+                add("Page of 100 at 32 connections: p99 ≤ 4× nginx's", round(p, 2), 4, p <= 4,
+                    f"backupd {b['p99_us'] / 1000:.3f} ms vs nginx {n['p99_us'] / 1000:.3f} ms{ref_note}")
+        else:
+            add(f"Page of {size} at 32 connections: ≥ 25% of nginx's requests/s", None, 0.25, None, "not measured")
+    b, m = run_of(results, ratio_cat, "rds_page100", 32), moto.get("page100/c32")
+    if ok(b) and ok(m):
+        r = b["rps"] / m["rps"]
+        ratios["page100_rps_vs_moto"] = r
+        add("Page of 100 at 32 connections: ≥ 500× moto's requests/s", round(r, 1), 500, r >= 500,
+            f"backupd {b['rps']:,.0f} vs moto {m['rps']:,.1f} req/s{ref_note}")
+    else:
+        add("Page of 100 at 32 connections: ≥ 500× moto's requests/s", None, 500, None, "not measured")
+    b1, m1 = run_of(results, ratio_cat, "rds_page100", 1), moto.get("page100/c1")
+    if ok(b1) and ok(m1):
+        ratios["page100_rps_vs_moto_c1"] = b1["rps"] / m1["rps"]
+    results["ratios"] = {k: round(v, 4) for k, v in ratios.items()}
+
+    small, large = "10k", "10m"
+    names = list(cats.get(small, {}).get("targets", {})) or list(cats.get(large, {}).get("targets", {})) or TARGET_NAMES
+    for t in names:
+        parts, passed, values = [], True, []
+        for c in (1, 32):
+            a, z = run_of(results, small, t, c), run_of(results, large, t, c)
+            if not (a and z):
+                passed = None
+                break
+            r = z["p50_us"] / max(a["p50_us"], 1)
+            values.append(round(r, 2))
+            parts.append(f"c{c}: {z['p50_us'] / 1000:.3f} / {a['p50_us'] / 1000:.3f} ms = {r:.2f}×")
+            passed = passed and r <= 1.5
+        add(f"Size: p50 at 10M ≤ 1.5× p50 at 10k, {t}", max(values) if values and passed is not None else None, 1.5,
+            passed, "; ".join(parts) if passed is not None else "needs the 10k and 10M catalogs")
+
+    deep_cat = large if large in cats else None
+    for t, what in (("rds_deep", "deep page (offset 200,000)"), ("rds_window", "window over most of the instance")):
+        parts, passed, values = [], True, []
+        for c in (1, 32):
+            d, f = run_of(results, deep_cat, t, c), run_of(results, deep_cat, "rds_page100", c)
+            if not (d and f):
+                passed = None
+                break
+            r = d["p50_us"] / max(f["p50_us"], 1)
+            values.append(round(r, 2))
+            parts.append(f"c{c}: {d['p50_us'] / 1000:.3f} / {f['p50_us'] / 1000:.3f} ms = {r:.2f}×")
+            passed = passed and r <= 3
+        add(f"Deep pages and totals: {what} p50 ≤ 3× the first page's (10M)",
+            max(values) if values and passed is not None else None, 3, passed,
+            "; ".join(parts) if passed is not None else "needs the 10M catalog")
+
+    big = cats.get(large)
+    if big and "peak_rss_kb" in big:
+        mb = big["peak_rss_kb"] * 1024 / MB
+        add("Peak RSS ≤ 200 MB serving the 10M catalog under load", round(mb, 1), 200, mb <= 200,
+            f"VmHWM {big['peak_rss_kb']:,} kB")
+    else:
+        add("Peak RSS ≤ 200 MB serving the 10M catalog under load", None, 200, None, "needs the 10M catalog")
+    if big and "startup_cold_s" in big:
+        cold = big["startup_cold_s"]
+        read = big.get("startup_cold_read_bytes")
+        add("/health within 1 s of start on the 10M catalog (store not in the page cache)", cold, 1, cold <= 1,
+            f"{cold * 1000:.0f} ms from process start to the first 200"
+            + (f", {read / MB:,.1f} MB read from disk" if read is not None else "")
+            + f"; {big['startup_s'] * 1000:.0f} ms with the store in the page cache")
+    else:
+        add("/health within 1 s of start on the 10M catalog (store not in the page cache)", None, 1, None,
+            "needs the 10M catalog")
+    return out + postgres_checks(results)
+
+
+def failed_runs(results, groups=GROUPS):
+    """The runs of these groups with errors, a failed pre-flight or non-2xx statuses in a server's log."""
+    bad = []
+    if "sqlite" in groups:
+        for cat, r in results["catalogs"].items():
+            for t, e in r.get("targets", {}).items():
+                if e.get("failed"):
+                    bad.append(f"{cat}/{t}: {e['failed']}")
+                for c, run in e.get("runs", {}).items():
+                    if run.get("failed"):
+                        bad.append(f"{cat}/{t}/{c}: {run['failed']}")
+            non2xx = {s: n for s, n in r.get("log", {}).get("statuses", {}).items() if not s.startswith("2")}
+            if non2xx:
+                bad.append(f"{cat}: the server logged non-2xx answers {non2xx}")
+    if "references" in groups:
+        for ref, r in results.get("references", {}).items():
+            for k, run in r.get("runs", {}).items():
+                if run.get("failed"):
+                    bad.append(f"{ref}/{k}: {run['failed']}")
+    if "postgres" in groups:
+        for cat, r in results.get("postgres", {}).get("catalogs", {}).items():
+            for setup, e in r.get("setups", {}).items():
+                if e.get("failed"):
+                    bad.append(f"postgres/{cat}/{setup}: {e['failed']}")
+                for c, run in e.get("runs", {}).items():
+                    if run.get("failed"):
+                        bad.append(f"postgres/{cat}/{setup}/{c}: {run['failed']}")
+            non2xx = {s: n for s, n in r.get("log", {}).get("statuses", {}).items() if not s.startswith("2")}
+            if non2xx:
+                bad.append(f"postgres/{cat}: the servers logged non-2xx answers {non2xx}")
+    return bad
+
+
+def busy_runs(results, groups=GROUPS, limit=10):
+    """The runs of these groups during which other work on the machine used more than `limit`% of it."""
+    out = []
+    if "sqlite" in groups:
+        for cat, r in results["catalogs"].items():
+            for t, e in r.get("targets", {}).items():
+                for c, run in e.get("runs", {}).items():
+                    if (run.get("other_cpu_pct") or 0) > limit:
+                        out.append(f"{cat}/{t}/{c} ({run['other_cpu_pct']:.0f}%)")
+    if "references" in groups:
+        for ref, r in results.get("references", {}).items():
+            for k, run in r.get("runs", {}).items():
+                if (run.get("other_cpu_pct") or 0) > limit:
+                    out.append(f"{ref}/{k} ({run['other_cpu_pct']:.0f}%)")
+    if "postgres" in groups:
+        for cat, r in results.get("postgres", {}).get("catalogs", {}).items():
+            for setup, e in r.get("setups", {}).items():
+                for c, run in e.get("runs", {}).items():
+                    if (run.get("other_cpu_pct") or 0) > limit:
+                        out.append(f"postgres/{cat}/{setup}/{c} ({run['other_cpu_pct']:.0f}%)")
+    return out
+
+
+def notes(results, groups=GROUPS):
+    """The notes on the runs of these groups: those taken while other work used the machine, and a run
+    over its 15-minute budget."""
+    out = []
+    busy = busy_runs(results, groups)
+    if busy:
+        out.append(f"Other work used more than 10% of the machine during {len(busy)} runs: " + ", ".join(busy) + ".")
+    if results["elapsed_s"] > 15 * 60:
+        out.append(f"The run took {results['elapsed_s'] / 60:.1f} minutes, over the 15-minute budget.")
+    return out

@@ -1,0 +1,27 @@
+"""The benchmark's fixed parameters, in one place because every part of a run reads them: which
+catalogs exist, which API targets are measured, and where the benchmark's files are."""
+
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent
+ROOT = BENCH.parent
+LUA = BENCH / "report.lua"
+
+# name: (instances, backups, random seed). The 10M catalog holds the 250,000-backup instances of issue 5.
+CATALOGS = {
+    "10k": (1_000, 10_000, 5),
+    "1m": (20_000, 1_000_000, 5),
+    "10m": (100_000, 10_000_000, 5),
+}
+CATALOG_LABEL = {"10k": "10,000", "1m": "1,000,000", "10m": "10,000,000"}
+# The catalog of the ratio targets (issue 5: "from a 1,000,000-backup catalog").
+RATIO_CATALOG = "1m"
+DEEP_OFFSET = 200_000
+MB = 1_000_000
+TARGET_NAMES = ["rds_page100", "rds_page10", "rds_deep", "rds_filter", "rds_window", "rds_offsite", "taurus_incr",
+                "dcs_v1", "dcs_v2", "ddm_detail"]
+
+# The catalogs the PostgreSQL part makes (the 10M one would take the run's whole budget to load).
+PG_CATALOGS = ("10k", "1m")
+# The API target the PostgreSQL part measures, and compares with SQLite's.
+PG_TARGET = "rds_page100"
