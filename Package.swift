@@ -20,29 +20,33 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        // Domain: catalog model, query semantics, store protocol, semantic errors. Foundation only.
-        .target(name: "BackupdCatalog", swiftSettings: swiftSettings),
-        // Credential digests now; SDK-HMAC-SHA256 and tokens with the authentication issue. Pure.
+        // Calendar arithmetic and time texts, shared by the catalog and the signer. No dependencies.
+        .target(name: "BackupdTime", swiftSettings: swiftSettings),
+        // Domain: catalog model, query semantics, the store's role protocols, semantic errors. No SQL, no HTTP.
+        .target(name: "BackupdCatalog", dependencies: ["BackupdTime"], swiftSettings: swiftSettings),
+        // Credential digests, SDK-HMAC-SHA256 signing and verification, IAM token texts. Pure.
         .target(
             name: "BackupdAuth",
             dependencies: [
+                "BackupdTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        // What both store engines share: tables and columns, row encoding and decoding, the ordered-list paging.
+        .target(name: "BackupdStorage", dependencies: ["BackupdCatalog"], swiftSettings: swiftSettings),
         // The SQLite engine of the catalog store.
         .target(
             name: "BackupdSQLite",
             dependencies: [
-                "BackupdCatalog",
+                "BackupdCatalog", "BackupdStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -52,7 +56,7 @@ let package = Package(
         .target(
             name: "BackupdPostgres",
             dependencies: [
-                "BackupdCatalog",
+                "BackupdCatalog", "BackupdStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // Only for its ConnectionPoolError, which PostgresClient throws but does not re-export.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
@@ -61,9 +65,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The Huawei Cloud contract per service: parameters, validation, response shapes, errors, seed files.
-        .target(name: "BackupdAPI", dependencies: ["BackupdCatalog", "BackupdAuth"], swiftSettings: swiftSettings),
-        // The Hummingbird application: pipeline, request context, per-service routes.
+        // The Huawei Cloud contract per service: operations, parameters, validation, response shapes,
+        // errors, authentication and tenancy, seed files.
+        .target(
+            name: "BackupdAPI",
+            dependencies: ["BackupdCatalog", "BackupdAuth"],
+            swiftSettings: swiftSettings
+        ),
+        // The Hummingbird application: pipeline, request context, dispatcher.
         .target(
             name: "BackupdServer",
             dependencies: [
@@ -74,7 +83,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -82,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "BackupdCLI",
             dependencies: [
-                "BackupdServer", "BackupdAPI", "BackupdCatalog", "BackupdPostgres",
+                "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,12 +101,14 @@ let package = Package(
         .target(
             name: "BackupdTestSupport",
             dependencies: [
-                "BackupdServer", "BackupdSQLite", "BackupdPostgres", "BackupdAPI", "BackupdAuth", "BackupdCatalog",
+                "BackupdServer", "BackupdSQLite", "BackupdPostgres", "BackupdStorage", "BackupdAPI", "BackupdAuth",
+                "BackupdCatalog",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/BackupdTestSupport",
             resources: [.copy("Fixtures")],
@@ -119,14 +129,15 @@ let package = Package(
         ),
         .testTarget(
             name: "BackupdAPITests",
-            dependencies: ["BackupdAPI", "BackupdTestSupport"],
+            dependencies: ["BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BackupdServerTests",
             dependencies: [
-                "BackupdServer", "BackupdTestSupport",
+                "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "BackupdPostgresTests",
             dependencies: [
-                "BackupdPostgres", "BackupdTestSupport", "BackupdCatalog",
+                "BackupdPostgres", "BackupdAPI", "BackupdTestSupport", "BackupdCatalog",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,7 +154,7 @@ let package = Package(
         // Runs the built `backupd` binary; depending on its target makes `swift test` build it first.
         .testTarget(
             name: "BackupdCLITests",
-            dependencies: ["BackupdTestSupport", "BackupdCLI", "BackupdAuth", "BackupdCatalog"],
+            dependencies: ["BackupdTestSupport", "BackupdCLI", "BackupdAPI", "BackupdAuth", "BackupdCatalog"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -14,7 +14,7 @@ enum Hex {
     }
 }
 
-/// SHA-256 for identifiers derived from names (`auth.md` §2.2), where no secret is involved.
+/// SHA-256 for identifiers derived from names (`docs/auth.md` §2.2), where no secret is involved.
 public enum SHA256Digest {
     /// The lower-case hex SHA-256 of the UTF-8 bytes of `text`.
     public static func hex(_ text: String) -> String {

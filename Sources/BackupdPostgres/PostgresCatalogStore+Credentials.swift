@@ -1,4 +1,5 @@
 public import BackupdCatalog
+import BackupdStorage
 import PostgresNIO
 
 /// Credentials: principals, access keys with their lockout, issued tokens.
@@ -6,16 +7,22 @@ extension PostgresCatalogStore {
     public func domain(id: String) async throws -> Domain? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
-            try await connection.rows("SELECT id, name FROM domains WHERE id = \(id)", logger: self.logger)
-                .first.map { try PostgresDecoder(row: $0).domain() }
+            try await connection.first(
+                "\(unescaped: StoredTables.domains.select) WHERE id = \(id)",
+                logger: self.logger,
+                StoredRecords.domain
+            )
         }
     }
 
     public func domain(named name: String) async throws -> Domain? {
         guard CatalogText.isStorable(name) else { return nil }
         return try await read { connection in
-            try await connection.rows("SELECT id, name FROM domains WHERE name = \(name)", logger: self.logger)
-                .first.map { try PostgresDecoder(row: $0).domain() }
+            try await connection.first(
+                "\(unescaped: StoredTables.domains.select) WHERE name = \(name)",
+                logger: self.logger,
+                StoredRecords.domain
+            )
         }
     }
 
@@ -32,14 +39,14 @@ extension PostgresCatalogStore {
             guard
                 let row = try await connection.rows(
                     """
-                    SELECT k.access, k.domain_id, k.user_name, k.secret, f.consecutive_failures, f.locked_until
+                    SELECT \(unescaped: StoredTables.accessKeys.columnList(as: "k")), f.consecutive_failures, f.locked_until
                     FROM access_keys k LEFT JOIN signature_failures f ON f.access = k.access
                     WHERE k.access = \(access)
                     """,
                     logger: self.logger
                 ).first
             else { return nil }
-            let key = try PostgresDecoder(row: row).accessKey()
+            let key = try StoredRecords.accessKey(PostgresRow(row: row))
             guard
                 let principal = try await Self.principal(
                     connection,
@@ -102,7 +109,7 @@ extension PostgresCatalogStore {
             )
             try await connection.execute(
                 """
-                INSERT INTO tokens (digest, domain_id, user_name, project_id, issued_at, expires_at)
+                INSERT INTO tokens (\(unescaped: StoredTables.tokens.columnList))
                 VALUES (\(token.digest), \(token.domainID), \(token.userName), \(token.scope.projectID),
                     \(token.issuedAt), \(token.expiresAt))
                 """,
@@ -114,20 +121,11 @@ extension PostgresCatalogStore {
     public func token(digest: String) async throws -> IssuedToken? {
         guard CatalogText.isStorable(digest) else { return nil }
         return try await read { connection in
-            try await connection.rows(
-                "SELECT digest, domain_id, user_name, project_id, issued_at, expires_at FROM tokens WHERE digest = \(digest)",
-                logger: self.logger
-            ).first.map { row in
-                let decoder = PostgresDecoder(row: row)
-                return IssuedToken(
-                    digest: try decoder.text(0),
-                    domainID: try decoder.text(1),
-                    userName: try decoder.text(2),
-                    scope: try decoder.optionalText(3).map { .project(id: $0) } ?? .domain,
-                    issuedAt: try decoder.integer(4),
-                    expiresAt: try decoder.integer(5)
-                )
-            }
+            try await connection.first(
+                "\(unescaped: StoredTables.tokens.select) WHERE digest = \(digest)",
+                logger: self.logger,
+                StoredRecords.token
+            )
         }
     }
 
@@ -145,26 +143,22 @@ extension PostgresCatalogStore {
         logger: Logger
     ) async throws -> Principal? {
         guard
-            let domain = try await connection.rows("SELECT id, name FROM domains WHERE id = \(domainID)", logger: logger)
-                .first.map({ try PostgresDecoder(row: $0).domain() }),
-            let user = try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(userName)",
-                logger: logger
-            ).first.map({ try PostgresDecoder(row: $0).user() })
+            let domain = try await connection.first(
+                "\(unescaped: StoredTables.domains.select) WHERE id = \(domainID)",
+                logger: logger,
+                StoredRecords.domain
+            ),
+            let user = try await connection.first(
+                "\(unescaped: StoredTables.users.select) WHERE domain_id = \(domainID) AND name = \(userName)",
+                logger: logger,
+                StoredRecords.user
+            )
         else { return nil }
-        var projects = try await connection.rows(
-            "SELECT \(unescaped: StoredColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
-            logger: logger
-        ).map { try PostgresDecoder(row: $0).project() }
-        if let allowed = user.projectIDs.map(Set.init) {
-            projects.removeAll { !allowed.contains($0.id) }
-        }
-        return Principal(domain: domain, user: user, usableProjects: projects)
-    }
-}
-
-extension IssuedToken.Scope {
-    fileprivate var projectID: String? {
-        if case .project(let id) = self { id } else { nil }
+        let projects = try await connection.all(
+            "\(unescaped: StoredTables.projects.select) WHERE domain_id = \(domainID) ORDER BY name, id",
+            logger: logger,
+            StoredRecords.project
+        )
+        return Principal(domain: domain, user: user, domainProjects: projects)
     }
 }

@@ -1,4 +1,5 @@
 public import BackupdCatalog
+import BackupdStorage
 import PostgresNIO
 
 /// Loads, deletions, exports and counts.
@@ -40,20 +41,19 @@ extension PostgresCatalogStore {
         // One snapshot for the five tables: a repeatable-read, read-only transaction.
         try await pool.withTransaction(.read) { connection in
             try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
-            func rows(_ query: PostgresQuery) async throws -> [PostgresDecoder] {
-                try await connection.rows(query, logger: self.logger).map { PostgresDecoder(row: $0) }
+            func all<T>(_ table: StoredTable, orderedBy order: String, _ decode: (PostgresRow) throws -> T) async throws -> [T] {
+                try await connection.all("\(unescaped: table.select) ORDER BY \(unescaped: order)", logger: self.logger, decode)
             }
             return CatalogContent(
-                domains: try await rows("SELECT id, name FROM domains ORDER BY name, id").map { try $0.domain() },
-                projects: try await rows("SELECT \(unescaped: StoredColumns.project) FROM projects ORDER BY domain_id, name, id")
-                    .map { try $0.project() },
-                users: try await rows("SELECT \(unescaped: StoredColumns.user) FROM users ORDER BY domain_id, name")
-                    .map { try $0.user() },
-                accessKeys: try await rows(
-                    "SELECT \(unescaped: StoredColumns.accessKey) FROM access_keys ORDER BY domain_id, user_name, access"
-                ).map { try $0.accessKey() },
-                instances: try await rows("SELECT \(unescaped: StoredColumns.instance) FROM instances ORDER BY id")
-                    .map { try $0.instance() }
+                domains: try await all(StoredTables.domains, orderedBy: "name, id", StoredRecords.domain),
+                projects: try await all(StoredTables.projects, orderedBy: "domain_id, name, id", StoredRecords.project),
+                users: try await all(StoredTables.users, orderedBy: "domain_id, name", StoredRecords.user),
+                accessKeys: try await all(
+                    StoredTables.accessKeys,
+                    orderedBy: "domain_id, user_name, access",
+                    StoredRecords.accessKey
+                ),
+                instances: try await all(StoredTables.instances, orderedBy: "id", StoredRecords.instance)
             )
         }
     }
@@ -66,29 +66,15 @@ extension PostgresCatalogStore {
             for service in services[startIndex...] where result.count < limit {
                 let after = cursor?.service == service ? cursor?.id ?? "" : ""
                 let remaining = Int64(limit - result.count)
-                let (table, key, columns): (String, String, String) =
-                    switch service {
-                    case .rds: ("rds_backups", "id", StoredColumns.rdsBackup)
-                    case .taurusdb: ("taurusdb_backups", "id", StoredColumns.taurusDBBackup)
-                    case .dcs: ("dcs_backups", "backup_id", StoredColumns.dcsBackup)
-                    case .ddm: ("ddm_backups", "id", StoredColumns.ddmBackup)
-                    }
-                let rows = try await connection.rows(
+                let table = StoredTables.backups(of: service)
+                let key = table.key[0]
+                result += try await connection.all(
                     """
-                    SELECT \(unescaped: columns) FROM \(unescaped: table) WHERE \(unescaped: key) > \(after)
+                    \(unescaped: table.select) WHERE \(unescaped: key) > \(after)
                     ORDER BY \(unescaped: key) LIMIT \(remaining)
                     """,
                     logger: self.logger
-                )
-                for row in rows {
-                    let decoder = PostgresDecoder(row: row)
-                    switch service {
-                    case .rds: result.append(.rds(try decoder.rdsBackup()))
-                    case .taurusdb: result.append(.taurusdb(try decoder.taurusDBBackup()))
-                    case .dcs: result.append(.dcs(try decoder.dcsBackup()))
-                    case .ddm: result.append(.ddm(try decoder.ddmBackup()))
-                    }
-                }
+                ) { try StoredRecords.backup(of: service, $0) }
             }
             return result
         }

@@ -1,11 +1,12 @@
 public import BackupdCatalog
+public import BackupdStorage
 public import Logging
 import PostgresNIO
 
 /// The engine for several nodes: a PostgreSQL database that every backupd node shares.
 ///
 /// Nodes keep nothing that another node's write could make stale: every answer is read from the
-/// database, and caches above the store (`CachingCatalogStore`) are keyed by `changeMarker()`,
+/// database, and caches above the store (`StoreAccess` in BackupdAPI) are keyed by `changeMarker()`,
 /// the revision every write transaction increments. Lists, totals and lookups use the same
 /// queries as SQLite over the same indexes (`PostgresMigrations`); large lists' deep pages and
 /// windows come from `ListOrderIndex`, as on SQLite.
@@ -28,8 +29,7 @@ public final class PostgresCatalogStore: CatalogStore {
     let pool: PostgresPool
     let logger: Logger
     private let revision: CoalescedRead
-    private let orderIndex = ListOrderIndex()
-    private let listIndexPolicy: ListIndexPolicy
+    private let orderIndex: ListOrderIndex
 
     /// Connects, creates the schema if needed and brings it up to date (once, even when several
     /// nodes start at the same moment).
@@ -43,7 +43,7 @@ public final class PostgresCatalogStore: CatalogStore {
         )
         try await PostgresSchema.migrate(settings: settings)
         self.logger = logger
-        self.listIndexPolicy = options.listIndexPolicy
+        self.orderIndex = ListOrderIndex(policy: options.listIndexPolicy)
         let pool = PostgresPool(settings: settings, logger: logger)
         self.pool = pool
         self.revision = CoalescedRead {
@@ -59,28 +59,28 @@ public final class PostgresCatalogStore: CatalogStore {
         pool.close()
     }
 
-    // MARK: - Lookups
+    // MARK: - Backups
 
-    public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
+    public func instance(id: String) async throws -> Instance? {
         guard CatalogText.isStorable(id) else { return nil }
-        let found = try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.instance) FROM instances WHERE id = \(id)",
-                logger: self.logger
-            ).first.map { try PostgresDecoder(row: $0).instance() }
+        return try await read { connection in
+            try await connection.first(
+                "\(unescaped: StoredTables.instances.select) WHERE id = \(id)",
+                logger: self.logger,
+                StoredRecords.instance
+            )
         }
-        guard let found, found.service == service, projectIDs.contains(found.projectID) else { return nil }
-        return found
     }
 
     public func instances(ids: [String]) async throws -> [Instance] {
         var found: [Instance] = []
         for slice in Self.slices(of: ids) {
             found += try await read { connection in
-                try await connection.rows(
-                    "SELECT \(unescaped: StoredColumns.instance) FROM instances WHERE id = ANY(\(slice))",
-                    logger: self.logger
-                ).map { try PostgresDecoder(row: $0).instance() }
+                try await connection.all(
+                    "\(unescaped: StoredTables.instances.select) WHERE id = ANY(\(slice))",
+                    logger: self.logger,
+                    StoredRecords.instance
+                )
             }
         }
         return found
@@ -132,13 +132,13 @@ public final class PostgresCatalogStore: CatalogStore {
                 tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
                 page: query.page,
-                columns: StoredColumns.rdsBackup,
-                decode: { try $0.rdsBackup() }
+                table: StoredTables.rdsBackups,
+                decode: StoredRecords.rdsBackup
             )
         {
             return page
         }
-        return try await runPage(rdsPageQuery(query), decode: { try $0.rdsBackup() })
+        return try await runPage(rdsPageQuery(query), decode: StoredRecords.rdsBackup)
     }
 
     /// The statement of one RDS page and its total (without the order in memory).
@@ -161,8 +161,7 @@ public final class PostgresCatalogStore: CatalogStore {
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
         return Self.pageQuery(
             statement: &statement,
-            table: "rds_backups",
-            columns: StoredColumns.rdsBackup,
+            table: StoredTables.rdsBackups,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
@@ -186,12 +185,12 @@ public final class PostgresCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            columns: StoredColumns.taurusDBBackup,
-            decode: { try $0.taurusDBBackup() }
+            table: StoredTables.taurusDBBackups,
+            decode: StoredRecords.taurusDBBackup
         ) {
             return page
         }
-        return try await runPage(taurusDBPageQuery(query), decode: { try $0.taurusDBBackup() })
+        return try await runPage(taurusDBPageQuery(query), decode: StoredRecords.taurusDBBackup)
     }
 
     /// The statement of one TaurusDB page and its total (without the order in memory).
@@ -202,8 +201,7 @@ public final class PostgresCatalogStore: CatalogStore {
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &statement)
         return Self.pageQuery(
             statement: &statement,
-            table: "taurusdb_backups",
-            columns: StoredColumns.taurusDBBackup,
+            table: StoredTables.taurusDBBackups,
             conditions: conditions,
             order: "begin_key DESC, id",
             page: query.page,
@@ -226,12 +224,12 @@ public final class PostgresCatalogStore: CatalogStore {
             tags: nil,
             window: query.window,
             page: query.page,
-            columns: StoredColumns.dcsBackup,
-            decode: { try $0.dcsBackup() }
+            table: StoredTables.dcsBackups,
+            decode: StoredRecords.dcsBackup
         ) {
             return page
         }
-        return try await runPage(dcsPageQuery(query), decode: { try $0.dcsBackup() })
+        return try await runPage(dcsPageQuery(query), decode: StoredRecords.dcsBackup)
     }
 
     /// The statement of one DCS page and its total (without the order in memory).
@@ -242,8 +240,7 @@ public final class PostgresCatalogStore: CatalogStore {
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &statement)
         return Self.pageQuery(
             statement: &statement,
-            table: "dcs_backups",
-            columns: StoredColumns.dcsBackup,
+            table: StoredTables.dcsBackups,
             conditions: conditions,
             order: "created_key DESC, backup_id",
             page: query.page,
@@ -254,10 +251,11 @@ public final class PostgresCatalogStore: CatalogStore {
     public func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.ddmBackup) FROM ddm_backups WHERE id = \(id) AND instance_id = \(instanceID)",
-                logger: self.logger
-            ).first.map { try PostgresDecoder(row: $0).ddmBackup() }
+            try await connection.first(
+                "\(unescaped: StoredTables.ddmBackups.select) WHERE id = \(id) AND instance_id = \(instanceID)",
+                logger: self.logger,
+                StoredRecords.ddmBackup
+            )
         }
     }
 
@@ -265,8 +263,7 @@ public final class PostgresCatalogStore: CatalogStore {
     /// the counters, or counted over the index range), joined with the page's rows.
     private static func pageQuery(
         statement: inout SQLStatement,
-        table: String,
-        columns: String,
+        table: StoredTable,
         conditions: [String],
         order: String,
         page: PageRequest,
@@ -277,11 +274,11 @@ public final class PostgresCatalogStore: CatalogStore {
             if let counter {
                 "SELECT coalesce(sum(count), 0)::bigint AS total FROM \(counter.table) WHERE \(counter.conditions.joined(separator: " AND "))"
             } else {
-                "SELECT count(*) AS total FROM \(table) WHERE \(filter)"
+                "SELECT count(*) AS total FROM \(table.name) WHERE \(filter)"
             }
         let sql = """
             SELECT t.total, p.* FROM (\(total)) AS t LEFT JOIN LATERAL (
-                SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order)
+                \(table.select) WHERE \(filter) ORDER BY \(order)
                 LIMIT \(statement.bind(Int64(page.limit))) OFFSET \(statement.bind(Int64(page.offset)))
             ) AS p ON true
             """
@@ -291,7 +288,7 @@ public final class PostgresCatalogStore: CatalogStore {
     /// Runs a `pageQuery`: its rows hold the total, then the page's columns (NULL when empty).
     private func runPage<Item: Sendable>(
         _ query: PostgresQuery,
-        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
+        decode: @escaping @Sendable (PostgresRow) throws -> Item
     ) async throws -> Page<Item> {
         try await read { connection in
             let rows = try await connection.rows(query, logger: self.logger)
@@ -300,84 +297,75 @@ public final class PostgresCatalogStore: CatalogStore {
             var total = 0
             for row in rows {
                 total = Int(try row[0].decode(Int64.self))
-                let decoder = PostgresDecoder(row: row, start: 1)
-                if !decoder.isNull(0) { items.append(try decode(decoder)) }
+                let columns = PostgresRow(row: row, start: 1)
+                if !columns.isNull(0) { items.append(try decode(columns)) }
             }
             return Page(items: items, total: total)
         }
     }
 
     /// A page of a large list from its order in memory (`ListOrderIndex`), for the requests a
-    /// database answers in time proportional to their depth: an offset past the first pages, or
-    /// a window (whose total it would count row by row).
-    /// - Returns: `nil` when the database should answer (a shallow page, a small list, or a
-    ///   write committed meanwhile).
+    /// database answers in time proportional to their depth: an offset past the first pages, a
+    /// window (whose total it would count row by row), or a filter.
+    /// - Parameters:
+    ///   - size: the list's total, from the counters.
+    ///   - order: selects `key, seq, tag` of the list, in API order.
+    /// - Returns: `nil` when the database should answer.
     private func indexedPage<Item: Sendable>(
         list key: ListOrderIndex.ListKey,
         size: (inout SQLStatement) -> String,
-        build: (inout SQLStatement) -> String,
+        build order: (inout SQLStatement) -> String,
         tags: Set<UInt8>?,
         window: TimeWindow?,
         page: PageRequest,
-        columns: String,
-        decode: @escaping @Sendable (PostgresDecoder) throws -> Item
+        table: StoredTable,
+        decode: @escaping @Sendable (PostgresRow) throws -> Item
     ) async throws -> Page<Item>? {
-        guard listIndexPolicy.applies(to: page, window: window, filtered: tags != nil) else { return nil }
-        let marker = try await changeMarker()
-        let list: ListOrderIndex.OrderedList
-        if let cached = orderIndex.list(key, marker: marker) {
-            list = cached
-        } else {
-            var sizeStatement = SQLStatement()
-            let sizeSQL = size(&sizeStatement)
-            let sizeQuery = sizeStatement.query(sizeSQL)
-            var buildStatement = SQLStatement()
-            let buildSQL = build(&buildStatement)
-            let buildQuery = buildStatement.query(buildSQL)
-            let minimum = listIndexPolicy.minimumListSize
-            let built: ListOrderIndex.OrderedList? = try await pool.withTransaction(.read) { connection in
-                let count = try await connection.rows(sizeQuery, logger: self.logger).first?[0].decode(Int64.self) ?? 0
-                guard count >= minimum else { return nil }
-                // A large partition is a good part of its table, where the planner may prefer to
-                // scan and sort the table; the listing index already holds it in order.
-                try await connection.execute(Self.preferListingIndex, logger: self.logger)
-                var keys: [Int64] = []
-                var handles: [Int64] = []
-                var tags: [UInt8] = []
-                keys.reserveCapacity(Int(count))
-                handles.reserveCapacity(Int(count))
-                tags.reserveCapacity(Int(count))
-                for try await (key, handle, tag) in try await connection.query(buildQuery, logger: self.logger)
-                    .decode((Int64, Int64, Int32).self)
-                {
-                    keys.append(key)
-                    handles.append(handle)
-                    tags.append(UInt8(truncatingIfNeeded: tag))
+        // Each statement's text binds its values first; only then is it complete.
+        var sizeStatement = SQLStatement()
+        let sizeSQL = size(&sizeStatement)
+        let sizeQuery = sizeStatement.query(sizeSQL)
+        var orderStatement = SQLStatement()
+        let orderSQL = order(&orderStatement)
+        let orderQuery = orderStatement.query(orderSQL)
+        return try await orderIndex.page(
+            of: key,
+            window: window,
+            tags: tags,
+            page: page,
+            marker: changeMarker,
+            build: { minimumSize in
+                try await self.pool.withTransaction(.read) { connection in
+                    let count = try await connection.rows(sizeQuery, logger: self.logger).first?[0].decode(Int64.self) ?? 0
+                    guard count >= minimumSize else { return nil }
+                    // A large partition is a good part of its table, where the planner may prefer to
+                    // scan and sort the table; the listing index already holds it in order.
+                    try await connection.execute(Self.preferListingIndex, logger: self.logger)
+                    var list = OrderedList(capacity: Int(count))
+                    for try await (key, handle, tag) in try await connection.query(orderQuery, logger: self.logger)
+                        .decode((Int64, Int64, Int32).self)
+                    {
+                        list.append(key: key, rowHandle: handle, tag: Int64(tag))
+                    }
+                    return list
                 }
-                return ListOrderIndex.OrderedList(keys: keys, rowHandles: handles, tags: tags)
+            },
+            fetch: { handles in
+                try await self.read { connection in
+                    guard !handles.isEmpty else { return [] }
+                    let rows = try await connection.rows(
+                        "SELECT seq, \(unescaped: table.columnList) FROM \(unescaped: table.name) WHERE seq = ANY(\(handles))",
+                        logger: self.logger
+                    )
+                    var bySeq: [Int64: Item] = [:]
+                    for row in rows {
+                        bySeq[try row[0].decode(Int64.self)] = try decode(PostgresRow(row: row, start: 1))
+                    }
+                    let ordered = handles.compactMap { bySeq[$0] }
+                    return ordered.count == handles.count ? ordered : nil
+                }
             }
-            guard let built else { return nil }
-            orderIndex.keep(built, for: key, marker: marker)
-            list = built
-        }
-
-        let (handles, total) = list.select(window: window, tags: tags, page: page)
-        let items: [Item]? = try await read { connection in
-            guard !handles.isEmpty else { return [] }
-            let rows = try await connection.rows(
-                "SELECT seq, \(unescaped: columns) FROM \(unescaped: key.table) WHERE seq = ANY(\(handles))",
-                logger: self.logger
-            )
-            var bySeq: [Int64: Item] = [:]
-            for row in rows {
-                bySeq[try row[0].decode(Int64.self)] = try decode(PostgresDecoder(row: row, start: 1))
-            }
-            let ordered = handles.compactMap { bySeq[$0] }
-            return ordered.count == handles.count ? ordered : nil
-        }
-        // Rows gone, or anything written since the list was read: let the database answer instead.
-        guard let items, try await changeMarker() == marker else { return nil }
-        return Page(items: items, total: total)
+        )
     }
 
     /// For reading a whole list in order: walk its listing index rather than sort.
@@ -394,43 +382,49 @@ public final class PostgresCatalogStore: CatalogStore {
         if let upper = window?.upperBound { conditions.append("\(column) <= \(statement.bind(upper))") }
     }
 
-    // MARK: - Tenancy
+    // MARK: - Accounts and credentials
 
     public func project(id: String) async throws -> Project? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
-            try await connection.rows("SELECT \(unescaped: StoredColumns.project) FROM projects WHERE id = \(id)", logger: self.logger)
-                .first.map { try PostgresDecoder(row: $0).project() }
+            try await connection.first(
+                "\(unescaped: StoredTables.projects.select) WHERE id = \(id)",
+                logger: self.logger,
+                StoredRecords.project
+            )
         }
     }
 
     public func projects(domainID: String) async throws -> [Project] {
         guard CatalogText.isStorable(domainID) else { return [] }
         return try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.project) FROM projects WHERE domain_id = \(domainID) ORDER BY name, id",
-                logger: self.logger
-            ).map { try PostgresDecoder(row: $0).project() }
+            try await connection.all(
+                "\(unescaped: StoredTables.projects.select) WHERE domain_id = \(domainID) ORDER BY name, id",
+                logger: self.logger,
+                StoredRecords.project
+            )
         }
     }
 
     public func user(domainID: String, name: String) async throws -> User? {
         guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
         return try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.user) FROM users WHERE domain_id = \(domainID) AND name = \(name)",
-                logger: self.logger
-            ).first.map { try PostgresDecoder(row: $0).user() }
+            try await connection.first(
+                "\(unescaped: StoredTables.users.select) WHERE domain_id = \(domainID) AND name = \(name)",
+                logger: self.logger,
+                StoredRecords.user
+            )
         }
     }
 
     public func accessKey(access: String) async throws -> AccessKey? {
         guard CatalogText.isStorable(access) else { return nil }
         return try await read { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: StoredColumns.accessKey) FROM access_keys WHERE access = \(access)",
-                logger: self.logger
-            ).first.map { try PostgresDecoder(row: $0).accessKey() }
+            try await connection.first(
+                "\(unescaped: StoredTables.accessKeys.select) WHERE access = \(access)",
+                logger: self.logger,
+                StoredRecords.accessKey
+            )
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Never edit one that has shipped; add the next.
 ///
 /// Differences from SQLite, each for a reason:
-/// - Every text column is `COLLATE "C"`: lists order ties by id in byte order (`api.md` §1.9),
+/// - Every text column is `COLLATE "C"`: lists order ties by id in byte order (`docs/api.md` §1.9),
 ///   whatever locale the database was created with.
 /// - Backup tables carry `seq`, a row handle for `ListOrderIndex`, and RDS backups a generated
 ///   `holder` ('' at home, else the offsite project) so that home and offsite lists are one index range.
@@ -281,7 +281,7 @@ enum PostgresMigrations {
 
     /// Issued IAM tokens (only their SHA-256) and the signature-failure state of access keys,
     /// both in the store so that every node sharing it accepts the same tokens and sees the
-    /// same locks (`auth.md` §2.3, §4.5).
+    /// same locks (`docs/auth.md` §2.3, §4.5).
     private static let v2Credentials = """
         CREATE TABLE tokens (
             digest text COLLATE "C" PRIMARY KEY CHECK (length(digest) = 64),

@@ -1,4 +1,5 @@
 public import BackupdCatalog
+import BackupdStorage
 import GRDB
 
 /// Credentials: principals, access keys with their lockout, issued tokens.
@@ -6,8 +7,7 @@ extension SQLiteCatalogStore {
     public func domain(id: String) async throws -> Domain? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name FROM domains WHERE id = ?", arguments: [id])
-                .map { Domain(id: $0[0], name: $0[1]) }
+            try fetchOne(db, "\(StoredTables.domains.select) WHERE id = ?", [id], StoredRecords.domain)
         }
     }
 
@@ -23,14 +23,14 @@ extension SQLiteCatalogStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT k.access, k.domain_id, k.user_name, k.secret, f.consecutive_failures, f.locked_until
+                        SELECT \(StoredTables.accessKeys.columnList(as: "k")), f.consecutive_failures, f.locked_until
                         FROM access_keys k LEFT JOIN signature_failures f ON f.access = k.access
                         WHERE k.access = ?
                         """,
                     arguments: [access]
                 )
             else { return nil }
-            let key = Decode.accessKey(row)
+            let key = try StoredRecords.accessKey(SQLiteRow(row: row))
             guard let principal = try Self.principal(db, domainID: key.domainID, userName: key.userName) else {
                 return nil
             }
@@ -82,15 +82,10 @@ extension SQLiteCatalogStore {
                 sql: "DELETE FROM tokens WHERE expires_at < ?",
                 arguments: [token.issuedAt - IssuedToken.retentionAfterExpiry]
             )
+            let table = StoredTables.tokens
             try db.execute(
-                sql: """
-                    INSERT INTO tokens (digest, domain_id, user_name, project_id, issued_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    token.digest, token.domainID, token.userName, token.scope.projectID, token.issuedAt,
-                    token.expiresAt,
-                ]
+                sql: "INSERT INTO tokens (\(table.columnList)) VALUES (\(databaseQuestionMarks(count: table.columns.count)))",
+                arguments: StatementArguments(StoredValues.of(token))
             )
         }
     }
@@ -98,21 +93,7 @@ extension SQLiteCatalogStore {
     public func token(digest: String) async throws -> IssuedToken? {
         guard CatalogText.isStorable(digest) else { return nil }
         return try await read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT digest, domain_id, user_name, project_id, issued_at, expires_at FROM tokens WHERE digest = ?",
-                arguments: [digest]
-            ).map { row in
-                let projectID: String? = row[3]
-                return IssuedToken(
-                    digest: row[0],
-                    domainID: row[1],
-                    userName: row[2],
-                    scope: projectID.map { .project(id: $0) } ?? .domain,
-                    issuedAt: row[4],
-                    expiresAt: row[5]
-                )
-            }
+            try fetchOne(db, "\(StoredTables.tokens.select) WHERE digest = ?", [digest], StoredRecords.token)
         }
     }
 
@@ -126,28 +107,20 @@ extension SQLiteCatalogStore {
 
     private static func principal(_ db: Database, domainID: String, userName: String) throws -> Principal? {
         guard
-            let domain = try Row.fetchOne(db, sql: "SELECT id, name FROM domains WHERE id = ?", arguments: [domainID])
-                .map({ Domain(id: $0[0], name: $0[1]) }),
-            let user = try Row.fetchOne(
+            let domain = try fetchOne(db, "\(StoredTables.domains.select) WHERE id = ?", [domainID], StoredRecords.domain),
+            let user = try fetchOne(
                 db,
-                sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
-                arguments: [domainID, userName]
-            ).map(Decode.user)
+                "\(StoredTables.users.select) WHERE domain_id = ? AND name = ?",
+                [domainID, userName],
+                StoredRecords.user
+            )
         else { return nil }
-        var projects = try Row.fetchAll(
+        let projects = try fetchAll(
             db,
-            sql: "SELECT id, domain_id, name FROM projects WHERE domain_id = ? ORDER BY name, id",
-            arguments: [domainID]
-        ).map(Decode.project)
-        if let allowed = user.projectIDs.map(Set.init) {
-            projects.removeAll { !allowed.contains($0.id) }
-        }
-        return Principal(domain: domain, user: user, usableProjects: projects)
-    }
-}
-
-extension IssuedToken.Scope {
-    fileprivate var projectID: String? {
-        if case .project(let id) = self { id } else { nil }
+            "\(StoredTables.projects.select) WHERE domain_id = ? ORDER BY name, id",
+            [domainID],
+            StoredRecords.project
+        )
+        return Principal(domain: domain, user: user, domainProjects: projects)
     }
 }

@@ -1,4 +1,5 @@
 public import BackupdCatalog
+public import BackupdStorage
 import Foundation
 import GRDB
 import Synchronization
@@ -15,15 +16,13 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// store has no watch).
     private let localWrites = Atomic<UInt64>(0)
     /// Large lists' order in memory, for deep pages and windowed totals.
-    private let orderIndex = ListOrderIndex()
-    private let listIndexPolicy: ListIndexPolicy
+    private let orderIndex: ListOrderIndex
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: `CatalogError.schemaTooNew` when a newer backupd wrote the file,
     ///   `CatalogError.unavailable` when it cannot be opened.
     /// - Parameter listIndexPolicy: which pages of large lists are served from their order in memory.
     public init(path: String, listIndexPolicy: ListIndexPolicy = .standard) throws {
-        self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -37,16 +36,17 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
         // After the pool: it creates the file, in WAL mode, that the watch opens read-only.
         self.changeWatch = try SQLiteChangeWatch(path: path)
+        self.orderIndex = ListOrderIndex(policy: listIndexPolicy)
         try migrate()
     }
 
     /// A private in-memory database, gone when the store is released.
     public init(listIndexPolicy: ListIndexPolicy = .standard) throws {
-        self.listIndexPolicy = listIndexPolicy
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         self.database = try DatabaseQueue(configuration: configuration)
         self.changeWatch = nil
+        self.orderIndex = ListOrderIndex(policy: listIndexPolicy)
         try migrate()
     }
 
@@ -66,58 +66,12 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    // MARK: - Lookups
+    // MARK: - Backups
 
-    public func instance(id: String, service: Service, inAnyOf projectIDs: Set<String>) async throws -> Instance? {
+    public func instance(id: String) async throws -> Instance? {
         guard CatalogText.isStorable(id) else { return nil }
-        let found = try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoredColumns.instance) FROM instances WHERE id = ?", arguments: [id])
-                .map(Decode.instance)
-        }
-        guard let found, found.service == service, projectIDs.contains(found.projectID) else { return nil }
-        return found
-    }
-
-    public func instances(ids: [String]) async throws -> [Instance] {
-        let list = ids.filter(CatalogText.isStorable)
-        guard !list.isEmpty else { return [] }
         return try await read { db in
-            var result: [Instance] = []
-            for chunk in stride(from: 0, to: list.count, by: 500) {
-                let slice = Array(list[chunk..<min(chunk + 500, list.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                result += try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(StoredColumns.instance) FROM instances WHERE id IN (\(marks))",
-                    arguments: StatementArguments(slice)
-                ).map(Decode.instance)
-            }
-            return result
-        }
-    }
-
-    public func backupServices(ids: [String]) async throws -> [(id: String, service: Service)] {
-        let list = ids.filter(CatalogText.isStorable)
-        guard !list.isEmpty else { return [] }
-        let tables: [(Service, String, String)] = [
-            (.rds, "rds_backups", "id"), (.taurusdb, "taurusdb_backups", "id"),
-            (.dcs, "dcs_backups", "backup_id"), (.ddm, "ddm_backups", "id"),
-        ]
-        return try await read { db in
-            var found: [(id: String, service: Service)] = []
-            for chunk in stride(from: 0, to: list.count, by: 500) {
-                let slice = Array(list[chunk..<min(chunk + 500, list.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                for (service, table, key) in tables {
-                    let ids = try String.fetchAll(
-                        db,
-                        sql: "SELECT \(key) FROM \(table) WHERE \(key) IN (\(marks))",
-                        arguments: StatementArguments(slice)
-                    )
-                    found += ids.map { ($0, service) }
-                }
-            }
-            return found
+            try fetchOne(db, "\(StoredTables.instances.select) WHERE id = ?", [id], StoredRecords.instance)
         }
     }
 
@@ -126,22 +80,25 @@ public final class SQLiteCatalogStore: CatalogStore {
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         var counter = Counter(table: "rds_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
+        let holder: String
+        let partition: String
         switch query.location {
         case .home:
-            conditions.append("offsite_project_id IS NULL")
-            counter.add("holder = ?", "")
+            (holder, partition) = ("", "offsite_project_id IS NULL")
+            conditions.append(partition)
         case .offsite(let projectID):
-            conditions.append("offsite_project_id = ?")
+            (holder, partition) = (projectID, "offsite_project_id = ?")
+            conditions.append(partition)
             arguments += [projectID]
-            counter.add("holder = ?", projectID)
         }
+        counter.add("holder = ?", holder)
         if let backupID = query.backupID {
             conditions.append("id = ?")
             arguments += [backupID]
         }
         if let types = query.types {
             let sorted = types.map(\.rawValue).sorted()
-            let marks = "type IN (\(Array(repeating: "?", count: sorted.count).joined(separator: ",")))"
+            let marks = "type IN (\(databaseQuestionMarks(count: sorted.count)))"
             conditions.append(marks)
             arguments += StatementArguments(sorted)
             counter.conditions.append(marks)
@@ -152,189 +109,180 @@ public final class SQLiteCatalogStore: CatalogStore {
             arguments += [status.rawValue]
             counter.add("status = ?", status.rawValue)
         }
-        if query.backupID == nil {
-            let holder: String
-            let partition: String
-            switch query.location {
-            case .home: (holder, partition) = ("", "offsite_project_id IS NULL")
-            case .offsite(let projectID): (holder, partition) = (projectID, "offsite_project_id = ?")
-            }
-            let partitionArguments: StatementArguments =
-                holder.isEmpty ? [query.instanceID] : [query.instanceID, holder]
-            if let page = try await indexedPage(
+        if query.backupID == nil,
+            let page = try await indexedPage(
                 list: .init(table: "rds_backups", partition: [query.instanceID, holder]),
-                size: ("SELECT coalesce(sum(count), 0) FROM rds_backup_totals WHERE instance_id = ? AND holder = ?", [query.instanceID, holder]),
-                build: (
+                table: StoredTables.rdsBackups,
+                size: Counter(table: "rds_backup_totals", conditions: ["instance_id = ?", "holder = ?"], arguments: [query.instanceID, holder]),
+                order: (
                     """
                     SELECT begin_key, rowid, \(RDSListTag.sqlExpression)
                     FROM rds_backups WHERE instance_id = ? AND \(partition) ORDER BY begin_key DESC, id ASC
                     """,
-                    partitionArguments
+                    holder.isEmpty ? [query.instanceID] : [query.instanceID, holder]
                 ),
                 tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
                 page: query.page,
-                row: "SELECT \(StoredColumns.rdsBackup) FROM rds_backups WHERE rowid = ?",
-                decode: Decode.rdsBackup
-            ) {
-                return page
-            }
+                decode: StoredRecords.rdsBackup
+            )
+        {
+            return page
         }
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
         return try await page(
-            table: "rds_backups",
-            columns: StoredColumns.rdsBackup,
+            StoredTables.rdsBackups,
             conditions: conditions,
             arguments: arguments,
             order: "begin_key DESC, id ASC",
             page: query.page,
             counter: query.window == nil && query.backupID == nil ? counter : nil,
-            decode: Decode.rdsBackup
+            decode: StoredRecords.rdsBackup
         )
     }
 
     public func taurusDBBackups(_ query: TaurusDBBackupQuery) async throws -> Page<TaurusDBBackup> {
+        let partition: StatementArguments = [query.instanceID, query.type.rawValue]
+        let counter = Counter(table: "taurusdb_backup_totals", conditions: ["instance_id = ?", "type = ?"], arguments: partition)
         if let page = try await indexedPage(
             list: .init(table: "taurusdb_backups", partition: [query.instanceID, query.type.rawValue]),
-            size: (
-                "SELECT coalesce(sum(count), 0) FROM taurusdb_backup_totals WHERE instance_id = ? AND type = ?",
-                [query.instanceID, query.type.rawValue]
-            ),
-            build: (
+            table: StoredTables.taurusDBBackups,
+            size: counter,
+            order: (
                 "SELECT begin_key, rowid, 0 FROM taurusdb_backups WHERE instance_id = ? AND type = ? ORDER BY begin_key DESC, id ASC",
-                [query.instanceID, query.type.rawValue]
+                partition
             ),
             tags: nil,
             window: query.window,
             page: query.page,
-            row: "SELECT \(StoredColumns.taurusDBBackup) FROM taurusdb_backups WHERE rowid = ?",
-            decode: Decode.taurusDBBackup
+            decode: StoredRecords.taurusDBBackup
         ) {
             return page
         }
         var conditions = ["instance_id = ?", "type = ?"]
-        var arguments: StatementArguments = [query.instanceID, query.type.rawValue]
+        var arguments = partition
         Self.appendWindow(query.window, column: "begin_key", to: &conditions, &arguments)
-        let counter = Counter(
-            table: "taurusdb_backup_totals",
-            conditions: ["instance_id = ?", "type = ?"],
-            arguments: [query.instanceID, query.type.rawValue]
-        )
         return try await page(
-            table: "taurusdb_backups",
-            columns: StoredColumns.taurusDBBackup,
+            StoredTables.taurusDBBackups,
             conditions: conditions,
             arguments: arguments,
             order: "begin_key DESC, id ASC",
             page: query.page,
             counter: query.window == nil ? counter : nil,
-            decode: Decode.taurusDBBackup
+            decode: StoredRecords.taurusDBBackup
         )
     }
 
     public func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup> {
+        let counter = Counter(table: "dcs_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         if let page = try await indexedPage(
             list: .init(table: "dcs_backups", partition: [query.instanceID]),
-            size: ("SELECT coalesce(sum(count), 0) FROM dcs_backup_totals WHERE instance_id = ?", [query.instanceID]),
-            build: (
+            table: StoredTables.dcsBackups,
+            size: counter,
+            order: (
                 "SELECT created_key, rowid, 0 FROM dcs_backups WHERE instance_id = ? ORDER BY created_key DESC, backup_id ASC",
                 [query.instanceID]
             ),
             tags: nil,
             window: query.window,
             page: query.page,
-            row: "SELECT \(StoredColumns.dcsBackup) FROM dcs_backups WHERE rowid = ?",
-            decode: Decode.dcsBackup
+            decode: StoredRecords.dcsBackup
         ) {
             return page
         }
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         Self.appendWindow(query.window, column: "created_key", to: &conditions, &arguments)
-        let counter = Counter(table: "dcs_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
         return try await page(
-            table: "dcs_backups",
-            columns: StoredColumns.dcsBackup,
+            StoredTables.dcsBackups,
             conditions: conditions,
             arguments: arguments,
             order: "created_key DESC, backup_id ASC",
             page: query.page,
             counter: query.window == nil ? counter : nil,
-            decode: Decode.dcsBackup
+            decode: StoredRecords.dcsBackup
         )
     }
 
     public func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { db in
-            try Row.fetchOne(
+            try fetchOne(
                 db,
-                sql: "SELECT \(StoredColumns.ddmBackup) FROM ddm_backups WHERE id = ? AND instance_id = ?",
-                arguments: [id, instanceID]
-            ).map(Decode.ddmBackup)
+                "\(StoredTables.ddmBackups.select) WHERE id = ? AND instance_id = ?",
+                [id, instanceID],
+                StoredRecords.ddmBackup
+            )
+        }
+    }
+
+    public func deleteBackups(ids: [String]) async throws -> Int {
+        let ids = ids.filter(CatalogText.isStorable)
+        guard !ids.isEmpty else { return 0 }
+        return try await write { db in
+            var deleted = 0
+            for slice in Self.slices(of: ids) {
+                for service in Service.allCases {
+                    let table = StoredTables.backups(of: service)
+                    try db.execute(
+                        sql: "DELETE FROM \(table.name) WHERE \(table.key[0]) IN (\(databaseQuestionMarks(count: slice.count)))",
+                        arguments: StatementArguments(slice)
+                    )
+                    deleted += db.changesCount
+                }
+            }
+            return deleted
         }
     }
 
     /// A page of a large list from its order in memory (`ListOrderIndex`), for the requests
-    /// SQLite answers in time proportional to their depth: an offset past the first pages, or a
-    /// window (whose total SQLite would count row by row).
-    /// - Returns: `nil` when SQLite should answer (a shallow page, a small list, or a write
-    ///   committed meanwhile).
+    /// SQLite answers in time proportional to their depth: an offset past the first pages, a
+    /// window (whose total SQLite would count row by row), or a filter.
+    /// - Parameters:
+    ///   - size: the list's total, from the counters.
+    ///   - order: selects `key, rowid, tag` of the list, in API order, from its covering index.
+    /// - Returns: `nil` when SQLite should answer.
     private func indexedPage<Item: Sendable>(
         list key: ListOrderIndex.ListKey,
-        size: (sql: String, arguments: StatementArguments),
-        build: (sql: String, arguments: StatementArguments),
+        table: StoredTable,
+        size: Counter,
+        order: (sql: String, arguments: StatementArguments),
         tags: Set<UInt8>?,
         window: TimeWindow?,
         page: PageRequest,
-        row sql: String,
-        decode: @escaping @Sendable (Row) -> Item
+        decode: @escaping @Sendable (SQLiteRow) throws -> Item
     ) async throws -> Page<Item>? {
-        guard listIndexPolicy.applies(to: page, window: window, filtered: tags != nil) else { return nil }
-        let marker = try await changeMarker()
-        let list: ListOrderIndex.OrderedList
-        if let cached = orderIndex.list(key, marker: marker) {
-            list = cached
-        } else {
-            let built: ListOrderIndex.OrderedList? = try await read { db in
-                let count = try Int.fetchOne(db, sql: size.sql, arguments: size.arguments) ?? 0
-                guard count >= self.listIndexPolicy.minimumListSize else { return nil }
-                return try Self.orderedList(db, sql: build.sql, arguments: build.arguments)
+        try await orderIndex.page(
+            of: key,
+            window: window,
+            tags: tags,
+            page: page,
+            marker: changeMarker,
+            build: { minimumSize in
+                try await self.read { db in
+                    let count = try Int.fetchOne(db, sql: size.sql, arguments: size.arguments) ?? 0
+                    guard count >= minimumSize else { return nil }
+                    var list = OrderedList(capacity: count)
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: order.sql), arguments: order.arguments)
+                    while let row = try cursor.next() {
+                        list.append(key: row[0], rowHandle: row[1], tag: row[2])
+                    }
+                    return list
+                }
+            },
+            fetch: { rowIDs in
+                try await self.read { db in
+                    let statement = try db.cachedStatement(sql: "\(table.select) WHERE rowid = ?")
+                    var items: [Item] = []
+                    items.reserveCapacity(rowIDs.count)
+                    for rowID in rowIDs {
+                        guard let row = try Row.fetchOne(statement, arguments: [rowID]) else { return nil }
+                        items.append(try decode(SQLiteRow(row: row)))
+                    }
+                    return items
+                }
             }
-            guard let built else { return nil }
-            orderIndex.keep(built, for: key, marker: marker)
-            list = built
-        }
-
-        let (rowIDs, total) = list.select(window: window, tags: tags, page: page)
-        let items: [Item]? = try await read { db in
-            let statement = try db.cachedStatement(sql: sql)
-            var items: [Item] = []
-            items.reserveCapacity(rowIDs.count)
-            for rowID in rowIDs {
-                guard let row = try Row.fetchOne(statement, arguments: [rowID]) else { return nil }
-                items.append(decode(row))
-            }
-            return items
-        }
-        // Rows gone, or anything written since the list was read: let SQLite answer instead.
-        guard let items, try await changeMarker() == marker else { return nil }
-        return Page(items: items, total: total)
-    }
-
-    /// Reads a list in API order from its covering index.
-    /// - Parameter sql: selects `key, rowid, tag` of the partition, ordered as the API orders it.
-    private static func orderedList(_ db: Database, sql: String, arguments: StatementArguments) throws -> ListOrderIndex.OrderedList {
-        var keys: [Int64] = []
-        var rowIDs: [Int64] = []
-        var tags: [UInt8] = []
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-        while let row = try cursor.next() {
-            keys.append(row[0])
-            rowIDs.append(row[1])
-            tags.append(UInt8(truncatingIfNeeded: row[2] as Int64))
-        }
-        return ListOrderIndex.OrderedList(keys: keys, rowHandles: rowIDs, tags: tags)
+        )
     }
 
     /// A query on one of the totals tables the schema's triggers keep (`SQLiteMigrations`).
@@ -357,14 +305,13 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// - Parameter counter: where the total can be read from the maintained counters (no time
     ///   window, no id filter); otherwise the matching index range is counted.
     private func page<Item: Sendable>(
-        table: String,
-        columns: String,
+        _ table: StoredTable,
         conditions: [String],
         arguments: StatementArguments,
         order: String,
         page: PageRequest,
         counter: Counter?,
-        decode: @escaping @Sendable (Row) -> Item
+        decode: @escaping @Sendable (SQLiteRow) throws -> Item
     ) async throws -> Page<Item> {
         let filter = conditions.joined(separator: " AND ")
         return try await read { db in
@@ -372,14 +319,15 @@ public final class SQLiteCatalogStore: CatalogStore {
                 if let counter {
                     try Int.fetchOne(db, sql: counter.sql, arguments: counter.arguments)
                 } else {
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments)
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name) WHERE \(filter)", arguments: arguments)
                 }
-            let rows = try Row.fetchAll(
+            let items = try fetchAll(
                 db,
-                sql: "SELECT \(columns) FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
-                arguments: arguments + [page.limit, page.offset]
+                "\(table.select) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments + [page.limit, page.offset],
+                decode
             )
-            return Page(items: rows.map(decode), total: total ?? 0)
+            return Page(items: items, total: total ?? 0)
         }
     }
 
@@ -399,57 +347,94 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    // MARK: - Tenancy
+    /// `ids` in slices, under SQLite's limit on bound parameters.
+    private static func slices(of ids: [String]) -> [[String]] {
+        stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) }
+    }
+
+    // MARK: - Accounts and credentials
 
     public func project(id: String) async throws -> Project? {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT id, domain_id, name FROM projects WHERE id = ?", arguments: [id])
-                .map(Decode.project)
+            try fetchOne(db, "\(StoredTables.projects.select) WHERE id = ?", [id], StoredRecords.project)
         }
     }
 
     public func projects(domainID: String) async throws -> [Project] {
         try await read { db in
-            try Row.fetchAll(
+            try fetchAll(
                 db,
-                sql: "SELECT id, domain_id, name FROM projects WHERE domain_id = ? ORDER BY name, id",
-                arguments: [domainID]
-            ).map(Decode.project)
+                "\(StoredTables.projects.select) WHERE domain_id = ? ORDER BY name, id",
+                [domainID],
+                StoredRecords.project
+            )
         }
     }
 
     public func domain(named name: String) async throws -> Domain? {
         guard CatalogText.isStorable(name) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name FROM domains WHERE name = ?", arguments: [name])
-                .map { Domain(id: $0[0], name: $0[1]) }
+            try fetchOne(db, "\(StoredTables.domains.select) WHERE name = ?", [name], StoredRecords.domain)
         }
     }
 
     public func user(domainID: String, name: String) async throws -> User? {
         guard CatalogText.isStorable(domainID), CatalogText.isStorable(name) else { return nil }
         return try await read { db in
-            try Row.fetchOne(
+            try fetchOne(
                 db,
-                sql: "SELECT domain_id, name, password_digest, project_ids FROM users WHERE domain_id = ? AND name = ?",
-                arguments: [domainID, name]
-            ).map(Decode.user)
+                "\(StoredTables.users.select) WHERE domain_id = ? AND name = ?",
+                [domainID, name],
+                StoredRecords.user
+            )
         }
     }
 
     public func accessKey(access: String) async throws -> AccessKey? {
         guard CatalogText.isStorable(access) else { return nil }
         return try await read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT access, domain_id, user_name, secret FROM access_keys WHERE access = ?",
-                arguments: [access]
-            ).map(Decode.accessKey)
+            try fetchOne(db, "\(StoredTables.accessKeys.select) WHERE access = ?", [access], StoredRecords.accessKey)
         }
     }
 
-    // MARK: - Maintenance
+    // MARK: - Seeds and exports
+
+    public func instances(ids: [String]) async throws -> [Instance] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
+        return try await read { db in
+            try Self.slices(of: list).flatMap { slice in
+                try fetchAll(
+                    db,
+                    "\(StoredTables.instances.select) WHERE id IN (\(databaseQuestionMarks(count: slice.count)))",
+                    StatementArguments(slice),
+                    StoredRecords.instance
+                )
+            }
+        }
+    }
+
+    public func backupServices(ids: [String]) async throws -> [(id: String, service: Service)] {
+        let list = ids.filter(CatalogText.isStorable)
+        guard !list.isEmpty else { return [] }
+        return try await read { db in
+            var found: [(id: String, service: Service)] = []
+            for slice in Self.slices(of: list) {
+                for service in Service.allCases {
+                    let table = StoredTables.backups(of: service)
+                    let key = table.key[0]
+                    let ids = try String.fetchAll(
+                        db,
+                        sql: "SELECT \(key) FROM \(table.name) WHERE \(key) IN (\(databaseQuestionMarks(count: slice.count)))",
+                        arguments: StatementArguments(slice)
+                    )
+                    found += ids.map { ($0, service) }
+                }
+            }
+            return found
+        }
+    }
 
     public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
         // A large load outgrows SQLite's default 2 MB page cache, which then spills pages to the
@@ -471,43 +456,24 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func deleteBackups(ids: [String]) async throws -> Int {
-        let ids = ids.filter(CatalogText.isStorable)
-        guard !ids.isEmpty else { return 0 }
-        return try await write { db in
-            var deleted = 0
-            // In slices, under SQLite's limit on bound parameters.
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = Array(ids[start..<min(start + 500, ids.count)])
-                let marks = databaseQuestionMarks(count: slice.count)
-                for (table, key) in [
-                    ("rds_backups", "id"), ("taurusdb_backups", "id"), ("dcs_backups", "backup_id"), ("ddm_backups", "id"),
-                ] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE \(key) IN (\(marks))", arguments: StatementArguments(slice))
-                    deleted += db.changesCount
-                }
-            }
-            return deleted
-        }
-    }
-
     public func exportTenancy() async throws -> CatalogContent {
         try await read { db in
             CatalogContent(
-                domains: try Row.fetchAll(db, sql: "SELECT id, name FROM domains ORDER BY name, id")
-                    .map { Domain(id: $0[0], name: $0[1]) },
-                projects: try Row.fetchAll(db, sql: "SELECT id, domain_id, name FROM projects ORDER BY domain_id, name, id")
-                    .map(Decode.project),
-                users: try Row.fetchAll(
+                domains: try fetchAll(db, "\(StoredTables.domains.select) ORDER BY name, id", [], StoredRecords.domain),
+                projects: try fetchAll(
                     db,
-                    sql: "SELECT domain_id, name, password_digest, project_ids FROM users ORDER BY domain_id, name"
-                ).map(Decode.user),
-                accessKeys: try Row.fetchAll(
+                    "\(StoredTables.projects.select) ORDER BY domain_id, name, id",
+                    [],
+                    StoredRecords.project
+                ),
+                users: try fetchAll(db, "\(StoredTables.users.select) ORDER BY domain_id, name", [], StoredRecords.user),
+                accessKeys: try fetchAll(
                     db,
-                    sql: "SELECT access, domain_id, user_name, secret FROM access_keys ORDER BY domain_id, user_name, access"
-                ).map(Decode.accessKey),
-                instances: try Row.fetchAll(db, sql: "SELECT \(StoredColumns.instance) FROM instances ORDER BY id")
-                    .map(Decode.instance)
+                    "\(StoredTables.accessKeys.select) ORDER BY domain_id, user_name, access",
+                    [],
+                    StoredRecords.accessKey
+                ),
+                instances: try fetchAll(db, "\(StoredTables.instances.select) ORDER BY id", [], StoredRecords.instance)
             )
         }
     }
@@ -519,19 +485,13 @@ public final class SQLiteCatalogStore: CatalogStore {
             let startIndex = cursor.flatMap { services.firstIndex(of: $0.service) } ?? 0
             for service in services[startIndex...] where result.count < limit {
                 let after = cursor?.service == service ? cursor?.id : nil
-                let table: (name: String, key: String, columns: String, decode: (Row) -> Backup) =
-                    switch service {
-                    case .rds: ("rds_backups", "id", StoredColumns.rdsBackup, { .rds(Decode.rdsBackup($0)) })
-                    case .taurusdb: ("taurusdb_backups", "id", StoredColumns.taurusDBBackup, { .taurusdb(Decode.taurusDBBackup($0)) })
-                    case .dcs: ("dcs_backups", "backup_id", StoredColumns.dcsBackup, { .dcs(Decode.dcsBackup($0)) })
-                    case .ddm: ("ddm_backups", "id", StoredColumns.ddmBackup, { .ddm(Decode.ddmBackup($0)) })
-                    }
-                let rows = try Row.fetchAll(
+                let table = StoredTables.backups(of: service)
+                let key = table.key[0]
+                result += try fetchAll(
                     db,
-                    sql: "SELECT \(table.columns) FROM \(table.name) WHERE \(table.key) > ? ORDER BY \(table.key) LIMIT ?",
-                    arguments: [after ?? "", limit - result.count]
-                )
-                result += rows.map(table.decode)
+                    "\(table.select) WHERE \(key) > ? ORDER BY \(key) LIMIT ?",
+                    [after ?? "", limit - result.count]
+                ) { try StoredRecords.backup(of: service, $0) }
             }
             return result
         }
@@ -577,6 +537,8 @@ public final class SQLiteCatalogStore: CatalogStore {
             return Set(names.map { Project(id: "", domainID: "", name: $0).region }).sorted()
         }
     }
+
+    // MARK: - Change detection
 
     public func changeMarker() async throws -> UInt64 {
         let own = localWrites.load(ordering: .acquiring)

@@ -196,7 +196,7 @@ enum SQLiteMigrations {
 
     /// Issued IAM tokens (only their SHA-256) and the signature-failure state of access keys,
     /// both in the store so that every node sharing it accepts the same tokens and sees the
-    /// same locks (`auth.md` §2.3, §4.5).
+    /// same locks (`docs/auth.md` §2.3, §4.5).
     private static let v2Credentials = """
         CREATE TABLE tokens (
             digest TEXT PRIMARY KEY NOT NULL CHECK (length(digest) = 64),

@@ -11,14 +11,11 @@ public struct BackupdResponder: HTTPResponder {
     private let dispatcher: APIDispatcher
 
     init(store: any CatalogStore, configuration: ServerConfiguration) {
-        let store = CachingCatalogStore(base: store)
         let routes =
             [HealthRoute.make(store: store)]
-            + IAMOperations.all(hasher: configuration.passwordHasher).map {
-                ServerRoute(route: $0.route, handler: .iam($0))
-            }
-            + BackupOperations.all.map { ServerRoute(route: $0.route, handler: .tenant($0)) }
-        self.dispatcher = APIDispatcher(routes: routes, store: store, configuration: configuration)
+            + IAMOperations.all(hasher: configuration.passwordHasher).map(ServerRoute.init)
+            + BackupOperations.all.map(ServerRoute.init)
+        self.dispatcher = APIDispatcher(routes: routes, access: StoreAccess(store: store), configuration: configuration)
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {

@@ -6,7 +6,7 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// `<scheme>://<host>[:port]` the IAM answers point clients to; `nil` means `http://` and the
-    /// request's `Host` (`auth.md` §2.2).
+    /// request's `Host` (`docs/auth.md` §2.2).
     public var publicBaseURL: String?
     /// The clock of token lifetimes, signature skew and lockouts.
     public var clock: WallClock

@@ -1,3 +1,4 @@
+public import BackupdCatalog
 import Foundation
 
 /// The few list-valued fields (databases, project ids, data nodes), kept as JSON text in one

@@ -1,7 +1,7 @@
 import BackupdAPI
 import Testing
 
-/// The response writer: key order, escaping, and the number forms of `api.md` §1.5.
+/// The response writer: key order, escaping, and the number forms of `docs/api.md` §1.5.
 @Suite struct JSONWriterTests {
     static func text(_ body: (inout JSONWriter) -> Void) -> String {
         var json = JSONWriter()

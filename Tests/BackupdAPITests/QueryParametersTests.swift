@@ -1,7 +1,7 @@
 import BackupdAPI
 import Testing
 
-/// Query strings as `api.md` §1.3 reads them.
+/// Query strings as `docs/api.md` §1.3 reads them.
 @Suite struct QueryParametersTests {
     static func parse(_ raw: String) -> QueryParameters { QueryParameters(rawQuery: raw) }
 
@@ -129,7 +129,7 @@ import Testing
         #expect(Self.parse("%=1")["%"] == .one("1"))
     }
 
-    /// `api.md` §1.3 splits the raw query on the byte `&` and each piece at the byte `=`.
+    /// `docs/api.md` §1.3 splits the raw query on the byte `&` and each piece at the byte `=`.
     /// A raw (unencoded) combining mark right after the separator must not glue it to the
     /// next character.
     @Test("the query splits on & and = even when a raw combining mark follows them")

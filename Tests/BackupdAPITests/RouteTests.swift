@@ -1,7 +1,7 @@
 import BackupdAPI
 import Testing
 
-/// Path matching as `api.md` §1.1 says.
+/// Path matching as `docs/api.md` §1.1 says.
 @Suite struct RouteTests {
     static let backups = Route("GET", "/v3/{project_id}/backups")
     static let ddm = Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/{backup_id}")
@@ -96,7 +96,7 @@ import Testing
         #expect(Self.backups.template == "/v3/{project_id}/backups")
     }
 
-    /// `api.md` §1.1 splits the raw path on the byte `/`. A raw (unencoded) combining mark
+    /// `docs/api.md` §1.1 splits the raw path on the byte `/`. A raw (unencoded) combining mark
     /// right after a slash must not hide the slash.
     @Test("the path splits on / even when a raw combining mark follows it")
     func splitsOnBytes() {

@@ -4,7 +4,7 @@ import BackupdCatalog
 import BackupdTestSupport
 import Testing
 
-/// Seed files (`seed-format.md`): whole-or-nothing loads with record paths in errors,
+/// Seed files (`docs/seed-format.md`): whole-or-nothing loads with record paths in errors,
 /// idempotent reloads, exact export round trips, no secrets out, additive seeds.
 @Suite struct SeedLoaderTests {
     // MARK: - A small valid seed, distinct from the example seed
@@ -724,7 +724,7 @@ import Testing
         #expect(try await Fixtures.export(store) == before)
     }
 
-    /// Ids are compared by their bytes (`api.md` §1.9, "exact match"); the store keeps both.
+    /// Ids are compared by their bytes (`docs/api.md` §1.9, "exact match"); the store keeps both.
     @Test("ids that differ in bytes are different ids, even when Unicode calls them equivalent")
     func idsAreBytes() async throws {
         let store = try await Self.exampleStore()

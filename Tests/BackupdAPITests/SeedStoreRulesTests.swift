@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Rules that a seed must keep with what the store already holds, so that the store never
-/// reaches a state whose export could not be loaded back (`seed-format.md`: ids unique, offsite
+/// reaches a state whose export could not be loaded back (`docs/seed-format.md`: ids unique, offsite
 /// copies in another region of the same domain, fields per service and engine).
 @Suite struct SeedStoreRulesTests {
     typealias Acme = Fixtures.Acme

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The `SDK-HMAC-SHA256` signer against the 8 vectors the official Python SDK produced
-/// (`auth.md` §8): from each vector's wire form, the canonical request, the string to sign,
+/// (`docs/auth.md` §8): from each vector's wire form, the canonical request, the string to sign,
 /// the signature and the whole `Authorization` header must come out exactly.
 @Suite struct SignatureVectorTests {
     struct Vector: Decodable, Sendable, CustomTestStringConvertible {

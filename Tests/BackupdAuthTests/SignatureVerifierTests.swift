@@ -1,7 +1,7 @@
 import BackupdAuth
 import Testing
 
-/// The checks of `auth.md` §4.5, in order, on the official SDK's vectors with an injected clock.
+/// The checks of `docs/auth.md` §4.5, in order, on the official SDK's vectors with an injected clock.
 @Suite struct SignatureVerifierTests {
     typealias Vector = SignatureVectorTests.Vector
 

@@ -148,7 +148,7 @@ struct MultiNodeTests {
         }
     }
 
-    /// The gateway's answer to a bad signature (`auth.md` §4.6), carrying the response's request id.
+    /// The gateway's answer to a bad signature (`docs/auth.md` §4.6), carrying the response's request id.
     static func expectBadSignature(_ answer: HTTPAnswer, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(answer.status == 401, "\(what): \(answer.status) \(answer.text)", sourceLocation: sourceLocation)
         let json = answer.json ?? [:]

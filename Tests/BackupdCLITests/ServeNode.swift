@@ -174,7 +174,7 @@ enum ExampleCalls {
     static let dcsList = "/v2/\(project)/instances/\(Fixtures.Acme.redisInstance)/backups?offset=0&limit=10"
     static let rdsHomeBackups = 25
 
-    /// `api.md` §1.7: the server-failure bodies, byte for byte as the envelopes write them.
+    /// `docs/api.md` §1.7: the server-failure bodies, byte for byte as the envelopes write them.
     static let rdsServerFailure = #"{"error_code":"DBS.108000","error_msg":"Server failure."}"#
     static let dcsServerFailure = #"{"error_code":"DCS.5000","error_msg":"Internal service error.","error_ext_msg":null}"#
 

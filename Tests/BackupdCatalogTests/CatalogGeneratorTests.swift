@@ -2,7 +2,7 @@ import BackupdCatalog
 import Testing
 
 /// `CatalogGenerator`: deterministic, exact in its counts, and every record follows the
-/// rules of a seed file (`seed-format.md`) and the field rules of `api.md`.
+/// rules of a seed file (`docs/seed-format.md`) and the field rules of `docs/api.md`.
 @Suite struct CatalogGeneratorTests {
     /// The whole catalog of `plan`, merged from its chunks, with the generator.
     static func generate(_ plan: GeneratorPlan) throws -> (generator: CatalogGenerator, chunks: [CatalogContent]) {

@@ -2,7 +2,7 @@ import BackupdCatalog
 import Testing
 
 /// `TimeWindow` and the reference selection semantics (`matches`) of the list queries,
-/// `api.md` §1.9 steps 1–2 and §2–§6 "Selection".
+/// `docs/api.md` §1.9 steps 1–2 and §2–§6 "Selection".
 @Suite struct QueryTests {
     // MARK: - TimeWindow
 
@@ -108,7 +108,7 @@ import Testing
         #expect(!query.matches(Self.rds("ab")))
     }
 
-    /// `api.md` §2: `backup_id` is an *exact* match on `id`, and ids order by their bytes;
+    /// `docs/api.md` §2: `backup_id` is an *exact* match on `id`, and ids order by their bytes;
     /// the engines compare bytes. Two different byte strings that Unicode calls canonically
     /// equivalent are different ids.
     @Test("backup_id matching compares bytes, not Unicode canonical equivalence")

@@ -1,7 +1,7 @@
 import BackupdCatalog
 import Testing
 
-/// The lockout rule of `auth.md` §4.5 as a state machine, without a store.
+/// The lockout rule of `docs/auth.md` §4.5 as a state machine, without a store.
 @Suite struct SignatureLockoutTests {
     let policy = LockoutPolicy.gateway
 

@@ -1,7 +1,7 @@
 import BackupdCatalog
 import Testing
 
-/// The time grammars of `api.md` §1.8. Expected instants were computed independently
+/// The time grammars of `docs/api.md` §1.8. Expected instants were computed independently
 /// (Python's `datetime`), never with the code under test.
 @Suite struct TimeGrammarTests {
     // MARK: - yyyy-mm-ddThh:mm:ssZ (RDS, TaurusDB)

@@ -3,7 +3,7 @@ import BackupdTestSupport
 import HummingbirdTesting
 import Testing
 
-/// Each example request of the five pages (as `api.md` gives them), against the example
+/// Each example request of the five pages (as `docs/api.md` gives them), against the example
 /// seed, returns exactly the documented response: same keys in the same order, same values.
 @Suite struct GoldenExampleTests {
     struct Example: Sendable, CustomTestStringConvertible {

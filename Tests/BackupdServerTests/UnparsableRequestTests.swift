@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// Requests SwiftNIO's HTTP/1 parser cannot read never reach the router; they must still get
-/// the gateway's JSON 404 with a request id (`api.md` §1.1, §1.5), over a real socket.
+/// the gateway's JSON 404 with a request id (`docs/api.md` §1.1, §1.5), over a real socket.
 @Suite struct UnparsableRequestTests {
     static let requests: [(name: String, bytes: [UInt8])] = [
         ("unknown method", Array("BREW /v3/x/backups HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),

@@ -234,7 +234,7 @@ enum Sample {
 
     // MARK: Order
 
-    /// `api.md` §1.9 step 3, written independently of every engine: newest key first,
+    /// `docs/api.md` §1.9 step 3, written independently of every engine: newest key first,
     /// then ids ascending by their bytes.
     static func precedes(key a: Int64, id idA: String, key b: Int64, id idB: String) -> Bool {
         a != b ? a > b : Array(idA.utf8).lexicographicallyPrecedes(Array(idB.utf8))

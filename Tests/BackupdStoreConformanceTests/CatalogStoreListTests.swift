@@ -2,7 +2,7 @@ import BackupdCatalog
 import BackupdTestSupport
 import Testing
 
-/// Lists: candidates, filters, order, totals and pages (`api.md` §1.9).
+/// Lists: candidates, filters, order, totals and pages (`docs/api.md` §1.9).
 extension CatalogStoreConformance {
     static func with(_ backups: [Backup]) -> CatalogContent {
         var content = Sample.tenancy

@@ -3,7 +3,7 @@ import BackupdTestSupport
 import Testing
 
 /// The `CatalogStore` contract (`Sources/BackupdCatalog/Store/CatalogStore.swift`) and the
-/// selection, order and paging rules of `api.md` §1.9, checked against every engine in
+/// selection, order and paging rules of `docs/api.md` §1.9, checked against every engine in
 /// `StoreEngine.all`. Each test starts from a new, empty store.
 @Suite struct CatalogStoreConformance {
     // MARK: - Helpers

@@ -1,6 +1,7 @@
 public import BackupdCatalog
 public import BackupdPostgres
 import BackupdSQLite
+public import BackupdStorage
 public import Foundation
 import Logging
 

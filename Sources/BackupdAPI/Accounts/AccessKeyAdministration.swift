@@ -21,9 +21,9 @@ public struct AccessKeyAdministration: Sendable {
         public let secret: String
     }
 
-    private let store: any CatalogStore
+    private let store: any AccountStore & CredentialStore
 
-    public init(store: any CatalogStore) {
+    public init(store: any AccountStore & CredentialStore) {
         self.store = store
     }
 

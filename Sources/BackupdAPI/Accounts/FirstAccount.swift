@@ -20,7 +20,7 @@ public struct FirstAccount: Sendable {
     /// - Returns: the account with its secrets, or `nil` when the store already has a domain.
     /// - Throws: `AccountError` for a malformed region, `CatalogError` when the store fails.
     public static func createIfCatalogIsEmpty(
-        in store: any CatalogStore,
+        in store: any AccountStore,
         regions: [String],
         hasher: PasswordHasher
     ) async throws -> FirstAccount? {

@@ -1,30 +1,51 @@
-import BackupdAPI
-import BackupdAuth
-import BackupdCatalog
-import HTTPTypes
-import Hummingbird
+public import BackupdAuth
+public import BackupdCatalog
 
-/// Establishes who sends a request (`auth.md` §1): an `X-Auth-Token` (§3), else an
+/// The credential a request presents, as the server read it off the wire: no HTTP type crosses
+/// into the API, so the authenticator is a plain function of this, the store and the clock.
+public struct PresentedCredential: Sendable {
+    /// `X-Auth-Token`, when present and not empty.
+    public var token: String?
+    /// The request as signed, when it has an `Authorization` header.
+    public var signedRequest: SignableRequest?
+    /// `X-Project-Id`, which narrows where a signed request may act.
+    public var declaredProjectID: String?
+
+    public init(token: String?, signedRequest: SignableRequest?, declaredProjectID: String?) {
+        self.token = token
+        self.signedRequest = signedRequest
+        self.declaredProjectID = declaredProjectID
+    }
+}
+
+/// Establishes who sends a request (`docs/auth.md` §1): an `X-Auth-Token` (§3), else an
 /// `SDK-HMAC-SHA256` `Authorization` (§4), else nothing. Everything it reads or writes is in
 /// the store, so every node sharing it accepts the same tokens and sees the same locks.
-struct CredentialAuthenticator: Sendable {
-    let store: any CatalogStore
+public struct CredentialAuthenticator: Sendable {
     let clock: WallClock
     let lockoutPolicy: LockoutPolicy
 
+    public init(clock: WallClock, lockoutPolicy: LockoutPolicy) {
+        self.clock = clock
+        self.lockoutPolicy = lockoutPolicy
+    }
+
     /// - Throws: `AuthenticationFailure`; store failures as they come.
-    func authenticate(_ request: Request, body: [UInt8]) async throws -> Identity {
-        if let token = request.headers[.xAuthToken], !token.isEmpty {
-            return try await authenticate(token: token)
+    public func authenticate(
+        _ presented: PresentedCredential,
+        with credentials: Cached<any CredentialStore>
+    ) async throws -> Identity {
+        if let token = presented.token {
+            return try await authenticate(token: token, credentials)
         }
-        if request.headers[.authorization] != nil {
-            return try await authenticate(signed: SignableRequest(request, body: body), headers: request.headers)
+        if let signed = presented.signedRequest {
+            return try await authenticate(signed: signed, declaredProjectID: presented.declaredProjectID, credentials)
         }
         throw AuthenticationFailure.noCredential
     }
 
-    private func authenticate(token: String) async throws -> Identity {
-        switch try await TokenValidation.validate(token, store: store, now: clock.microseconds) {
+    private func authenticate(token: String, _ credentials: Cached<any CredentialStore>) async throws -> Identity {
+        switch try await TokenValidation.validate(token, credentials: credentials, now: clock.microseconds) {
         case .failure(let failure):
             throw AuthenticationFailure(detail: failure.detail)
         case .success(let grant):
@@ -37,11 +58,15 @@ struct CredentialAuthenticator: Sendable {
         }
     }
 
-    private func authenticate(signed request: SignableRequest, headers: HTTPFields) async throws -> Identity {
+    private func authenticate(
+        signed request: SignableRequest,
+        declaredProjectID: String?,
+        _ credentials: Cached<any CredentialStore>
+    ) async throws -> Identity {
         let authorization = SignatureVerifier.authorization(of: request)
         let credential: SigningCredential? =
             if let access = authorization?.access {
-                try await store.signingCredential(access: access)
+                try await credentials.signingCredential(access: access)
             } else {
                 nil
             }
@@ -58,15 +83,15 @@ struct CredentialAuthenticator: Sendable {
             // Known to exist: the verifier found its secret.
             guard let credential else { throw AuthenticationFailure(detail: "verify aksk signature fail") }
             if credential.lockout.needsReset {
-                try await store.clearSignatureFailures(access: access)
+                try await credentials.store.clearSignatureFailures(access: access)
             }
             return Identity(
                 principal: credential.principal,
-                credential: .accessKey(access, declaredProjectID: headers[.xProjectID])
+                credential: .accessKey(access, declaredProjectID: declaredProjectID)
             )
         case .failure(let failure):
             if failure == .signatureMismatch, let credential {
-                _ = try await store.recordSignatureFailure(
+                _ = try await credentials.store.recordSignatureFailure(
                     access: credential.accessKey.access,
                     at: now,
                     policy: lockoutPolicy
@@ -75,11 +100,4 @@ struct CredentialAuthenticator: Sendable {
             throw AuthenticationFailure(detail: failure.detail)
         }
     }
-}
-
-extension HTTPField.Name {
-    static let xAuthToken = HTTPField.Name("X-Auth-Token")!
-    static let xProjectID = HTTPField.Name("X-Project-Id")!
-    static let xSubjectToken = HTTPField.Name("X-Subject-Token")!
-    static let xIAMTraceID = HTTPField.Name("X-IAM-Trace-Id")!
 }

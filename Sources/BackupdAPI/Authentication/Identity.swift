@@ -1,7 +1,8 @@
 public import BackupdCatalog
 
 /// Who is calling, as authentication established it: the user with its account and usable
-/// projects, and the credential used, which narrows where the caller may act (`auth.md` §5).
+/// projects, and the credential used, which narrows where the caller may act (`docs/auth.md` §5).
+/// Only `CredentialAuthenticator` makes one, and only an identity opens a `TenantCatalog`.
 public struct Identity: Sendable {
     public enum Credential: Sendable, Hashable {
         /// A token scoped to one project.
@@ -16,12 +17,12 @@ public struct Identity: Sendable {
     public let principal: Principal
     public let credential: Credential
 
-    public init(principal: Principal, credential: Credential) {
+    init(principal: Principal, credential: Credential) {
         self.principal = principal
         self.credential = credential
     }
 
-    /// Whether the caller may act in `projectID` (`auth.md` §5). Unknown and foreign projects
+    /// Whether the caller may act in `projectID` (`docs/auth.md` §5). Unknown and foreign projects
     /// are simply not among the user's, so they are refused like any other.
     public func mayAct(inProject projectID: String) -> Bool {
         switch credential {

@@ -1,4 +1,4 @@
-/// An error answer in one of the envelopes of `api.md` §1.6. Each service declares its
+/// An error answer in one of the envelopes of `docs/api.md` §1.6. Each service declares its
 /// errors as values of this type in one table; the server only renders them.
 public struct APIError: Error, Sendable, Equatable {
     /// Which body shape the error is written in.

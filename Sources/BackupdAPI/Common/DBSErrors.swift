@@ -1,4 +1,4 @@
-/// The `DBS.*` errors that RDS, TaurusDB and DDM share (`api.md` §8): one value per code, which
+/// The `DBS.*` errors that RDS, TaurusDB and DDM share (`docs/api.md` §8): one value per code, which
 /// each service's table names rather than spells again.
 enum DBSErrors {
     static let instanceNotFound = APIError(

@@ -1,6 +1,6 @@
 /// Writes JSON straight into bytes, keys in the order they are written. Responses are
 /// built with it rather than with `JSONEncoder`: how a page becomes bytes decides most
-/// of a list call's cost, and the contract fixes key order and number forms (`api.md` §1.5).
+/// of a list call's cost, and the contract fixes key order and number forms (`docs/api.md` §1.5).
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next value in the current object or array needs a comma before it.

@@ -1,7 +1,8 @@
 import BackupdCatalog
 
-/// Reads query parameters one at a time, in the order an API checks them, turning the
-/// first problem into that API's error. The message texts come from each service's table.
+/// Reads query parameters one at a time, in the order an API checks them, by their
+/// declarations (`QueryParameter`), turning the first problem into that API's error. The
+/// message texts come from each service's table.
 struct ParameterReader {
     let query: QueryParameters
     /// Builds the service's 400 from a message.
@@ -11,37 +12,40 @@ struct ParameterReader {
 
     /// The value, `nil` when absent.
     /// - Throws: the repeated-parameter error.
-    func string(_ name: String) throws(APIError) -> String? {
-        switch query[name] {
+    func string(_ parameter: QueryParameter) throws(APIError) -> String? {
+        switch query[parameter.name] {
         case .absent: return nil
         case .one(let value): return value
-        case .repeated: throw invalid(repeatedMessage(name))
+        case .repeated: throw invalid(repeatedMessage(parameter.name))
         }
     }
 
-    /// An integer of `range` (`api.md` §1.3), `nil` when absent.
-    func integer(_ name: String, in range: ClosedRange<Int>, message: String) throws(APIError) -> Int? {
-        guard let text = try string(name) else { return nil }
+    /// An integer of the declared range (`docs/api.md` §1.3), or the declared default when absent.
+    func integer(_ parameter: QueryParameter, message: String) throws(APIError) -> Int {
+        guard case .integer(let range, let defaultValue) = parameter.schema else {
+            preconditionFailure("\(parameter.name) is not declared as an integer")
+        }
+        guard let text = try string(parameter) else { return defaultValue }
         guard let value = IntegerParameter.parse(text), range.contains(value) else { throw invalid(message) }
         return value
     }
 
     /// One of a closed set of values, `nil` when absent.
-    func choice<T>(_ name: String, message: String, _ parse: (String) -> T?) throws(APIError) -> T? {
-        guard let text = try string(name) else { return nil }
+    func choice<T>(_ parameter: QueryParameter, message: String, _ parse: (String) -> T?) throws(APIError) -> T? {
+        guard let text = try string(parameter) else { return nil }
         guard let value = parse(text) else { throw invalid(message) }
         return value
     }
 
-    /// The `begin_time`/`end_time` pair of RDS and TaurusDB (`api.md` §1.8): both or neither,
+    /// The `begin_time`/`end_time` pair of RDS and TaurusDB (`docs/api.md` §1.8): both or neither,
     /// the end later than the begin, each in `yyyy-mm-ddThh:mm:ssZ`.
     /// - Parameters: `beginExample`, `endExample`: the example times the messages quote.
     func offsetTimeWindow(beginExample: String, endExample: String) throws(APIError) -> TimeWindow? {
         let format = "must be in the yyyy-mm-ddThh:mm:ssZ format, for example"
-        let begin = try choice("begin_time", message: "Parameter error. begin_time \(format) \(beginExample).") {
+        let begin = try choice(OffsetTimeWindow.begin, message: "Parameter error. begin_time \(format) \(beginExample).") {
             TimeGrammar.parseOffsetTime($0)
         }
-        let end = try choice("end_time", message: "Parameter error. end_time \(format) \(endExample).") {
+        let end = try choice(OffsetTimeWindow.end, message: "Parameter error. end_time \(format) \(endExample).") {
             TimeGrammar.parseOffsetTime($0)
         }
         switch (begin, end) {
@@ -56,6 +60,13 @@ struct ParameterReader {
             return TimeWindow(from: begin, through: end)
         }
     }
+}
+
+/// The `begin_time`/`end_time` pair that `ParameterReader.offsetTimeWindow` reads.
+enum OffsetTimeWindow {
+    static let begin = QueryParameter("begin_time", .offsetTime)
+    static let end = QueryParameter("end_time", .offsetTime)
+    static let parameters = [begin, end]
 }
 
 extension ParameterReader {

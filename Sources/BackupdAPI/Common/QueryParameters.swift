@@ -1,6 +1,6 @@
 import BackupdAuth
 
-/// A query string parsed as `api.md` §1.3 says: split on `&`, empty pieces ignored, each
+/// A query string parsed as `docs/api.md` §1.3 says: split on `&`, empty pieces ignored, each
 /// piece split at its first `=`, key and value percent-decoded, `+` kept literally.
 /// Names are case-sensitive; unknown names are simply never asked for.
 public struct QueryParameters: Sendable {
@@ -41,7 +41,7 @@ public struct QueryParameters: Sendable {
     }
 }
 
-/// The integer grammar of `api.md` §1.3: ASCII digits only (leading zeros allowed), at most 2147483647.
+/// The integer grammar of `docs/api.md` §1.3: ASCII digits only (leading zeros allowed), at most 2147483647.
 public enum IntegerParameter {
     public static let maximum = 2_147_483_647
 

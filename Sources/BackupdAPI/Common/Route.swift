@@ -1,7 +1,7 @@
 import BackupdAuth
 
 /// A method and a path template such as `/v3/{project_id}/backups`, matched the way
-/// `api.md` §1.1 says: the raw path is split on `/`, each segment percent-decoded (so a
+/// `docs/api.md` §1.1 says: the raw path is split on `/`, each segment percent-decoded (so a
 /// decoded `%2F` stays inside its segment), literals compared case-sensitively, a
 /// `{variable}` matching any non-empty segment, and no empty or extra segments.
 public struct Route: Sendable, Hashable, CustomStringConvertible {
@@ -29,6 +29,24 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
     /// Whether the template has no variables (tried before variable routes).
     public var isLiteral: Bool {
         segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
+    /// The path with each `{variable}` replaced by its value, percent-encoded (so that `/` or `?`
+    /// in a value stay inside its segment): what a client sends, and what `match` reads back.
+    /// - Returns: `nil` when a variable has no value or an empty one.
+    public func path(_ variables: [String: String]) -> String? {
+        var path = ""
+        for segment in segments {
+            path += "/"
+            switch segment {
+            case .literal(let literal):
+                path += literal
+            case .variable(let name):
+                guard let value = variables[name], !value.isEmpty else { return nil }
+                path += PercentEncoding.encode(value)
+            }
+        }
+        return path
     }
 
     /// The path variables, when `rawPath` (undecoded, without the query) matches the template.

@@ -1,6 +1,6 @@
 import BackupdCatalog
 
-/// A DCS backup record as both lists return it, which is also its seed-file form (`seed-format.md` §dcs).
+/// A DCS backup record as both lists return it, which is also its seed-file form (`docs/seed-format.md` §dcs).
 enum DCSBackupRecordJSON {
     /// All 14 fields, in the `003` page's order; `period` and `error_code` are `null` when unset.
     static func write(_ record: DCSBackup, into json: inout JSONWriter) {

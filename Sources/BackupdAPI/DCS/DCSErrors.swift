@@ -1,4 +1,4 @@
-/// The DCS error table (`api.md` §5 and §6; codes from the DCS error-code page).
+/// The DCS error table (`docs/api.md` §5 and §6; codes from the DCS error-code page).
 enum DCSErrors {
     static let instanceNotFound = APIError(
         status: 404,
@@ -30,6 +30,5 @@ enum DCSErrors {
     }
 
     /// `limit`: 1 … 1000 (the DCS v2 doc's maximum), default 10.
-    static let limitRange = 1...1000
-    static let defaultLimit = 10
+    static let limit = QueryParameter.integer("limit", in: 1...1000, default: 10)
 }

@@ -1,78 +1,65 @@
 public import BackupdCatalog
 
 /// The DCS backup-record lists: v1.0 as the `003` page documents it (1-based `start`,
-/// `beginTime`/`endTime`, `api.md` §5) and v2 as the current SDK calls it (0-based
-/// `offset`, `begin_time`/`end_time`, `api.md` §6). Same records, same semantics.
+/// `beginTime`/`endTime`, `docs/api.md` §5) and v2 as the current SDK calls it (0-based
+/// `offset`, `begin_time`/`end_time`, `docs/api.md` §6). Same records, same semantics.
 public struct DCSListBackupRecords: TenantOperation {
     public enum Version: Sendable {
         case v1, v2
     }
 
     public let version: Version
-    public let route: Route
+    public let declaration: OperationDeclaration
     public let serverFailure = DCSErrors.serverFailure
+
+    /// Where the list starts: v1.0's 1-based `start`, v2's 0-based `offset`.
+    private let first: QueryParameter
+    private let begin: QueryParameter
+    private let end: QueryParameter
 
     public init(version: Version) {
         self.version = version
-        self.route =
-            switch version {
-            case .v1: Route("GET", "/v1.0/{project_id}/instances/{instance_id}/backups")
-            case .v2: Route("GET", "/v2/{project_id}/instances/{instance_id}/backups")
-            }
-    }
-
-    public func respond(
-        to request: OperationRequest,
-        in scope: ProjectScope,
-        store: any CatalogStore
-    ) async throws
-        -> [UInt8]
-    {
-        let parameters = DCSErrors.parameters(request.query)
-        let offset: Int
-        let names: (begin: String, end: String)
         switch version {
         case .v1:
-            let start = try parameters.integer(
-                "start",
-                in: 1...IntegerParameter.maximum,
-                message: DCSErrors.invalid("start")
-            )
-            offset = (start ?? 1) - 1
-            names = ("beginTime", "endTime")
+            first = .integer("start", in: 1...IntegerParameter.maximum, default: 1)
+            begin = QueryParameter("beginTime", .compactTime)
+            end = QueryParameter("endTime", .compactTime)
         case .v2:
-            offset =
-                try parameters.integer("offset", in: 0...IntegerParameter.maximum, message: DCSErrors.invalid("offset"))
-                ?? 0
-            names = ("begin_time", "end_time")
+            first = .integer("offset", in: 0...IntegerParameter.maximum, default: 0)
+            begin = QueryParameter("begin_time", .compactTime)
+            end = QueryParameter("end_time", .compactTime)
         }
-        let limit =
-            try parameters.integer("limit", in: DCSErrors.limitRange, message: DCSErrors.invalid("limit"))
-            ?? DCSErrors.defaultLimit
-        let begin = try parameters.choice(names.begin, message: DCSErrors.invalid(names.begin)) {
+        declaration = OperationDeclaration(
+            name: version == .v1 ? "ListBackupRecordsV1" : "ListBackupRecords",
+            route: Route("GET", (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups"),
+            query: [first, DCSErrors.limit, begin, end],
+            cacheable: true,
+            authentication: .tenant
+        )
+    }
+
+    public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
+        let parameters = DCSErrors.parameters(request.query)
+        let start = try parameters.integer(first, message: DCSErrors.invalid(first.name))
+        let offset = version == .v1 ? start - 1 : start
+        let limit = try parameters.integer(DCSErrors.limit, message: DCSErrors.invalid("limit"))
+        let begin = try parameters.choice(self.begin, message: DCSErrors.invalid(self.begin.name)) {
             TimeGrammar.parseCompactUTC($0)
         }
-        let end = try parameters.choice(names.end, message: DCSErrors.invalid(names.end)) {
+        let end = try parameters.choice(self.end, message: DCSErrors.invalid(self.end.name)) {
             TimeGrammar.parseCompactUTC($0)
         }
         if let begin, let end, end <= begin {
             throw DCSErrors.endNotAfterBegin
         }
 
-        let instance = try await store.requireInstance(
-            request.path("instance_id"),
-            of: .dcs,
-            in: [scope.projectID],
-            otherwise: DCSErrors.instanceNotFound
+        let instance = try await catalog.instance(request.path("instance_id"), of: .dcs, otherwise: DCSErrors.instanceNotFound)
+        let page = try await catalog.dcsBackups(
+            of: instance,
+            window: begin == nil && end == nil ? nil : TimeWindow(from: begin, through: end),
+            page: PageRequest(offset: offset, limit: limit)
         )
-        let page = try await store.dcsBackups(
-            DCSBackupQuery(
-                instanceID: instance.id,
-                window: begin == nil && end == nil ? nil : TimeWindow(from: begin, through: end),
-                page: PageRequest(offset: offset, limit: limit)
-            )
-        )
-        return render(page)
+        return OperationAnswer(body: render(page))
     }
 
     /// v1.0 puts the list first; v2 puts `total_num` first, as the DCS v2 doc does.

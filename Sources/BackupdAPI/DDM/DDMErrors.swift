@@ -1,4 +1,4 @@
-/// The DDM error table (`api.md` §7). The page documents only `DBS.280001`; the two 404s
+/// The DDM error table (`docs/api.md` §7). The page documents only `DBS.280001`; the two 404s
 /// borrow their codes from the RDS and TaurusDB tables (chosen in the spec).
 enum DDMErrors {
     static let instanceNotFound = DBSErrors.instanceNotFound

@@ -1,27 +1,21 @@
 public import BackupdCatalog
 
 /// `GET /v3/{project_id}/instances/{instance_id}/backups/{backup_id}`: DDM "Querying Backup
-/// Details" (`004` page, `api.md` §7). No query parameters, so nothing can be malformed.
+/// Details" (`004` page, `docs/api.md` §7). No query parameters, so nothing can be malformed.
 public struct DDMShowBackup: TenantOperation {
-    public let route = Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/{backup_id}")
+    public let declaration = OperationDeclaration(
+        name: "ShowBackup",
+        route: Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/{backup_id}"),
+        cacheable: true,
+        authentication: .tenant
+    )
     public let serverFailure = DDMErrors.serverFailure
 
     public init() {}
 
-    public func respond(
-        to request: OperationRequest,
-        in scope: ProjectScope,
-        store: any CatalogStore
-    ) async throws
-        -> [UInt8]
-    {
-        let instance = try await store.requireInstance(
-            request.path("instance_id"),
-            of: .ddm,
-            in: [scope.projectID],
-            otherwise: DDMErrors.instanceNotFound
-        )
-        guard let backup = try await store.ddmBackup(id: request.path("backup_id"), instanceID: instance.id) else {
+    public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
+        let instance = try await catalog.instance(request.path("instance_id"), of: .ddm, otherwise: DDMErrors.instanceNotFound)
+        guard let backup = try await catalog.ddmBackup(id: request.path("backup_id"), of: instance) else {
             throw DDMErrors.backupNotFound
         }
         var json = JSONWriter(capacity: 512)
@@ -29,17 +23,9 @@ public struct DDMShowBackup: TenantOperation {
             json.field("id", backup.id)
             json.field("name", backup.name)
             json.field("instance_id", backup.instanceID)
-            json.field("instance_name", instance.name)
-            json.key("related_data_nodes")
-            json.array { json in
-                for node in backup.relatedDataNodes ?? instance.relatedDataNodes ?? [] {
-                    json.object { json in
-                        json.field("instance_id", node.instanceID)
-                        json.field("instance_name", node.instanceName)
-                    }
-                }
-            }
+            json.field("instance_name", instance.record.name)
+            json.relatedDataNodes(backup.relatedDataNodes ?? instance.record.relatedDataNodes ?? [])
         }
-        return json.bytes
+        return OperationAnswer(body: json.bytes)
     }
 }

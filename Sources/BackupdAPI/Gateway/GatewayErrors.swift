@@ -1,4 +1,4 @@
-/// What the API gateway answers before a service sees the request (`api.md` §1.7, `auth.md` §4.6).
+/// What the API gateway answers before a service sees the request (`docs/api.md` §1.7, `docs/auth.md` §4.6).
 public enum GatewayErrors {
     /// No route matches the method and path.
     public static let routeNotFound = APIError(
@@ -24,7 +24,7 @@ public enum GatewayErrors {
         envelope: .gateway
     )
 
-    /// Authentication failed; `detail` is one of the texts of `auth.md` §4.6 and never holds a secret.
+    /// Authentication failed; `detail` is one of the texts of `docs/auth.md` §4.6 and never holds a secret.
     public static func authenticationFailed(_ detail: String) -> APIError {
         APIError(
             status: 401,

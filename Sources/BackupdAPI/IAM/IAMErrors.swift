@@ -1,4 +1,4 @@
-/// IAM's answers in Keystone's `{"error": {"code", "message", "title"}}` shape (`auth.md` §2.4, §4.6, §6.4).
+/// IAM's answers in Keystone's `{"error": {"code", "message", "title"}}` shape (`docs/auth.md` §2.4, §4.6, §6.4).
 /// The messages are the documented texts of IAM codes `IAM.0011` and `IAM.0001`.
 public enum IAMErrors {
     /// The token request's body is not JSON, lacks or mistypes a field, or asks for another method.

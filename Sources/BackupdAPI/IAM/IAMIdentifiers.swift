@@ -1,6 +1,6 @@
 import BackupdAuth
 
-/// Identifiers IAM answers carry that the seed format does not give (`auth.md` §2.2, chosen
+/// Identifiers IAM answers carry that the seed format does not give (`docs/auth.md` §2.2, chosen
 /// there): the first 32 hex digits of a SHA-256 of a fixed text, so they are stable across
 /// restarts and nodes without being stored.
 public enum IAMIdentifiers {

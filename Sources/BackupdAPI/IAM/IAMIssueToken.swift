@@ -1,11 +1,19 @@
 public import BackupdAuth
 public import BackupdCatalog
 
-/// `POST /v3/auth/tokens` (`auth.md` §2): a password token, scoped to a project or to the
+/// `POST /v3/auth/tokens` (`docs/auth.md` §2): a password token, scoped to a project or to the
 /// user's domain, stored as its SHA-256 and valid for 24 hours.
 public struct IAMIssueToken: IAMOperation {
-    public let route = Route("POST", "/v3/auth/tokens")
-    public let requiresCredential = false
+    public let declaration = OperationDeclaration(
+        name: "KeystoneCreateUserTokenByPassword",
+        route: Route("POST", "/v3/auth/tokens"),
+        query: [QueryParameter.string("nocatalog")],
+        body: .json,
+        successStatus: 201,
+        cacheable: false,
+        authentication: .none,
+        tracesRequests: true
+    )
     private let passwords: PasswordHasher
 
     /// A digest checked when the domain or user is unknown, so that those answers take as long
@@ -20,10 +28,10 @@ public struct IAMIssueToken: IAMOperation {
             "pbkdf2-sha256$\(passwords.rounds)$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
     }
 
-    public func respond(to request: IAMRequest, store: any CatalogStore) async throws -> IAMResponse {
+    public func respond(to request: IAMRequest, credentials: Cached<any CredentialStore>) async throws -> OperationAnswer {
         let asked = try PasswordTokenRequest(body: request.body)
-        let principal = try await authenticate(asked, store: store)
-        let scope = try await resolveScope(asked.scope, of: principal, store: store)
+        let principal = try await authenticate(asked, credentials)
+        let scope = try resolveScope(asked.scope, of: principal)
 
         let token = IAMToken.generate()
         let issued = IssuedToken(
@@ -34,8 +42,8 @@ public struct IAMIssueToken: IAMOperation {
             issuedAt: request.now,
             expiresAt: request.now + IssuedToken.lifetime
         )
-        try await store.saveToken(issued)
-        let domainProjects = scope == nil ? try await store.projects(domainID: principal.domain.id) : []
+        try await credentials.store.saveToken(issued)
+        let domainProjects = scope == nil ? try await credentials.projects(domainID: principal.domain.id) : []
         // `nocatalog` with any non-empty value leaves the catalog out (doc).
         let withCatalog = request.query["nocatalog"] == .absent
         let body = TokenJSON.body(
@@ -45,14 +53,14 @@ public struct IAMIssueToken: IAMOperation {
             domainProjects: domainProjects,
             baseURL: withCatalog ? request.baseURL : nil
         )
-        return IAMResponse(status: 201, body: body, subjectToken: token)
+        return OperationAnswer(body: body, subjectToken: token)
     }
 
     /// The user named in the request, when its domain exists and the password is right.
-    private func authenticate(_ asked: PasswordTokenRequest, store: any CatalogStore) async throws -> Principal {
+    private func authenticate(_ asked: PasswordTokenRequest, _ credentials: Cached<any CredentialStore>) async throws -> Principal {
         let principal: Principal? =
-            if let domain = try await domain(asked.userDomain, store: store) {
-                try await store.principal(domainID: domain.id, userName: asked.userName)
+            if let domain = try await domain(asked.userDomain, credentials) {
+                try await credentials.principal(domainID: domain.id, userName: asked.userName)
             } else {
                 nil
             }
@@ -67,9 +75,8 @@ public struct IAMIssueToken: IAMOperation {
     /// The project of a project scope (`nil` for a domain-scoped token), when the user may use it.
     private func resolveScope(
         _ scope: PasswordTokenRequest.Scope,
-        of principal: Principal,
-        store: any CatalogStore
-    ) async throws -> Project? {
+        of principal: Principal
+    ) throws(APIError) -> Project? {
         switch scope {
         case .none:
             return nil
@@ -87,12 +94,15 @@ public struct IAMIssueToken: IAMOperation {
         }
     }
 
-    private func domain(_ reference: PasswordTokenRequest.Reference, store: any CatalogStore) async throws -> Domain? {
+    private func domain(
+        _ reference: PasswordTokenRequest.Reference,
+        _ credentials: Cached<any CredentialStore>
+    ) async throws -> Domain? {
         let found: Domain? =
             if let id = reference.id {
-                try await store.domain(id: id)
+                try await credentials.domain(id: id)
             } else if let name = reference.name {
-                try await store.domain(named: name)
+                try await credentials.domain(named: name)
             } else {
                 nil
             }

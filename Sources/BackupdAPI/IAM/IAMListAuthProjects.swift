@@ -1,16 +1,21 @@
 public import BackupdCatalog
 
-/// `GET /v3/auth/projects` (`auth.md` §6.2): the projects the caller's user may use, whatever
+/// `GET /v3/auth/projects` (`docs/auth.md` §6.2): the projects the caller's user may use, whatever
 /// the credential; query parameters are ignored.
 public struct IAMListAuthProjects: IAMOperation {
-    public let route = Route("GET", "/v3/auth/projects")
-    public let requiresCredential = true
+    public let declaration = OperationDeclaration(
+        name: "KeystoneListAuthProjects",
+        route: Route("GET", "/v3/auth/projects"),
+        cacheable: false,
+        authentication: .caller,
+        tracesRequests: true
+    )
 
     public init() {}
 
-    public func respond(to request: IAMRequest, store: any CatalogStore) async throws -> IAMResponse {
+    public func respond(to request: IAMRequest, credentials: Cached<any CredentialStore>) async throws -> OperationAnswer {
         let caller = try request.authenticatedCaller
-        let all = try await store.projects(domainID: caller.domain.id)
+        let all = try await credentials.projects(domainID: caller.domain.id)
         let body = ProjectListJSON.projects(
             caller.usableProjects,
             of: caller.domain,
@@ -18,6 +23,6 @@ public struct IAMListAuthProjects: IAMOperation {
             baseURL: request.baseURL,
             selfLink: request.baseURL + "/v3/auth/projects"
         )
-        return IAMResponse(status: 200, body: body)
+        return OperationAnswer(body: body)
     }
 }

@@ -1,17 +1,23 @@
 public import BackupdCatalog
 
-/// `GET /v3/projects` (`auth.md` §6.1): the projects of the caller's domain, filtered by exact
+/// `GET /v3/projects` (`docs/auth.md` §6.1): the projects of the caller's domain, filtered by exact
 /// `name`, `domain_id` and `parent_id`. The SDK calls it with `name=<region>` to find the project
 /// id of a region and needs exactly one answer.
 public struct IAMListProjects: IAMOperation {
-    public let route = Route("GET", "/v3/projects")
-    public let requiresCredential = true
+    public let declaration = OperationDeclaration(
+        name: "KeystoneListProjects",
+        route: Route("GET", "/v3/projects"),
+        query: [QueryParameter.string("name"), QueryParameter.string("domain_id"), QueryParameter.string("parent_id")],
+        cacheable: false,
+        authentication: .caller,
+        tracesRequests: true
+    )
 
     public init() {}
 
-    public func respond(to request: IAMRequest, store: any CatalogStore) async throws -> IAMResponse {
+    public func respond(to request: IAMRequest, credentials: Cached<any CredentialStore>) async throws -> OperationAnswer {
         let caller = try request.authenticatedCaller
-        let all = try await store.projects(domainID: caller.domain.id)
+        let all = try await credentials.projects(domainID: caller.domain.id)
         let selected = all.filter { project in
             Self.matches(request.query["name"], project.name)
                 && Self.matches(request.query["domain_id"], caller.domain.id)
@@ -28,7 +34,7 @@ public struct IAMListProjects: IAMOperation {
             baseURL: request.baseURL,
             selfLink: selfLink
         )
-        return IAMResponse(status: 200, body: body)
+        return OperationAnswer(body: body)
     }
 
     /// An absent filter keeps everything; a filter given twice with different values matches

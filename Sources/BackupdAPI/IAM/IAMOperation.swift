@@ -7,7 +7,7 @@ public struct IAMRequest: Sendable {
     /// The request target after the first `?`, as received (echoed in `links.self`).
     public let rawQuery: String
     public let body: [UInt8]
-    /// `<scheme>://<host>` of this server as the client reached it (`auth.md` §2.2).
+    /// `<scheme>://<host>` of this server as the client reached it (`docs/auth.md` §2.2).
     public let baseURL: String
     /// The authenticated caller; `nil` only for an operation that needs no credential.
     public let caller: Principal?
@@ -43,27 +43,14 @@ public struct IAMRequest: Sendable {
     }
 }
 
-/// An IAM answer: a status (200, or 201 for a new token), the body, and the token for
-/// `X-Subject-Token` when there is one.
-public struct IAMResponse: Sendable {
-    public let status: Int
-    public let body: [UInt8]
-    public let subjectToken: String?
-
-    public init(status: Int, body: [UInt8], subjectToken: String? = nil) {
-        self.status = status
-        self.body = body
-        self.subjectToken = subjectToken
-    }
+/// One IAM API of `docs/auth.md` §2 and §6.
+public protocol IAMOperation: DeclaredOperation {
+    /// The answer, or an `APIError` in Keystone's shape.
+    func respond(to request: IAMRequest, credentials: Cached<any CredentialStore>) async throws -> OperationAnswer
 }
 
-/// One IAM API of `auth.md` §2 and §6.
-public protocol IAMOperation: Sendable {
-    var route: Route { get }
-    /// Whether the caller must be authenticated first (all but issuing a token).
-    var requiresCredential: Bool { get }
-    /// The answer, or an `APIError` in Keystone's shape.
-    func respond(to request: IAMRequest, store: any CatalogStore) async throws -> IAMResponse
+extension IAMOperation {
+    public var serverFailure: APIError { IAMErrors.serverFailure }
 }
 
 /// Every IAM API backupd serves.

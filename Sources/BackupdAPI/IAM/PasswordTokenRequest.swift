@@ -1,4 +1,4 @@
-/// The body of `POST /v3/auth/tokens` (`auth.md` §2.1), checked for shape only: whether the
+/// The body of `POST /v3/auth/tokens` (`docs/auth.md` §2.1), checked for shape only: whether the
 /// names it gives exist, and may be used, is the issuer's business.
 struct PasswordTokenRequest: Equatable {
     /// A domain or project named by id, by name, or both (which must then agree).

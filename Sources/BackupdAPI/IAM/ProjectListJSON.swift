@@ -1,6 +1,6 @@
 import BackupdCatalog
 
-/// The project and domain lists of `auth.md` §6, in their documented key order.
+/// The project and domain lists of `docs/auth.md` §6, in their documented key order.
 enum ProjectListJSON {
     /// `{"links": {…}, "projects": [ … ]}`.
     /// - Parameter allProjects: every project of the domain, to find a sub-project's parent.
@@ -60,7 +60,7 @@ enum ProjectListJSON {
     }
 
     /// A region project's parent is the domain; a sub-project's is the domain's project named
-    /// after its region, when there is one, and the domain otherwise (`auth.md` §6.1).
+    /// after its region, when there is one, and the domain otherwise (`docs/auth.md` §6.1).
     static func parentID(of project: Project, domain: Domain, allProjects: [Project]) -> String {
         guard project.name != project.region else { return domain.id }
         return allProjects.first { $0.name == project.region }?.id ?? domain.id

@@ -1,6 +1,6 @@
 import BackupdCatalog
 
-/// The token body of `auth.md` §2.2, written in its documented key order.
+/// The token body of `docs/auth.md` §2.2, written in its documented key order.
 enum TokenJSON {
     /// The regional services the catalog lists after `iam`, in the table's order.
     private static let regionalServices = ["rds", "gaussdb", "ddm", "dcs"]

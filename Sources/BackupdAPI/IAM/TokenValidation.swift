@@ -1,7 +1,7 @@
 import BackupdAuth
 public import BackupdCatalog
 
-/// Finds what a presented token stands for (`auth.md` §2.3, §3): looked up by its SHA-256,
+/// Finds what a presented token stands for (`docs/auth.md` §2.3, §3): looked up by its SHA-256,
 /// refused when unknown, purged or expired, and re-read with its user's current projects.
 public enum TokenValidation {
     public enum Failure: Error, Sendable, Equatable {
@@ -10,7 +10,7 @@ public enum TokenValidation {
         /// Past its lifetime; carries `expires_at` as the token body wrote it.
         case expired(expiresAt: String)
 
-        /// The text after `Incorrect IAM authentication information: ` (`auth.md` §4.6).
+        /// The text after `Incorrect IAM authentication information: ` (`docs/auth.md` §4.6).
         public var detail: String {
             switch self {
             case .unknown: "decrypt token fail"
@@ -28,16 +28,16 @@ public enum TokenValidation {
     /// - Parameter now: microseconds since the epoch.
     public static func validate(
         _ token: String,
-        store: any CatalogStore,
+        credentials: Cached<any CredentialStore>,
         now: Int64
     ) async throws -> Result<Grant, Failure> {
-        guard let issued = try await store.token(digest: IAMToken.digest(token)) else {
+        guard let issued = try await credentials.token(digest: IAMToken.digest(token)) else {
             return .failure(.unknown)
         }
         guard !issued.hasExpired(at: now) else {
             return .failure(.expired(expiresAt: TimeGrammar.formatUTCMicroseconds(issued.expiresAt)))
         }
-        guard let principal = try await store.principal(domainID: issued.domainID, userName: issued.userName) else {
+        guard let principal = try await credentials.principal(domainID: issued.domainID, userName: issued.userName) else {
             return .failure(.unknown)
         }
         return .success(Grant(token: issued, principal: principal))

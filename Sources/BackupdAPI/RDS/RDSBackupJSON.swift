@@ -1,6 +1,6 @@
 import BackupdCatalog
 
-/// The backup object of both RDS lists (`api.md` §2 response table), in the table's key order.
+/// The backup object of both RDS lists (`docs/api.md` §2 response table), in the table's key order.
 enum RDSBackupJSON {
     /// - Parameters:
     ///   - instance: the backup's instance, whose datastore is the default and decides whether
@@ -36,23 +36,10 @@ enum RDSBackupJSON {
             json.field("type", reportsManualAsAuto && backup.type == .manual ? "auto" : backup.type.rawValue)
             json.field("size", backup.size)
             json.field("status", backup.status.rawValue)
-            if let databases = backup.databases {
-                json.key("databases")
-                json.array { json in
-                    for name in databases {
-                        json.object { $0.field("name", name) }
-                    }
-                }
-            }
+            if let databases = backup.databases { json.databases(databases) }
             json.field("begin_time", backup.beginTime.text)
             json.field("end_time", backup.endTime.text)
-            if let datastore = backup.datastore ?? instance.datastore {
-                json.key("datastore")
-                json.object { json in
-                    json.field("type", datastore.type)
-                    json.field("version", datastore.version)
-                }
-            }
+            if let datastore = backup.datastore ?? instance.datastore { json.datastore(datastore) }
             json.field("instance_id", backup.instanceID)
             if instance.datastore?.type == "MySQL" {
                 json.key("associated_with_ddm")

@@ -1,6 +1,6 @@
 import BackupdCatalog
 
-/// The RDS error table (`api.md` §2 and §3; codes from the RDS error-code page).
+/// The RDS error table (`docs/api.md` §2 and §3; codes from the RDS error-code page).
 enum RDSErrors {
     /// `DBS.200001`: every parameter error of the RDS lists.
     static let parameterCode = "DBS.200001"
@@ -13,23 +13,20 @@ enum RDSErrors {
         DBSErrors.parameter(code: parameterCode, message: message)
     }
 
-    /// `offset`, `limit`, `begin_time` and `end_time`, which both RDS lists check last and alike:
-    /// `limit` 1 … 100 with default 100 (`000` and `002` pages); the messages quote the pages' example times.
+    /// `offset` and `limit`, 1 … 100 with default 100 (`000` and `002` pages).
+    static let offset = QueryParameter.integer("offset", in: 0...IntegerParameter.maximum, default: 0)
+    static let limit = QueryParameter.integer("limit", in: 1...100, default: 100)
+    static let pageAndWindowParameters = [offset, limit] + OffsetTimeWindow.parameters
+
+    /// `offset`, `limit`, `begin_time` and `end_time`, which both RDS lists check last and alike;
+    /// the messages quote the pages' example times.
     static func pageAndWindow(_ parameters: ParameterReader) throws(APIError) -> (PageRequest, TimeWindow?) {
-        let offset = try parameters.integer(
-            "offset",
-            in: 0...IntegerParameter.maximum,
-            message: "Parameter error. offset must be an integer from 0 to 2147483647."
-        )
-        let limit = try parameters.integer(
-            "limit",
-            in: 1...100,
-            message: "Parameter error. limit must be an integer from 1 to 100."
-        )
+        let offset = try parameters.integer(offset, message: "Parameter error. offset must be an integer from 0 to 2147483647.")
+        let limit = try parameters.integer(limit, message: "Parameter error. limit must be an integer from 1 to 100.")
         let window = try parameters.offsetTimeWindow(
             beginExample: "2018-08-06T10:41:14+0800",
             endExample: "2018-08-16T10:41:14+0800"
         )
-        return (PageRequest(offset: offset ?? 0, limit: limit ?? 100), window)
+        return (PageRequest(offset: offset, limit: limit), window)
     }
 }

@@ -1,56 +1,53 @@
 public import BackupdCatalog
 
-/// `GET /v3/{project_id}/backups`: RDS "Obtaining Backups" (`000` page, `api.md` §2).
+/// `GET /v3/{project_id}/backups`: RDS "Obtaining Backups" (`000` page, `docs/api.md` §2).
 public struct RDSListBackups: TenantOperation {
-    public let route = Route("GET", "/v3/{project_id}/backups")
+    public let declaration = OperationDeclaration(
+        name: "ListBackups",
+        route: Route("GET", "/v3/{project_id}/backups"),
+        query: [Self.instanceID, Self.backupID, Self.backupType, Self.status] + RDSErrors.pageAndWindowParameters,
+        cacheable: true,
+        authentication: .tenant
+    )
     public let serverFailure = RDSErrors.serverFailure
 
     /// `status` filter values: the page's request range, without `DELETING`.
     private static let statusFilters: [String: RDSBackupStatus] = [
         "BUILDING": .building, "COMPLETED": .completed, "FAILED": .failed,
     ]
+    private static let instanceID = QueryParameter.string("instance_id", required: true)
+    private static let backupID = QueryParameter.string("backup_id")
+    private static let backupType = QueryParameter.choice("backup_type", RDSBackupType.allCases.map(\.rawValue))
+    private static let status = QueryParameter.choice("status", statusFilters.keys)
 
     public init() {}
 
-    public func respond(
-        to request: OperationRequest,
-        in scope: ProjectScope,
-        store: any CatalogStore
-    ) async throws
-        -> [UInt8]
-    {
+    public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         let parameters = ParameterReader.parameterError(request.query, code: RDSErrors.parameterCode)
-        guard let instanceID = try parameters.string("instance_id") else {
+        guard let instanceID = try parameters.string(Self.instanceID) else {
             throw RDSErrors.parameter("Parameter error. instance_id is mandatory.")
         }
-        let backupID = try parameters.string("backup_id")
+        let backupID = try parameters.string(Self.backupID)
         let type = try parameters.choice(
-            "backup_type",
+            Self.backupType,
             message: "Parameter error. backup_type must be one of auto, manual, fragment, incremental."
         ) { RDSBackupType(rawValue: $0) }
         let status = try parameters.choice(
-            "status",
+            Self.status,
             message: "Parameter error. status must be one of BUILDING, COMPLETED, FAILED."
         ) { Self.statusFilters[$0] }
         let (pageRequest, window) = try RDSErrors.pageAndWindow(parameters)
 
-        let instance = try await store.requireInstance(
-            instanceID,
-            of: .rds,
-            in: [scope.projectID],
-            otherwise: RDSErrors.instanceNotFound
+        let instance = try await catalog.instance(instanceID, of: .rds, otherwise: RDSErrors.instanceNotFound)
+        let page = try await catalog.rdsBackups(
+            of: instance,
+            .home,
+            backupID: backupID,
+            types: type.map { [$0] },
+            status: status,
+            window: window,
+            page: pageRequest
         )
-        let page = try await store.rdsBackups(
-            RDSBackupQuery(
-                instanceID: instance.id,
-                location: .home,
-                backupID: backupID,
-                types: type.map { [$0] },
-                status: status,
-                window: window,
-                page: pageRequest
-            )
-        )
-        return RDSBackupJSON.list(page, of: instance, reportsManualAsAuto: false)
+        return OperationAnswer(body: RDSBackupJSON.list(page, of: instance.record, reportsManualAsAuto: false))
     }
 }

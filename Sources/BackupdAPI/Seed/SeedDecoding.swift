@@ -1,7 +1,7 @@
 import BackupdCatalog
 
 /// Turns a parsed seed document into catalog records, checking every rule of
-/// `seed-format.md`. References the file does not define are looked up in the store.
+/// `docs/seed-format.md`. References the file does not define are looked up in the store.
 struct SeedDecoding {
     /// A user as decoded: the password is still in clear until the loader digests it.
     struct UserWithPassword {
@@ -19,7 +19,7 @@ struct SeedDecoding {
         var backups: [Backup] = []
     }
 
-    let store: any CatalogStore
+    let store: any AccountStore & CredentialStore
 
     func decode(_ root: JSONValue) async throws -> Content {
         let document = try SeedObject(root, path: "")

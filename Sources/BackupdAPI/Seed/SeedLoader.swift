@@ -1,7 +1,7 @@
 public import BackupdAuth
 public import BackupdCatalog
 
-/// Loads seed files (`seed-format.md`) into a store: the whole file or nothing, keyed
+/// Loads seed files (`docs/seed-format.md`) into a store: the whole file or nothing, keyed
 /// upserts so that loading a file twice equals loading it once, and every broken rule
 /// reported with the path of its record.
 ///
@@ -21,10 +21,10 @@ public struct SeedLoader: Sendable {
         public var records: Int { domains + projects + users + accessKeys + instances + backups }
     }
 
-    private let store: any CatalogStore
+    private let store: any AccountStore & CredentialStore
     private let hasher: PasswordHasher
 
-    public init(store: any CatalogStore, hasher: PasswordHasher = PasswordHasher()) {
+    public init(store: any AccountStore & CredentialStore, hasher: PasswordHasher = PasswordHasher()) {
         self.store = store
         self.hasher = hasher
     }

@@ -1,53 +1,50 @@
 public import BackupdCatalog
 
 /// `GET /v3/{project_id}/instances/{instance_id}/incremental-backups`: TaurusDB
-/// "Querying Incremental Backups" (`001` page, `api.md` §4).
+/// "Querying Incremental Backups" (`001` page, `docs/api.md` §4).
 public struct TaurusDBListIncrementalBackups: TenantOperation {
-    public let route = Route("GET", "/v3/{project_id}/instances/{instance_id}/incremental-backups")
+    public let declaration = OperationDeclaration(
+        name: "ShowGaussMySqlIncrementalBackupList",
+        route: Route("GET", "/v3/{project_id}/instances/{instance_id}/incremental-backups"),
+        query: [TaurusDBErrors.offset, TaurusDBErrors.limit] + OffsetTimeWindow.parameters + [Self.displayOffsiteBackup],
+        cacheable: true,
+        authentication: .tenant
+    )
     public let serverFailure = TaurusDBErrors.serverFailure
+
+    /// SDK-only flag: validated, no effect (the catalog holds no cross-region TaurusDB incrementals).
+    private static let displayOffsiteBackup = QueryParameter("display_offsite_backup", .boolean)
 
     public init() {}
 
-    public func respond(
-        to request: OperationRequest,
-        in scope: ProjectScope,
-        store: any CatalogStore
-    ) async throws
-        -> [UInt8]
-    {
+    public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         let parameters = ParameterReader.parameterError(request.query, code: TaurusDBErrors.parameterCode)
         let offset = try parameters.integer(
-            "offset",
-            in: 0...IntegerParameter.maximum,
+            TaurusDBErrors.offset,
             message: "Parameter error. offset must be an integer from 0 to 2147483647."
         )
         let limit = try parameters.integer(
-            "limit",
-            in: TaurusDBErrors.limitRange,
+            TaurusDBErrors.limit,
             message: "Parameter error. limit must be an integer from 1 to 100."
         )
         let window = try parameters.offsetTimeWindow(
             beginExample: TaurusDBErrors.beginExample,
             endExample: TaurusDBErrors.endExample
         )
-        // SDK-only flag: validated, no effect (the catalog holds no cross-region TaurusDB incrementals).
         _ = try parameters.choice(
-            "display_offsite_backup",
+            Self.displayOffsiteBackup,
             message: "Parameter error. display_offsite_backup must be true or false."
         ) { ["true": true, "false": false][$0] }
 
-        let instance = try await store.requireInstance(
+        let instance = try await catalog.instance(
             request.path("instance_id"),
             of: .taurusdb,
-            in: [scope.projectID],
             otherwise: TaurusDBErrors.instanceNotFound
         )
-        let page = try await store.taurusDBBackups(
-            TaurusDBBackupQuery(
-                instanceID: instance.id,
-                window: window,
-                page: PageRequest(offset: offset ?? 0, limit: limit ?? TaurusDBErrors.defaultLimit)
-            )
+        let page = try await catalog.taurusDBIncrementalBackups(
+            of: instance,
+            window: window,
+            page: PageRequest(offset: offset, limit: limit)
         )
         var json = JSONWriter(capacity: 128 + page.items.count * 220)
         json.object { json in
@@ -67,6 +64,6 @@ public struct TaurusDBListIncrementalBackups: TenantOperation {
             }
             json.field("total_count", page.total)
         }
-        return json.bytes
+        return OperationAnswer(body: json.bytes)
     }
 }

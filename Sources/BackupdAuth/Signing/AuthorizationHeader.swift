@@ -1,4 +1,4 @@
-/// The `Authorization` value of a signed request (`auth.md` §4.2):
+/// The `Authorization` value of a signed request (`docs/auth.md` §4.2):
 /// `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2;…>, Signature=<64 hex>`.
 public struct AuthorizationHeader: Sendable, Equatable {
     public let access: String

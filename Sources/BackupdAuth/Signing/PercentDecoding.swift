@@ -1,4 +1,4 @@
-/// Percent-decoding as `api.md` §1.3 and `auth.md` §4.3 define it: each `%XX` becomes its
+/// Percent-decoding as `docs/api.md` §1.3 and `docs/auth.md` §4.3 define it: each `%XX` becomes its
 /// byte, a `%` not followed by two hex digits stays as it is, `+` stays `+`, and bytes
 /// that are not valid UTF-8 become U+FFFD (as Python's `unquote` does).
 public enum PercentDecoding {

@@ -1,5 +1,5 @@
 /// The percent-encoding of the official SDK signer, Python's `quote(s, safe='~')`
-/// (`auth.md` §4.3): UTF-8 bytes, `A–Z a–z 0–9 - . _ ~` kept, every other byte `%XX`
+/// (`docs/auth.md` §4.3): UTF-8 bytes, `A–Z a–z 0–9 - . _ ~` kept, every other byte `%XX`
 /// with upper-case hex, so a space is `%20` and `+` is `%2B`.
 public enum PercentEncoding {
     public static func encode(_ text: String) -> String {

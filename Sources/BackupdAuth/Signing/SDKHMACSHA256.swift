@@ -1,6 +1,6 @@
 import Crypto
 
-/// The `SDK-HMAC-SHA256` algorithm of the official Huawei Cloud SDK signer (`auth.md` §4.3–4.4),
+/// The `SDK-HMAC-SHA256` algorithm of the official Huawei Cloud SDK signer (`docs/auth.md` §4.3–4.4),
 /// as pure functions: the request, the credentials and the date go in, nothing is read from a
 /// clock or the environment. The server verifies with it; a client signs with it.
 public enum SDKHMACSHA256 {

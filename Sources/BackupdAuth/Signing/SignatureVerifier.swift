@@ -1,4 +1,6 @@
-/// Checks an `SDK-HMAC-SHA256` request in the order of `auth.md` §4.5, as a pure function:
+import BackupdTime
+
+/// Checks an `SDK-HMAC-SHA256` request in the order of `docs/auth.md` §4.5, as a pure function:
 /// the request, the secret key the store holds for the AK (`nil` when the AK is unknown) and
 /// the server's time go in; the first failed check comes out. The lockout state comes in
 /// too, but recording failures and scope are the server's: they need the store.
@@ -6,7 +8,7 @@ public enum SignatureVerifier {
     /// The largest accepted difference between `X-Sdk-Date` and the server's clock, inclusive.
     public static let allowedClockSkew: Int64 = 900
 
-    /// The first check a request failed (`auth.md` §4.6 gives each its message).
+    /// The first check a request failed (`docs/auth.md` §4.6 gives each its message).
     public enum Failure: Error, Sendable, Equatable {
         /// Check 1: no parsable `SDK-HMAC-SHA256` Authorization.
         case malformedAuthorization
@@ -22,7 +24,7 @@ public enum SignatureVerifier {
         /// The AK is locked after repeated failures: refused like a bad signature, but not counted.
         case locked
 
-        /// The text after `Incorrect IAM authentication information: ` (`auth.md` §4.6). No secret is ever in it.
+        /// The text after `Incorrect IAM authentication information: ` (`docs/auth.md` §4.6). No secret is ever in it.
         public var detail: String {
             switch self {
             case .malformedAuthorization, .malformedDate, .signatureMismatch, .locked: "verify aksk signature fail"
@@ -107,22 +109,14 @@ public enum SignatureVerifier {
             return value
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
-            (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(month: month, year: year),
-            hour <= 23, minute <= 59, second <= 59
+            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15)
         else { return nil }
-        return CivilTime.daysFromCivil(year: year, month: month, day: day) * 86_400
-            + Int64(hour * 3600 + minute * 60 + second)
+        return CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second).epochSeconds
     }
 
     /// Writes `yyyyMMddTHHmmssZ`.
     public static func formatSDKDate(_ seconds: Int64) -> String {
-        let (year, month, day, hour, minute, second) = CivilTime.civil(epochSeconds: seconds)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + "Z"
+        TimeText.sdkDate(epochSeconds: seconds)
     }
 
     /// Compares two signatures without stopping at the first difference.

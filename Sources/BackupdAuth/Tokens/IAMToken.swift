@@ -1,6 +1,6 @@
 import Crypto
 
-/// The IAM token codec (`auth.md` §2.3): tokens are opaque, `MII` followed by the URL-safe
+/// The IAM token codec (`docs/auth.md` §2.3): tokens are opaque, `MII` followed by the URL-safe
 /// base64 of 48 random bytes, and only their SHA-256 is ever stored.
 public enum IAMToken {
     /// A new token from the system's cryptographically secure generator.

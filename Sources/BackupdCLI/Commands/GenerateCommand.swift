@@ -78,7 +78,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     /// Loads the chunks one transaction each, making the next chunk while the store writes one.
-    private func load(_ generator: CatalogGenerator, into store: any CatalogStore, bar: ProgressBar?) async throws {
+    private func load(_ generator: CatalogGenerator, into store: any AccountStore, bar: ProgressBar?) async throws {
         let hasher = PasswordHasher()
         var digests: [String: String] = [:]
         // Every generated domain shares two passwords: two digests, not one per user.

@@ -1,4 +1,4 @@
-/// An IAM token as the store keeps it (`auth.md` §2.3): the SHA-256 of the token, never the
+/// An IAM token as the store keeps it (`docs/auth.md` §2.3): the SHA-256 of the token, never the
 /// token itself, with whom it was issued to, its scope and its lifetime.
 public struct IssuedToken: Sendable, Hashable {
     /// What the token may act on.
@@ -7,6 +7,11 @@ public struct IssuedToken: Sendable, Hashable {
         case project(id: String)
         /// The account: IAM reads only, no project's APIs.
         case domain
+
+        /// The project of a project-scoped token.
+        public var projectID: String? {
+            if case .project(let id) = self { id } else { nil }
+        }
     }
 
     /// Lower-case hex SHA-256 of the token text.
@@ -28,7 +33,7 @@ public struct IssuedToken: Sendable, Hashable {
         self.expiresAt = expiresAt
     }
 
-    /// A token is valid for 24 hours from its issue (`auth.md` §2.3).
+    /// A token is valid for 24 hours from its issue (`docs/auth.md` §2.3).
     public static let lifetime: Int64 = 24 * 3600 * 1_000_000
 
     /// An expired token is kept this long after it expires, so that it gets "token expires"

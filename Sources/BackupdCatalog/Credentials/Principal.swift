@@ -1,5 +1,5 @@
 /// A user together with what every authorization decision needs, read in one go: its
-/// account and the projects it may use (`auth.md` §5).
+/// account and the projects it may use (`docs/auth.md` §5).
 public struct Principal: Sendable, Hashable {
     public var domain: Domain
     public var user: User
@@ -11,6 +11,17 @@ public struct Principal: Sendable, Hashable {
         self.domain = domain
         self.user = user
         self.usableProjects = usableProjects
+    }
+
+    /// The principal of `user`, whose usable projects are those of `domainProjects` (in their
+    /// order) that its `projects` list names, or all of them when it has none.
+    public init(domain: Domain, user: User, domainProjects: [Project]) {
+        let allowed = user.projectIDs.map(Set.init)
+        self.init(
+            domain: domain,
+            user: user,
+            usableProjects: allowed.map { allowed in domainProjects.filter { allowed.contains($0.id) } } ?? domainProjects
+        )
     }
 
     public var usableProjectIDs: Set<String> {

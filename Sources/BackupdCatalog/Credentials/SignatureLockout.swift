@@ -1,5 +1,5 @@
 /// The consecutive signature failures of one access key and the lock they lead to
-/// (`auth.md` §4.5): after `LockoutPolicy.threshold` failures in a row the key is refused for
+/// (`docs/auth.md` §4.5): after `LockoutPolicy.threshold` failures in a row the key is refused for
 /// `LockoutPolicy.duration` seconds from the last of them, even with a right signature.
 /// Refusals during the lock neither count nor extend it; when it runs out the count starts
 /// again at 0; a success resets it. Kept in the store, so every node sees the same lock.
@@ -48,6 +48,6 @@ public struct LockoutPolicy: Sendable, Hashable {
         self.duration = duration
     }
 
-    /// The gateway's: five failures, five minutes (`auth.md` §4.5).
+    /// The gateway's: five failures, five minutes (`docs/auth.md` §4.5).
     public static let gateway = LockoutPolicy(threshold: 5, duration: 300)
 }

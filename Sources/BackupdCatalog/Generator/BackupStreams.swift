@@ -1,3 +1,5 @@
+import BackupdTime
+
 /// Times spread evenly: `count` of them, `period` apart, the last one `period` before `end`;
 /// squeezed closer when that would reach back more than `maximumSpan` (several per second if
 /// need be: backup times need not differ).

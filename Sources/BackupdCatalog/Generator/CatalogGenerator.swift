@@ -1,6 +1,8 @@
+import BackupdTime
+
 /// Makes a realistic catalog from a `GeneratorPlan`: accounts with projects in several
 /// regions, instances of the four services, and their backups over the year before a
-/// reference date, every record passing the rules a seed file must pass (`seed-format.md`).
+/// reference date, every record passing the rules a seed file must pass (`docs/seed-format.md`).
 ///
 /// The catalog is a function of the plan: the same plan gives the same records, byte for
 /// byte, with any toolchain (the generator draws from its own seeded generators, never the

@@ -1,3 +1,5 @@
+import BackupdTime
+
 /// A UTC offset as the RDS, TaurusDB and DDM times are written with it (`+0800`).
 struct UTCOffset: Sendable, Hashable {
     let seconds: Int64
@@ -21,51 +23,12 @@ struct UTCOffset: Sendable, Hashable {
 /// Writes the generated ids, names and times straight into string storage: the generator
 /// makes several strings per backup, and a million backups should take about a second.
 enum GeneratedText {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private static let upperDigits: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
     private static let alphanumerics: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// Bytes appended to a string's uninitialized storage.
-    struct Writer {
-        let buffer: UnsafeMutableBufferPointer<UInt8>
-        var count = 0
-
-        mutating func byte(_ value: UInt8) {
-            buffer[count] = value
-            count += 1
-        }
-
-        mutating func text(_ value: String) {
-            for byte in value.utf8 { self.byte(byte) }
-        }
-
-        /// `value` in decimal, zero-padded to `width` digits (`value` ≥ 0).
-        mutating func decimal(_ value: Int, width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                byte(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-
-        /// The low `digits` hex digits of `value`, most significant first.
-        mutating func hex(_ value: UInt64, digits: Int) {
-            for position in stride(from: digits - 1, through: 0, by: -1) {
-                byte(GeneratedText.hexDigits[Int((value >> UInt64(position * 4)) & 0xF)])
-            }
-        }
-    }
-
     /// A string of at most `capacity` ASCII bytes, written by `body`.
-    static func string(capacity: Int, _ body: (inout Writer) -> Void) -> String {
-        String(unsafeUninitializedCapacity: capacity) { buffer in
-            var writer = Writer(buffer: buffer)
-            body(&writer)
-            return writer.count
-        }
+    static func string(capacity: Int, _ body: (inout ASCIIWriter) -> Void) -> String {
+        ASCIIWriter.string(capacity: capacity, body)
     }
 
     /// `count` random lower-case hex digits.
@@ -111,59 +74,16 @@ enum GeneratedText {
 
     /// `yyyy-mm-ddThh:mm:ss±hhmm`: the instant `seconds` as a clock at `offset` shows it.
     static func offsetTime(_ seconds: Int64, _ offset: UTCOffset) -> String {
-        string(capacity: 24) { writer in
-            let (year, month, day, hour, minute, second) = civil(seconds + offset.seconds)
-            writer.decimal(year, width: 4)
-            writer.byte(UInt8(ascii: "-"))
-            writer.decimal(month, width: 2)
-            writer.byte(UInt8(ascii: "-"))
-            writer.decimal(day, width: 2)
-            writer.byte(UInt8(ascii: "T"))
-            writer.decimal(hour, width: 2)
-            writer.byte(UInt8(ascii: ":"))
-            writer.decimal(minute, width: 2)
-            writer.byte(UInt8(ascii: ":"))
-            writer.decimal(second, width: 2)
-            writer.text(offset.text)
-        }
+        TimeText.offsetTime(epochSeconds: seconds, offsetSeconds: offset.seconds, offset: offset.text)
     }
 
-    /// `yyyy-mm-ddThh:mm:ss.SSSZ` (the DCS record times); `TimeGrammar.formatUTCMilliseconds` with
-    /// one allocation instead of a dozen.
+    /// `yyyy-mm-ddThh:mm:ss.SSSZ` (the DCS record times).
     static func utcMilliseconds(_ millis: Int64) -> String {
-        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        return string(capacity: 24) { writer in
-            let (year, month, day, hour, minute, second) = civil(seconds)
-            writer.decimal(year, width: 4)
-            writer.byte(UInt8(ascii: "-"))
-            writer.decimal(month, width: 2)
-            writer.byte(UInt8(ascii: "-"))
-            writer.decimal(day, width: 2)
-            writer.byte(UInt8(ascii: "T"))
-            writer.decimal(hour, width: 2)
-            writer.byte(UInt8(ascii: ":"))
-            writer.decimal(minute, width: 2)
-            writer.byte(UInt8(ascii: ":"))
-            writer.decimal(second, width: 2)
-            writer.byte(UInt8(ascii: "."))
-            writer.decimal(Int(millis - seconds * 1000), width: 3)
-            writer.byte(UInt8(ascii: "Z"))
-        }
+        TimeText.utcMilliseconds(millis)
     }
 
     /// Appends `yyyyMMddHHmmss` of the instant `seconds` at `offset` (backup names).
-    static func appendCompact(_ seconds: Int64, _ offset: UTCOffset, to writer: inout Writer) {
-        let (year, month, day, hour, minute, second) = civil(seconds + offset.seconds)
-        writer.decimal(year, width: 4)
-        writer.decimal(month, width: 2)
-        writer.decimal(day, width: 2)
-        writer.decimal(hour, width: 2)
-        writer.decimal(minute, width: 2)
-        writer.decimal(second, width: 2)
-    }
-
-    /// The calendar date and time of `seconds` since the epoch, read as UTC.
-    static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
-        TimeGrammar.civil(epochSeconds: seconds)
+    static func appendCompact(_ seconds: Int64, _ offset: UTCOffset, to writer: inout ASCIIWriter) {
+        writer.compactDateTime(CivilTime(epochSeconds: seconds + offset.seconds))
     }
 }

@@ -24,7 +24,7 @@ public struct Project: Sendable, Hashable {
         self.name = name
     }
 
-    /// The region is the name up to the first `_` (`seed-format.md` §domains).
+    /// The region is the name up to the first `_` (`docs/seed-format.md` §domains).
     public var region: String {
         String(name.prefix { $0 != "_" })
     }

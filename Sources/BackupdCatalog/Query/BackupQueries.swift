@@ -1,8 +1,8 @@
 // Ids are compared byte for byte, as the engines compare them: two ids that Unicode calls
-// canonically equivalent are still different ids (`api.md` §1.9 orders them by bytes).
+// canonically equivalent are still different ids (`docs/api.md` §1.9 orders them by bytes).
 
 /// Where an RDS backup list looks: an instance's own backups, or its cross-region
-/// copies held in one project (`api.md` §2 and §3 selection).
+/// copies held in one project (`docs/api.md` §2 and §3 selection).
 public enum RDSBackupLocation: Sendable, Hashable {
     case home
     case offsite(projectID: String)

@@ -1,4 +1,4 @@
-/// Which slice of an ordered list to return (`api.md` §1.9 step 5).
+/// Which slice of an ordered list to return (`docs/api.md` §1.9 step 5).
 public struct PageRequest: Sendable, Hashable {
     /// Records to skip, 0-based.
     public var offset: Int
@@ -26,7 +26,7 @@ public struct Page<Item: Sendable>: Sendable {
 extension Page: Equatable where Item: Equatable {}
 
 /// An inclusive window on a record's key, in whole seconds since the epoch; a missing
-/// bound is unbounded (`api.md` §1.9 step 2).
+/// bound is unbounded (`docs/api.md` §1.9 step 2).
 public struct TimeWindow: Sendable, Hashable {
     public var lowerBound: Int64?
     public var upperBound: Int64?

@@ -3,9 +3,9 @@ import Synchronization
 /// Values read from the store while it showed one change marker, dropped as a whole when the
 /// marker changes. A value is only served to, and only kept from, a reader who saw the same
 /// marker, and readers read the marker before the value: so nothing cached can be older than
-/// the last write any reader has seen (`CatalogStore.changeMarker`). Bounded: past
+/// the last write any reader has seen (`ChangeMarking.changeMarker`). Bounded: past
 /// `budget` units (entries or bytes) everything is dropped and filling starts again.
-final class CacheGeneration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+public final class CacheGeneration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var marker: UInt64?
         var values: [Key: Value] = [:]
@@ -19,13 +19,13 @@ final class CacheGeneration<Key: Hashable & Sendable, Value: Sendable>: Sendable
     /// - Parameters:
     ///   - budget: the most units kept at once.
     ///   - cost: the units one value uses (1 per entry by default).
-    init(budget: Int, cost: @escaping @Sendable (Value) -> Int = { _ in 1 }) {
+    public init(budget: Int, cost: @escaping @Sendable (Value) -> Int = { _ in 1 }) {
         self.budget = budget
         self.cost = cost
     }
 
     /// The value cached for `key` under `marker`, if any.
-    func value(for key: Key, marker: UInt64) -> Value? {
+    public func value(for key: Key, marker: UInt64) -> Value? {
         state.withLock { state in
             guard state.marker == marker else { return nil }
             return state.values[key]
@@ -34,7 +34,7 @@ final class CacheGeneration<Key: Hashable & Sendable, Value: Sendable>: Sendable
 
     /// Keeps `value`, read after the store showed `marker`. A newer marker seen by someone
     /// else since makes this value unfit, so it is then not kept.
-    func keep(_ value: Value, for key: Key, marker: UInt64) {
+    public func keep(_ value: Value, for key: Key, marker: UInt64) {
         let units = cost(value)
         state.withLock { state in
             if state.marker != marker {

@@ -1,5 +1,5 @@
-/// A whole catalog, or the part of one a seed file adds: what `CatalogStore.load`
-/// writes and `CatalogStore.exportTenancy` plus `exportBackups` read back.
+/// A whole catalog, or the part of one a seed file adds: what `AccountStore.load`
+/// writes and `AccountStore.exportTenancy` plus `exportBackups` read back.
 public struct CatalogContent: Sendable, Hashable {
     public var domains: [Domain]
     public var projects: [Project]

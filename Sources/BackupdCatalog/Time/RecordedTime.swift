@@ -1,6 +1,6 @@
 /// A point in time kept together with the text it was written as, so that the API
-/// can return it in the offset it was written with (`seed-format.md` §Times) while
-/// every comparison is made between instants (`api.md` §1.8).
+/// can return it in the offset it was written with (`docs/seed-format.md` §Times) while
+/// every comparison is made between instants (`docs/api.md` §1.8).
 public struct RecordedTime: Sendable, Hashable {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var instant: Int64
@@ -19,7 +19,7 @@ public struct RecordedTime: Sendable, Hashable {
 }
 
 extension RecordedTime {
-    /// Parses `yyyy-mm-ddThh:mm:ss±hhmm` or `…Z` (RDS, TaurusDB and DDM times, `api.md` §1.8).
+    /// Parses `yyyy-mm-ddThh:mm:ss±hhmm` or `…Z` (RDS, TaurusDB and DDM times, `docs/api.md` §1.8).
     public init?(offsetTime text: String) {
         guard let seconds = TimeGrammar.parseOffsetTime(text) else { return nil }
         self.init(instant: seconds * 1000, text: text)
@@ -31,7 +31,7 @@ extension RecordedTime {
         self.init(instant: millis, text: text)
     }
 
-    /// A time the server itself writes: UTC, `+0000` (`seed-format.md` §Times).
+    /// A time the server itself writes: UTC, `+0000` (`docs/seed-format.md` §Times).
     public init(utcSecondsSinceEpoch seconds: Int64) {
         self.init(instant: seconds * 1000, text: TimeGrammar.formatOffsetTime(epochSeconds: seconds))
     }

@@ -1,18 +1,13 @@
 public import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 
-/// The context every request starts with: the request id the gateway assigns and, once
-/// an authenticator has run, the caller's identity. Backup routes never see this type:
-/// they run in a `TenantContext`, which cannot exist without an identity.
+/// The context every request starts with: the request id the gateway assigns. Who the caller
+/// is never lives here: the dispatcher authenticates, and backup operations receive a
+/// `TenantCatalog`, which cannot exist without an identity.
 public struct BackupdRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// 32 lower-case hex digits, new for each request, sent back as `X-Request-Id`.
     public let requestID: String
-    /// Set by the authenticator of a tenant route, and only there.
-    var identity: Identity?
-    /// The decoded `{variables}` of the matched route.
-    var pathVariables: [String: String] = [:]
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -20,7 +15,7 @@ public struct BackupdRequestContext: RequestContext {
     }
 }
 
-/// Request ids: 32 lower-case hex digits from a UUIDv4 without dashes (`api.md` §1.5).
+/// Request ids: 32 lower-case hex digits from a UUIDv4 without dashes (`docs/api.md` §1.5).
 enum RequestIdentifier {
     static func next() -> String {
         var generator = SystemRandomNumberGenerator()

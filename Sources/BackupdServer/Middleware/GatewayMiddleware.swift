@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// What every response gets, success or error (`api.md` §1.5): `X-Request-Id` and
+/// What every response gets, success or error (`docs/api.md` §1.5): `X-Request-Id` and
 /// `Content-Type: application/json;charset=UTF-8`. It renders `APIError`s in their
 /// envelope and turns anything else into an opaque 500 that leaks nothing. A `HEAD`
 /// gets the status and headers of its answer, without the body.

@@ -8,7 +8,7 @@ import NIOHTTPTypes
 /// Answers a request that SwiftNIO's HTTP/1 parser cannot read (an unknown method such as
 /// `BREW`, a raw invalid byte in the request line, an oversized head) the way every other
 /// request is answered: it matches no route, so `404 APIGW.0101` in the gateway envelope with
-/// `X-Request-Id` and the JSON `Content-Type` (`api.md` §1.1, §1.5), then the connection is
+/// `X-Request-Id` and the JSON `Content-Type` (`docs/api.md` §1.1, §1.5), then the connection is
 /// closed because the parser cannot find where the next request starts. Without it the client
 /// would get the framework's bare, bodiless `400`.
 ///

@@ -3,31 +3,32 @@ import BackupdCatalog
 import Hummingbird
 import Logging
 
-/// Matches the raw request target against the routes (`api.md` §1.1) and runs the
-/// checks of §1.2 in order: route, authentication, scope, then the operation's own
-/// parameters and lookups. The raw target is used, not a decoded path, because `+`,
-/// `%2F` and empty segments must keep their meaning (and signatures are computed over it).
+/// Matches the raw request target against the routes (`docs/api.md` §1.1) and runs the checks of
+/// §1.2 in order: route, body, authentication, scope, then the operation's own parameters and
+/// lookups. The raw target is used, not a decoded path, because `+`, `%2F` and empty segments
+/// must keep their meaning (and signatures are computed over it).
+///
+/// Every operation, backup API or IAM API, runs through one path (`run`) that reads its
+/// declaration: who may call it, its success status, whether its answer may be cached, and one
+/// way of answering errors (an `APIError` in its envelope; anything else logged, then the
+/// service's opaque failure).
 struct APIDispatcher: HTTPResponder {
     typealias Context = BackupdRequestContext
 
     /// Literal routes first, so the IAM paths win over variable ones.
     private let routes: [ServerRoute]
-    private let store: CachingCatalogStore
+    private let access: StoreAccess
     private let authenticator: CredentialAuthenticator
     private let configuration: ServerConfiguration
-    /// 200 bodies of backup APIs, for the store's current change marker.
+    /// Successful bodies of cacheable operations, for the store's current change marker.
     private let responses: CacheGeneration<ResponseKey, [UInt8]>
 
-    init(routes: [ServerRoute], store: CachingCatalogStore, configuration: ServerConfiguration) {
+    init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
-        self.store = store
+        self.access = access
         self.responses = CacheGeneration(budget: configuration.responseCacheBytes) { $0.count + 256 }
         self.configuration = configuration
-        self.authenticator = CredentialAuthenticator(
-            store: store,
-            clock: configuration.clock,
-            lockoutPolicy: configuration.lockoutPolicy
-        )
+        self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -36,129 +37,126 @@ struct APIDispatcher: HTTPResponder {
         let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = question.map { target[..<$0] } ?? target
         let rawQuery = question.map { target[target.utf8.index(after: $0)...] } ?? ""
-        let method = request.method.rawValue
-        guard let (matched, variables) = match(method: method, rawPath: rawPath) else {
+        guard let (matched, variables) = match(method: request.method.rawValue, rawPath: rawPath) else {
             throw GatewayErrors.routeNotFound
         }
         context.coreContext.endpointPath.value = matched.route.description
-        var context = context
-        context.pathVariables = variables
+        let call = Call(request: request, pathVariables: variables, rawQuery: rawQuery, requestID: context.requestID)
         switch matched.handler {
         case .open(let handler):
             return try await handler(request, context)
         case .tenant(let operation):
-            return try await run(operation, request: request, rawQuery: rawQuery, context: context)
-        case .iam(let operation):
-            return try await run(operation, request: request, rawQuery: rawQuery, context: context)
-        }
-    }
-
-    /// A backup API: authenticate (gateway 401s), check the scope (403), then the operation.
-    private func run(
-        _ operation: any TenantOperation,
-        request: Request,
-        rawQuery: Substring,
-        context: Context
-    ) async throws -> Response {
-        do {
-            let requestBody = try await readBody(request)
-            let marker = try await store.changeMarker()
-            return try await CachingCatalogStore.$requestMarker.withValue(marker) {
-                var context = context
-                do {
-                    context.identity = try await authenticator.authenticate(request, body: requestBody)
-                } catch let failure as AuthenticationFailure {
-                    throw GatewayErrors.authenticationFailed(failure.detail)
-                }
-                let tenant = try TenantContext(context: context)
-                let key = ResponseKey(
-                    route: operation.route.template,
-                    pathVariables: tenant.pathVariables,
-                    rawQuery: String(rawQuery),
-                    scope: tenant.scope
-                )
-                if let cached = responses.value(for: key, marker: marker) {
-                    return .json(status: .ok, body: cached)
-                }
-                let body = try await operation.respond(
-                    to: OperationRequest(pathVariables: tenant.pathVariables, query: QueryParameters(rawQuery: rawQuery)),
-                    in: tenant.scope,
-                    store: store
-                )
-                responses.keep(body, for: key, marker: marker)
-                return .json(status: .ok, body: body)
+            return await run(operation, call, logger: context.logger) { identity, marker, body in
+                try await answer(operation, call, identity: identity, marker: marker, body: body)
             }
-        } catch let error as APIError {
-            throw error
-        } catch {
-            context.logger.error(
-                "operation failed",
-                metadata: ["route": "\(operation.route)", "error": "\(String(reflecting: error))"]
-            )
-            throw operation.serverFailure
+        case .iam(let operation):
+            return await run(operation, call, logger: context.logger) { identity, marker, body in
+                try await operation.respond(
+                    to: iamRequest(call, caller: identity?.principal, body: body),
+                    credentials: access.credentials(at: marker)
+                )
+            }
         }
     }
 
-    /// An IAM API: authenticated unless it issues tokens, with Keystone-shaped errors and
-    /// `X-IAM-Trace-Id` (the request id) on every answer (`auth.md` §6).
+    /// One request to a declared operation.
+    private struct Call {
+        let request: Request
+        let pathVariables: [String: String]
+        let rawQuery: Substring
+        let requestID: String
+    }
+
+    /// The steps every operation shares: the body (413 beyond the configured size), the change
+    /// marker every cached read of the request is keyed by, the credential the declaration asks
+    /// for, then `respond`; the answer with the declared status, or the error in its envelope.
     private func run(
-        _ operation: any IAMOperation,
-        request: Request,
-        rawQuery: Substring,
-        context: Context
-    ) async throws -> Response {
+        _ operation: any DeclaredOperation,
+        _ call: Call,
+        logger: Logger,
+        respond: (Identity?, UInt64, [UInt8]) async throws -> OperationAnswer
+    ) async -> Response {
+        let declaration = operation.declaration
         var response: Response
         do {
-            let body = try await readBody(request)
-            let marker = try await store.changeMarker()
-            response = try await CachingCatalogStore.$requestMarker.withValue(marker) {
-                try await answer(operation, request: request, body: body, rawQuery: rawQuery)
+            let body = try await readBody(call.request)
+            let marker = try await access.changeMarker()
+            var identity: Identity?
+            if declaration.authentication != .none {
+                do {
+                    identity = try await authenticator.authenticate(
+                        PresentedCredential(call.request, body: body),
+                        with: access.credentials(at: marker)
+                    )
+                } catch let failure as AuthenticationFailure {
+                    throw operation.refusal(failure)
+                }
+            }
+            let answer = try await respond(identity, marker, body)
+            response = .json(status: HTTPResponse.Status(code: declaration.successStatus), body: answer.body)
+            if let token = answer.subjectToken {
+                response.headers[.xSubjectToken] = token
             }
         } catch let error as APIError {
-            response = GatewayMiddleware.render(error, requestID: context.requestID)
+            response = GatewayMiddleware.render(error, requestID: call.requestID)
         } catch {
-            context.logger.error(
+            logger.error(
                 "operation failed",
-                metadata: ["route": "\(operation.route)", "error": "\(String(reflecting: error))"]
+                metadata: ["route": "\(declaration.route)", "error": "\(String(reflecting: error))"]
             )
-            response = GatewayMiddleware.render(IAMErrors.serverFailure, requestID: context.requestID)
+            response = GatewayMiddleware.render(operation.serverFailure, requestID: call.requestID)
         }
-        response.headers[.xIAMTraceID] = context.requestID
+        if declaration.tracesRequests {
+            response.headers[.xIAMTraceID] = call.requestID
+        }
         return response
     }
 
-    /// The IAM operation's answer; authentication failures become Keystone's 401.
+    /// A backup API: the caller's catalog for the path's project (403 outside it), then the
+    /// answer, from the response cache when the declaration allows and the marker is the same.
     private func answer(
-        _ operation: any IAMOperation,
-        request: Request,
-        body: [UInt8],
-        rawQuery: Substring
-    ) async throws -> Response {
-        var caller: Principal?
-        if operation.requiresCredential {
-            do {
-                caller = try await authenticator.authenticate(request, body: body).principal
-            } catch is AuthenticationFailure {
-                throw IAMErrors.unauthorized
-            }
+        _ operation: any TenantOperation,
+        _ call: Call,
+        identity: Identity?,
+        marker: UInt64,
+        body: [UInt8]
+    ) async throws -> OperationAnswer {
+        guard let identity else { throw operation.refusal(.noCredential) }
+        let catalog = try identity.catalog(
+            inProject: call.pathVariables["project_id"] ?? "",
+            backups: access.backups(at: marker)
+        )
+        let declaration = operation.declaration
+        let key = ResponseKey(
+            route: declaration.route.template,
+            pathVariables: call.pathVariables,
+            rawQuery: String(call.rawQuery),
+            scope: catalog.scope
+        )
+        if declaration.cacheable, let cached = responses.value(for: key, marker: marker) {
+            return OperationAnswer(body: cached)
         }
         let answer = try await operation.respond(
-            to: IAMRequest(
-                query: QueryParameters(rawQuery: rawQuery),
-                rawQuery: String(rawQuery),
-                body: body,
-                baseURL: baseURL(of: request),
-                caller: caller,
-                subjectToken: request.headers[.xSubjectToken],
-                now: configuration.clock.microseconds
-            ),
-            store: store
+            to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
+            in: catalog
         )
-        var response = Response.json(status: HTTPResponse.Status(code: answer.status), body: answer.body)
-        if let token = answer.subjectToken {
-            response.headers[.xSubjectToken] = token
+        if declaration.cacheable {
+            responses.keep(answer.body, for: key, marker: marker)
         }
-        return response
+        return answer
+    }
+
+    /// What an IAM operation reads of a request.
+    private func iamRequest(_ call: Call, caller: Principal?, body: [UInt8]) -> IAMRequest {
+        IAMRequest(
+            query: QueryParameters(rawQuery: call.rawQuery),
+            rawQuery: String(call.rawQuery),
+            body: body,
+            baseURL: baseURL(of: call.request),
+            caller: caller,
+            subjectToken: call.request.headers[.xSubjectToken],
+            now: configuration.clock.microseconds
+        )
     }
 
     /// The whole body, which a signature covers. - Throws: 413 beyond the configured size.

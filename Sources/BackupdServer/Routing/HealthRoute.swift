@@ -2,26 +2,23 @@ import BackupdAPI
 import BackupdCatalog
 import Hummingbird
 
-/// `GET /health` (`api.md` §1.1): 200 once the store answers, 503 with a one-line reason while it does not.
+/// `GET /health` (`docs/api.md` §1.1): 200 once the store answers, 503 with a one-line reason while it does not.
 enum HealthRoute {
-    static func make(store: any CatalogStore) -> ServerRoute {
-        ServerRoute(
-            route: Route("GET", "/health"),
-            handler: .open { _, _ in
-                var json = JSONWriter(capacity: 96)
-                do {
-                    try await store.checkHealth()
-                    json.object { $0.field("status", "ok") }
-                    return .json(status: .ok, body: json.bytes)
-                } catch {
-                    let reason = (error as? CatalogError)?.description ?? "the catalog store does not answer"
-                    json.object { json in
-                        json.field("status", "unavailable")
-                        json.field("reason", reason)
-                    }
-                    return .json(status: .serviceUnavailable, body: json.bytes)
+    static func make(store: any ChangeMarking) -> ServerRoute {
+        ServerRoute(route: Route("GET", "/health")) { _, _ in
+            var json = JSONWriter(capacity: 96)
+            do {
+                try await store.checkHealth()
+                json.object { $0.field("status", "ok") }
+                return .json(status: .ok, body: json.bytes)
+            } catch {
+                let reason = (error as? CatalogError)?.description ?? "the catalog store does not answer"
+                json.object { json in
+                    json.field("status", "unavailable")
+                    json.field("reason", reason)
                 }
+                return .json(status: .serviceUnavailable, body: json.bytes)
             }
-        )
+        }
     }
 }

@@ -1,8 +1,8 @@
 import BackupdAPI
 import Hummingbird
 
-/// A route the server answers: open (no credential: `/health`), a backup API (run only after
-/// authentication and the scope check), or an IAM API (authenticated unless it issues tokens).
+/// A route the server answers: open (no credential: `/health`), or a declared operation of a
+/// service (a backup API or an IAM API), which the dispatcher runs by its declaration.
 struct ServerRoute: Sendable {
     enum Handler: Sendable {
         case open(@Sendable (Request, BackupdRequestContext) async throws -> Response)
@@ -12,4 +12,19 @@ struct ServerRoute: Sendable {
 
     let route: Route
     let handler: Handler
+
+    init(route: Route, open handler: @escaping @Sendable (Request, BackupdRequestContext) async throws -> Response) {
+        self.route = route
+        self.handler = .open(handler)
+    }
+
+    init(_ operation: any TenantOperation) {
+        self.route = operation.declaration.route
+        self.handler = .tenant(operation)
+    }
+
+    init(_ operation: any IAMOperation) {
+        self.route = operation.declaration.route
+        self.handler = .iam(operation)
+    }
 }

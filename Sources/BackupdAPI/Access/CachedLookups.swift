@@ -1,0 +1,42 @@
+public import BackupdCatalog
+
+/// The credential reads every request repeats, each cached for its request's change marker
+/// (`Cached.lookup`); writes go to `store` itself.
+extension Cached where Role == any CredentialStore {
+    public func domain(id: String) async throws -> Domain? {
+        try await lookup(LookupKey("domain", id)) { try await $0.domain(id: id) }
+    }
+
+    public func domain(named name: String) async throws -> Domain? {
+        try await lookup(LookupKey("domainNamed", name)) { try await $0.domain(named: name) }
+    }
+
+    public func project(id: String) async throws -> Project? {
+        try await lookup(LookupKey("project", id)) { try await $0.project(id: id) }
+    }
+
+    public func projects(domainID: String) async throws -> [Project] {
+        try await lookup(LookupKey("projects", domainID)) { try await $0.projects(domainID: domainID) }
+    }
+
+    public func principal(domainID: String, userName: String) async throws -> Principal? {
+        try await lookup(LookupKey("principal", domainID, userName)) {
+            try await $0.principal(domainID: domainID, userName: userName)
+        }
+    }
+
+    public func signingCredential(access: String) async throws -> SigningCredential? {
+        try await lookup(LookupKey("signingCredential", access)) { try await $0.signingCredential(access: access) }
+    }
+
+    public func token(digest: String) async throws -> IssuedToken? {
+        try await lookup(LookupKey("token", digest)) { try await $0.token(digest: digest) }
+    }
+}
+
+extension Cached where Role == any BackupStore {
+    /// The instance `id`, of any service and project (`TenantCatalog` decides who may see it).
+    func instance(id: String) async throws -> Instance? {
+        try await lookup(LookupKey("instance", id)) { try await $0.instance(id: id) }
+    }
+}

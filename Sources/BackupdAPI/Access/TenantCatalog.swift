@@ -1,0 +1,124 @@
+public import BackupdCatalog
+
+/// The backups one caller may read, and nothing else: a view of the store bound to the caller's
+/// `ProjectScope`. Backup operations receive only this. Its backup reads take a `ScopedInstance`,
+/// which only its own instance lookup hands out after checking service and project, so no
+/// operation can name an instance outside the scope, or forget to check.
+///
+/// Only `Identity.catalog(inProject:backups:)` (below) makes one: no initializer is visible
+/// anywhere else, and an `Identity` comes only from `CredentialAuthenticator`.
+public struct TenantCatalog: Sendable {
+    /// Where the caller acts (also what a cached answer depends on).
+    public let scope: ProjectScope
+    private let backups: Cached<any BackupStore>
+
+    fileprivate init(scope: ProjectScope, backups: Cached<any BackupStore>) {
+        self.scope = scope
+        self.backups = backups
+    }
+
+    /// Where an instance may be looked for.
+    public enum Reach: Sendable {
+        /// The path's project (every API but one).
+        case pathProject
+        /// Any project of the account the caller may use (the cross-region list, `docs/api.md` §3).
+        case usableProjects
+    }
+
+    /// The instance `id` of `service`, where `reach` allows: the lookup step of `docs/api.md` §1.2.
+    /// - Throws: `notFound` (the service's 404) when there is none, whether or not the id exists
+    ///   in another project, another account or another service.
+    public func instance(
+        _ id: String,
+        of service: Service,
+        in reach: Reach = .pathProject,
+        otherwise notFound: APIError
+    ) async throws -> ScopedInstance {
+        let projects = reach == .pathProject ? [scope.projectID] : scope.usableProjectIDs
+        guard let found = try await backups.instance(id: id), found.isReachable(as: service, inAnyOf: projects) else {
+            throw notFound
+        }
+        return ScopedInstance(record: found)
+    }
+
+    /// Which RDS backups of an instance a list reads.
+    public enum RDSCopies: Sendable {
+        /// Those in the instance's own region (`000` page).
+        case home
+        /// The cross-region copies held in the path's project (`002` page).
+        case heldInPathProject
+    }
+
+    /// The RDS backups of `instance`, ordered and paged (`docs/api.md` §1.9).
+    public func rdsBackups(
+        of instance: ScopedInstance,
+        _ copies: RDSCopies,
+        backupID: String?,
+        types: Set<RDSBackupType>?,
+        status: RDSBackupStatus? = nil,
+        window: TimeWindow?,
+        page: PageRequest
+    ) async throws -> Page<RDSBackup> {
+        let location: RDSBackupLocation =
+            switch copies {
+            case .home: .home
+            case .heldInPathProject: .offsite(projectID: scope.projectID)
+            }
+        return try await backups.store.rdsBackups(
+            RDSBackupQuery(
+                instanceID: instance.record.id,
+                location: location,
+                backupID: backupID,
+                types: types,
+                status: status,
+                window: window,
+                page: page
+            )
+        )
+    }
+
+    /// The incremental backups of a TaurusDB `instance`.
+    public func taurusDBIncrementalBackups(
+        of instance: ScopedInstance,
+        window: TimeWindow?,
+        page: PageRequest
+    ) async throws -> Page<TaurusDBBackup> {
+        try await backups.store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
+    }
+
+    /// The backup records of a DCS `instance`.
+    public func dcsBackups(of instance: ScopedInstance, window: TimeWindow?, page: PageRequest) async throws -> Page<DCSBackup> {
+        try await backups.store.dcsBackups(DCSBackupQuery(instanceID: instance.record.id, window: window, page: page))
+    }
+
+    /// The DDM backup `id` of `instance`; `nil` when it is not one of its backups.
+    public func ddmBackup(id: String, of instance: ScopedInstance) async throws -> DDMBackup? {
+        try await backups.store.ddmBackup(id: id, instanceID: instance.record.id)
+    }
+}
+
+/// An instance the caller may see, as `TenantCatalog.instance` found it.
+public struct ScopedInstance: Sendable {
+    public let record: Instance
+
+    fileprivate init(record: Instance) {
+        self.record = record
+    }
+}
+
+extension Identity {
+    /// The backups this caller may read in the project `projectID` (the path's).
+    /// - Throws: `APIGW.0302` when the caller may not act there: unknown and foreign projects
+    ///   included, so that nothing leaks (`docs/auth.md` §5).
+    public func catalog(inProject projectID: String, backups: Cached<any BackupStore>) throws(APIError) -> TenantCatalog {
+        guard mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
+        return TenantCatalog(
+            scope: ProjectScope(
+                domainID: principal.domain.id,
+                projectID: projectID,
+                usableProjectIDs: principal.usableProjectIDs
+            ),
+            backups: backups
+        )
+    }
+}

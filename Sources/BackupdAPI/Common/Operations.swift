@@ -1,0 +1,69 @@
+public import BackupdCatalog
+
+/// What an operation reads from a request: the decoded path variables, the query and the body.
+public struct OperationRequest: Sendable {
+    public let pathVariables: [String: String]
+    public let query: QueryParameters
+    /// The request body as received (empty for most reads).
+    public let body: [UInt8]
+
+    public init(pathVariables: [String: String], query: QueryParameters, body: [UInt8] = []) {
+        self.pathVariables = pathVariables
+        self.query = query
+        self.body = body
+    }
+
+    /// A variable of the route's template; routes guarantee their own variables exist.
+    public func path(_ name: String) -> String {
+        pathVariables[name] ?? ""
+    }
+}
+
+/// A successful answer: the body, sent with the declared success status, and the token for
+/// `X-Subject-Token` when there is one.
+public struct OperationAnswer: Sendable {
+    public let body: [UInt8]
+    public let subjectToken: String?
+
+    public init(body: [UInt8], subjectToken: String? = nil) {
+        self.body = body
+        self.subjectToken = subjectToken
+    }
+}
+
+/// An operation of any service: its declaration and how an unexpected failure is answered.
+public protocol DeclaredOperation: Sendable {
+    var declaration: OperationDeclaration { get }
+    /// The service's answer to an unexpected failure (`docs/api.md` §1.7).
+    var serverFailure: APIError { get }
+}
+
+extension DeclaredOperation {
+    /// The answer to a request whose credential failed, in the envelope the declaration names.
+    public func refusal(_ failure: AuthenticationFailure) -> APIError {
+        switch declaration.authentication {
+        case .tenant: GatewayErrors.authenticationFailed(failure.detail)
+        case .caller, .none: IAMErrors.unauthorized
+        }
+    }
+}
+
+/// One backup API of one service: it reads its parameters, makes its reads through the caller's
+/// `TenantCatalog` and shapes the answer. It runs only for an authenticated caller, inside the
+/// project scope that authentication produced, and knows nothing of HTTP.
+public protocol TenantOperation: DeclaredOperation {
+    /// The answer, or an `APIError` of the service's table.
+    func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer
+}
+
+/// Every backup API of `docs/api.md` §1.1, routes A–F.
+public enum BackupOperations {
+    public static let all: [any TenantOperation] = [
+        RDSListBackups(),
+        RDSListOffsiteBackups(),
+        TaurusDBListIncrementalBackups(),
+        DCSListBackupRecords(version: .v1),
+        DCSListBackupRecords(version: .v2),
+        DDMShowBackup(),
+    ]
+}

@@ -1,0 +1,92 @@
+public import BackupdCatalog
+
+/// One table of the catalog schema as both engines name it (`SQLiteMigrations`,
+/// `PostgresMigrations`): its columns in the one order every engine reads and writes them
+/// (`StoredRecords` decodes, `StoredValues` encodes in this order), and its upsert key.
+public struct StoredTable: Sendable, Hashable {
+    public let name: String
+    public let columns: [String]
+    public let key: [String]
+
+    public init(name: String, columns: [String], key: [String]) {
+        self.name = name
+        self.columns = columns
+        self.key = key
+    }
+
+    /// `a, b, c`: the columns for a `SELECT` or an `INSERT`.
+    public var columnList: String { columns.joined(separator: ", ") }
+
+    /// `t.a, t.b, t.c`: the columns of this table named by `alias` in a join.
+    public func columnList(as alias: String) -> String {
+        columns.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    /// The columns an upsert updates when the key exists: every column but the key.
+    public var updatedColumns: [String] { columns.filter { !key.contains($0) } }
+}
+
+/// The tables a catalog is stored in.
+public enum StoredTables {
+    public static let domains = StoredTable(name: "domains", columns: ["id", "name"], key: ["id"])
+    public static let projects = StoredTable(name: "projects", columns: ["id", "domain_id", "name"], key: ["id"])
+    public static let users = StoredTable(
+        name: "users",
+        columns: ["domain_id", "name", "password_digest", "project_ids"],
+        key: ["domain_id", "name"]
+    )
+    public static let accessKeys = StoredTable(
+        name: "access_keys",
+        columns: ["access", "domain_id", "user_name", "secret"],
+        key: ["access"]
+    )
+    public static let tokens = StoredTable(
+        name: "tokens",
+        columns: ["digest", "domain_id", "user_name", "project_id", "issued_at", "expires_at"],
+        key: ["digest"]
+    )
+    public static let instances = StoredTable(
+        name: "instances",
+        columns: [
+            "id", "project_id", "service", "name", "datastore_type", "datastore_version", "engine", "engine_version",
+            "related_data_nodes",
+        ],
+        key: ["id"]
+    )
+    public static let rdsBackups = StoredTable(
+        name: "rds_backups",
+        columns: [
+            "id", "instance_id", "name", "type", "status", "size", "begin_time", "begin_key", "end_time", "databases",
+            "associated_with_ddm", "datastore_type", "datastore_version", "offsite_project_id",
+        ],
+        key: ["id"]
+    )
+    public static let taurusDBBackups = StoredTable(
+        name: "taurusdb_backups",
+        columns: ["id", "instance_id", "name", "type", "begin_time", "begin_key", "end_time", "size"],
+        key: ["id"]
+    )
+    public static let dcsBackups = StoredTable(
+        name: "dcs_backups",
+        columns: [
+            "backup_id", "instance_id", "backup_name", "backup_type", "status", "size", "progress", "remark", "period",
+            "error_code", "is_support_restore", "created_at", "created_key", "created_ms", "updated_at", "execution_at",
+        ],
+        key: ["backup_id"]
+    )
+    public static let ddmBackups = StoredTable(
+        name: "ddm_backups",
+        columns: ["id", "instance_id", "name", "begin_time", "begin_key", "end_time", "related_data_nodes"],
+        key: ["id"]
+    )
+
+    /// The table holding `service`'s backups; its key is the backup id.
+    public static func backups(of service: Service) -> StoredTable {
+        switch service {
+        case .rds: rdsBackups
+        case .taurusdb: taurusDBBackups
+        case .dcs: dcsBackups
+        case .ddm: ddmBackups
+        }
+    }
+}

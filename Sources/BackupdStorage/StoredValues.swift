@@ -1,0 +1,75 @@
+public import BackupdCatalog
+
+/// One value of a stored row, in the types both engines bind.
+public enum StoredValue: Sendable, Hashable {
+    case text(String?)
+    case integer(Int64?)
+    case real(Double)
+    case boolean(Bool?)
+}
+
+/// Record → row, in the column order of its `StoredTable`: the one definition of what each
+/// column holds, which both engines' writers bind.
+public enum StoredValues {
+    public static func of(_ domain: Domain) -> [StoredValue] {
+        [.text(domain.id), .text(domain.name)]
+    }
+
+    public static func of(_ project: Project) -> [StoredValue] {
+        [.text(project.id), .text(project.domainID), .text(project.name)]
+    }
+
+    public static func of(_ user: User) -> [StoredValue] {
+        [.text(user.domainID), .text(user.name), .text(user.passwordDigest), .text(StoredJSON.encode(user.projectIDs))]
+    }
+
+    public static func of(_ key: AccessKey) -> [StoredValue] {
+        [.text(key.access), .text(key.domainID), .text(key.userName), .text(key.secret)]
+    }
+
+    public static func of(_ token: IssuedToken) -> [StoredValue] {
+        [
+            .text(token.digest), .text(token.domainID), .text(token.userName), .text(token.scope.projectID),
+            .integer(token.issuedAt), .integer(token.expiresAt),
+        ]
+    }
+
+    public static func of(_ instance: Instance) -> [StoredValue] {
+        [
+            .text(instance.id), .text(instance.projectID), .text(instance.service.rawValue), .text(instance.name),
+            .text(instance.datastore?.type), .text(instance.datastore?.version), .text(instance.engine),
+            .text(instance.engineVersion), .text(StoredJSON.encode(instance.relatedDataNodes)),
+        ]
+    }
+
+    /// The row of a backup of any service, for the table `StoredTables.backups(of: backup.service)`.
+    public static func of(_ backup: Backup) -> [StoredValue] {
+        switch backup {
+        case .rds(let b):
+            [
+                .text(b.id), .text(b.instanceID), .text(b.name), .text(b.type.rawValue), .text(b.status.rawValue),
+                .integer(b.size), .text(b.beginTime.text), .integer(b.beginTime.epochSeconds), .text(b.endTime.text),
+                .text(StoredJSON.encode(b.databases)), .boolean(b.associatedWithDDM), .text(b.datastore?.type),
+                .text(b.datastore?.version), .text(b.offsiteProjectID),
+            ]
+        case .taurusdb(let b):
+            [
+                .text(b.id), .text(b.instanceID), .text(b.name), .text(b.type.rawValue), .text(b.beginTime.text),
+                .integer(b.beginTime.epochSeconds), .text(b.endTime.text), .real(b.size),
+            ]
+        case .dcs(let b):
+            [
+                .text(b.backupID), .text(b.instanceID), .text(b.backupName), .text(b.backupType.rawValue),
+                .text(b.status.rawValue), .integer(b.size), .text(b.progress), .text(b.remark), .text(b.period),
+                .text(b.errorCode), .text(b.isSupportRestore), .text(b.createdAt.text),
+                .integer(b.createdAt.epochSeconds), .integer(b.createdAt.instant), .text(b.updatedAt.text),
+                .text(b.executionAt.text),
+            ]
+        case .ddm(let b):
+            [
+                .text(b.id), .text(b.instanceID), .text(b.name), .text(b.beginTime.text),
+                .integer(b.beginTime.epochSeconds), .text(b.endTime.text), .text(StoredJSON.encode(b.relatedDataNodes)),
+            ]
+        }
+    }
+}
