@@ -79,7 +79,7 @@ struct DatabaseFaultTests {
         // threads other suites keep busy: it measured answers a second late under the full run.
         let stopFile = directory.appendingPathComponent("stop-load")
         let results = directory.appendingPathComponent("load.json")
-        let load = try LoadGenerator.start(
+        let load = try await LoadGenerator.start(
             requests: nodes.enumerated().flatMap { index, node in Kind.allCases.map { (kind: $0, node: index, port: node.port) } },
             clients: 4,
             requestsPerClient: 3_000,
@@ -199,7 +199,7 @@ struct DatabaseFaultTests {
         let binary = try CLI.requireBinary()
         let baseline = try await Self.databaseSize(cluster.url)
         let loadStarted = ContinuousClock.now
-        let loader = try ChildProcess(binary.path, ["seed", big.path, "--store", cluster.url] + CLI.patientPostgres)
+        let loader = try await TestProcess.start(binary.path, ["seed", big.path, "--store", cluster.url] + CLI.patientPostgres)
         var killedAt: ContinuousClock.Instant?
         var grownAtKill = 0
         var polls = 0
@@ -302,7 +302,7 @@ struct DatabaseFaultTests {
 /// count runs out. The requests are signed here once (a signature holds for 15
 /// minutes and may be sent again); each answer is recorded with its CLOCK_MONOTONIC times.
 struct LoadGenerator {
-    let process: ChildProcess
+    let process: TestProcess
 
     static let script = #"""
         import http.client, json, os, sys, threading, time
@@ -351,7 +351,7 @@ struct LoadGenerator {
         stopFile: URL,
         results: URL,
         in directory: URL
-    ) throws -> LoadGenerator {
+    ) async throws -> LoadGenerator {
         let calls: [[String: Any]] = requests.map { request in
             let target = DatabaseFaultTests.target(request.kind)
             let host = "127.0.0.1:\(request.port)"
@@ -369,7 +369,7 @@ struct LoadGenerator {
         let configURL = directory.appendingPathComponent("load-config.json")
         try Data(script.utf8).write(to: scriptURL)
         try JSONSerialization.data(withJSONObject: config).write(to: configURL)
-        return LoadGenerator(process: try ChildProcess("/usr/bin/env", ["python3", scriptURL.path, configURL.path]))
+        return LoadGenerator(process: try await TestProcess.start("/usr/bin/env", ["python3", scriptURL.path, configURL.path]))
     }
 
     /// Waits for the clients to finish (bounded) and reads what they recorded.

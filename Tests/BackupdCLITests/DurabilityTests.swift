@@ -1,3 +1,4 @@
+import BackupdTestSupport
 import Foundation
 import Testing
 
@@ -64,7 +65,7 @@ import Darwin
         let walBefore = Files.size(wal)
         let databaseBefore = Files.size(database)
         let started = ContinuousClock.now
-        let loader = try CLI.start(["seed", big.path, store], in: directory)
+        let loader = try await CLI.start(["seed", big.path, store], in: directory)
         let deadline = ContinuousClock.now + .seconds(300)
         var walAtKill = 0
         var grownAtKill = 0

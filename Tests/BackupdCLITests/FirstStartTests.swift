@@ -48,7 +48,7 @@ import Glibc
         let session = URLSession(configuration: .ephemeral)
         defer { session.invalidateAndCancel() }
 
-        let first = try CLI.start(
+        let first = try await CLI.start(
             ["serve", "--port", "0", "--store", store, "--region", "cn-north-4", "--region", "eu-west-0"],
             in: directory
         )
@@ -111,7 +111,7 @@ import Glibc
         }
 
         // A second start on the same store creates nothing and shows no secret; the key still works.
-        let second = try CLI.start(["serve", "--port", "0", "--store", store], in: directory)
+        let second = try await CLI.start(["serve", "--port", "0", "--store", store], in: directory)
         let secondBanner = try await Self.waitForBanner(of: second)
         #expect(!secondBanner.contains("secret key") && !secondBanner.contains(banner.secretKey))
         #expect(secondBanner.contains("1 domains, 1 users, 1 access keys"))
@@ -186,7 +186,7 @@ import Glibc
     // MARK: - Helpers
 
     /// Waits (bounded) until the server has printed its banner, and returns it.
-    static func waitForBanner(of process: CLIProcess) async throws -> String {
+    static func waitForBanner(of process: TestProcess) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let text = process.stdoutSoFar()

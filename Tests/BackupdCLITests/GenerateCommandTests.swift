@@ -26,7 +26,7 @@ import Glibc
         seed: Int = 7,
         _ extra: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) async throws -> CLIResult {
+    ) async throws -> ProcessResult {
         let result = try await CLI.run(["generate"] + counts + ["--random-seed", "\(seed)", work.store] + extra, in: work.directory)
         try #require(result.succeeded, "backupd generate failed: \(result.stderrText)", sourceLocation: sourceLocation)
         return result
@@ -205,7 +205,7 @@ import Glibc
         // The samples answer with the counts they announce, signed with their keys.
         let session = URLSession(configuration: .ephemeral)
         defer { session.invalidateAndCancel() }
-        let server = try CLI.start(["serve", "--port", "0", work.store], in: work.directory)
+        let server = try await CLI.start(["serve", "--port", "0", work.store], in: work.directory)
         let banner = try await FirstStartTests.waitForBanner(of: server)
         let port = try #require(
             banner.split(separator: "\n").first { $0.contains("listening on") }.flatMap { $0.split(separator: ":").last }

@@ -43,7 +43,7 @@ struct PostgresCommandLineTests {
         let binary = try CLI.requireBinary().path
         let commands = [["export", "--store", store], ["serve", "--host", "127.0.0.1", "--port", "0", "--store", store]]
         for arguments in commands {
-            let (result, took) = try await ChildProcess.runTimed(binary, arguments, environment: environment, timeout: .seconds(30))
+            let (result, took) = try await Shell.runTimed(binary, arguments, environment: environment, timeout: .seconds(30))
             let what = "backupd \(arguments[0]) --store <\(problem)>"
             #expect(took.map { $0 < promptness } == true, "\(what) took \(took.map { "\($0)" } ?? "an unknown time")", sourceLocation: sourceLocation)
             #expect(!result.timedOut && !result.signaled && result.status != 0, "\(what): status \(result.status)", sourceLocation: sourceLocation)
@@ -109,11 +109,18 @@ struct PostgresCommandLineTests {
         let environment: [String: String?] = ["BACKUPD_PG_PASSWORD": password]
         let binary = try CLI.requireBinary().path
 
-        let seeded = try await ChildProcess(binary, ["seed", CLI.exampleSeed.path, "--store", store] + CLI.patientPostgres, environment: environment)
-            .wait(timeout: .seconds(120))
+        let seeded = try await TestProcess.run(
+            binary,
+            ["seed", CLI.exampleSeed.path, "--store", store] + CLI.patientPostgres,
+            environment: environment,
+            timeout: .seconds(120)
+        )
         #expect(seeded.succeeded, "seed with BACKUPD_PG_PASSWORD: \(seeded.stderrText)")
         #expect(seeded.stderrText.contains("67 backups"), "\(seeded.stderrText)")
-        let exported = try await ChildProcess(binary, ["export", "--store", store] + CLI.patientPostgres, environment: environment).wait(
+        let exported = try await TestProcess.run(
+            binary,
+            ["export", "--store", store] + CLI.patientPostgres,
+            environment: environment,
             timeout: .seconds(60)
         )
         #expect(exported.succeeded, "export with BACKUPD_PG_PASSWORD: \(exported.stderrText)")

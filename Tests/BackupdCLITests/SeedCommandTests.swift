@@ -1,3 +1,4 @@
+import BackupdTestSupport
 import Foundation
 import Testing
 
@@ -15,11 +16,11 @@ import Testing
             database = directory.appendingPathComponent("catalog.sqlite")
         }
 
-        func seed(_ file: String, stdin: URL? = nil) async throws -> CLIResult {
+        func seed(_ file: String, stdin: URL? = nil) async throws -> ProcessResult {
             try await CLI.run(["seed", file, store], in: directory, stdin: stdin)
         }
 
-        func export(sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+        func export(sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
             let result = try await CLI.run(["export", store], in: directory)
             try #require(result.succeeded, "backupd export failed: \(result.stderrText)", sourceLocation: sourceLocation)
             return result

@@ -35,12 +35,12 @@ import Darwin
         defer { session.invalidateAndCancel() }
 
         // A free port can be taken by someone else between its probe and the server's bind: try a few.
-        var server: CLIProcess?
+        var server: TestProcess?
         var port = 0
         var responses: [HTTPResult] = []
         for _ in 1...3 {
             port = try Self.freePort()
-            let candidate = try CLI.start(
+            let candidate = try await CLI.start(
                 ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--store", "sqlite:\(database.path)", "--seed", CLI.exampleSeed.path],
                 in: directory
             )

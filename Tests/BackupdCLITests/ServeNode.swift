@@ -16,11 +16,11 @@ import Darwin
 /// One `backupd serve` process on 127.0.0.1. It binds a port of its own choosing (`--port 0`)
 /// and the test reads it from the banner, so no port can be taken between a probe and the bind.
 final class ServeNode: Sendable {
-    let process: ChildProcess
+    let process: TestProcess
     let port: Int
     let name: String
 
-    private init(process: ChildProcess, port: Int, name: String) {
+    private init(process: TestProcess, port: Int, name: String) {
         self.process = process
         self.port = port
         self.name = name
@@ -35,7 +35,7 @@ final class ServeNode: Sendable {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ServeNode {
         let binary = try CLI.requireBinary(sourceLocation: sourceLocation)
-        let process = try ChildProcess(
+        let process = try await TestProcess.start(
             binary.path,
             ["serve", "--host", "127.0.0.1", "--port", "0", "--store", store] + arguments,
             environment: environment
@@ -45,7 +45,7 @@ final class ServeNode: Sendable {
     }
 
     /// The port of the banner's `backupd is listening on http://127.0.0.1:PORT`, waited for at most 60 s.
-    private static func waitForPort(of process: ChildProcess, name: String, sourceLocation: SourceLocation) async throws -> Int {
+    private static func waitForPort(of process: TestProcess, name: String, sourceLocation: SourceLocation) async throws -> Int {
         let marker = "listening on http://127.0.0.1:"
         let deadline = ContinuousClock.now + .seconds(60)
         var polls = 0
@@ -70,7 +70,7 @@ final class ServeNode: Sendable {
     }
 
     /// SIGTERM, then the end (bounded); the node's output for the test to read.
-    func stop() async -> CLIResult {
+    func stop() async -> ProcessResult {
         process.send(SIGTERM)
         return await process.wait(timeout: .seconds(15))
     }

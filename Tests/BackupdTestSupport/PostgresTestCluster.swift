@@ -4,10 +4,6 @@ public import Logging
 public import PostgresNIO
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A PostgreSQL cluster of a test's own (`scripts/pg-cluster`), for tests that stop, kill and
 /// restart the database: the run's shared cluster must stay up for everyone else.
 public final class PostgresTestCluster: Sendable {
@@ -66,39 +62,20 @@ public final class PostgresTestCluster: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs the script on a thread of its own: it takes seconds, and blocking one of the few
-    /// threads of Swift's cooperative pool would stall every other test meanwhile.
+    /// Runs the script to its end (`TestProcess`, which blocks no thread of the cooperative pool).
     private static func run(_ script: String, _ arguments: [String]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(script, arguments) })
-            }
-        }
+        try check(await TestProcess.run(script, arguments, timeout: .seconds(300)), arguments)
     }
 
-    /// Runs the script to its end with posix_spawn and waitpid: Foundation's `Process` learns of
-    /// its child's end on a thread of its own that a busy test process may not give a turn.
+    /// Runs the script to its end on this thread, for `destroy`, which `deinit` and `defer` call.
     private static func runBlocking(_ script: String, _ arguments: [String]) throws {
-        let errorsPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).err").path
-        defer { try? FileManager.default.removeItem(atPath: errorsPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorsPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = ([script] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, script, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw ClusterError("cannot run \(script): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exited = status & 0x7f == 0
-        let code = (status >> 8) & 0xff
-        guard exited, code == 0 else {
-            let output = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
-            throw ClusterError("pg-cluster \(arguments.first ?? "") failed (status \(status)): \(output)")
+        try check(TestProcess.runBlocking(script, arguments), arguments)
+    }
+
+    private static func check(_ result: ProcessResult, _ arguments: [String]) throws {
+        guard result.succeeded else {
+            let status = result.timedOut ? "timed out" : "\(result.signaled ? "signal" : "status") \(result.status)"
+            throw ClusterError("pg-cluster \(arguments.first ?? "") failed (\(status)): \(result.stderrText)")
         }
     }
 }
