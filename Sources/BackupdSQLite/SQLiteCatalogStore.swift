@@ -1,6 +1,5 @@
 public import BackupdCatalog
 public import BackupdStorage
-import Foundation
 import GRDB
 import Synchronization
 

@@ -1,5 +1,4 @@
 public import Hummingbird
-import Logging
 
 /// The context every request starts with: the request id the gateway assigns. Who the caller
 /// is never lives here: the dispatcher authenticates, and backup operations receive a

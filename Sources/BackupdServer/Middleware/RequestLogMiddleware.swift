@@ -1,7 +1,5 @@
-import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 
 /// One structured log line per request: method, route template (never the raw path, which
 /// holds ids), status, duration and request id. Nothing from headers or the query is logged,
