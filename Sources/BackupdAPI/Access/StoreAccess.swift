@@ -9,7 +9,7 @@ public import BackupdCatalog
 /// it; nothing here has a method per store requirement, so a new store method costs no edit here.
 public struct StoreAccess: Sendable {
     public let store: any CatalogStore
-    private let lookups = CacheGeneration<LookupKey, any Sendable>(budget: 100_000)
+    private let lookups = CacheGeneration<TypedKey, AnswerBox>(budget: 100_000)
 
     public init(store: any CatalogStore) {
         self.store = store
@@ -35,10 +35,10 @@ public struct StoreAccess: Sendable {
 /// same change marker, and `store` is the role itself, for writes and reads never cached.
 public struct Cached<Role: Sendable>: Sendable {
     public let store: Role
-    private let lookups: CacheGeneration<LookupKey, any Sendable>
+    private let lookups: CacheGeneration<TypedKey, AnswerBox>
     private let marker: UInt64
 
-    fileprivate init(store: Role, lookups: CacheGeneration<LookupKey, any Sendable>, marker: UInt64) {
+    fileprivate init(store: Role, lookups: CacheGeneration<TypedKey, AnswerBox>, marker: UInt64) {
         self.store = store
         self.lookups = lookups
         self.marker = marker
@@ -48,21 +48,45 @@ public struct Cached<Role: Sendable>: Sendable {
     /// - Parameter key: names the lookup and every argument it reads by, so that two keys are
     ///   equal only when `read` would return the same.
     public func lookup<Answer: Sendable>(_ key: LookupKey, _ read: (Role) async throws -> Answer) async throws -> Answer {
-        // Two steps: the cached value itself may be an optional's `nil`, which is an answer.
-        if let cached = lookups.value(for: key, marker: marker), let hit = cached as? Answer { return hit }
+        let typed = TypedKey(key: key, answer: ObjectIdentifier(Answer.self))
+        // The key names the answer's type, so the box is a `Box<Answer>`: a pointer cast, no dynamic
+        // cast on the path of every request. A cached `nil` is an answer like any other.
+        if let cached = lookups.value(for: typed, marker: marker) {
+            return unsafeDowncast(cached, to: Box<Answer>.self).value
+        }
         let answer = try await read(store)
-        lookups.keep(answer, for: key, marker: marker)
+        lookups.keep(Box(answer), for: typed, marker: marker)
         return answer
     }
 }
 
-/// What a cached lookup is keyed by: its name and the arguments it reads by.
+/// What a cached lookup is keyed by: its name and the one or two arguments it reads by.
 public struct LookupKey: Hashable, Sendable {
     private let name: String
-    private let arguments: [String]
+    private let first: String
+    private let second: String?
 
-    public init(_ name: String, _ arguments: String...) {
+    /// - Parameter name: a literal naming the lookup (a literal costs no allocation per request).
+    public init(_ name: String, _ first: String, _ second: String? = nil) {
         self.name = name
-        self.arguments = arguments
+        self.first = first
+        self.second = second
+    }
+}
+
+/// A lookup key together with the type of its answer, which fixes the type of its box.
+private struct TypedKey: Hashable, Sendable {
+    let key: LookupKey
+    let answer: ObjectIdentifier
+}
+
+/// A cached answer of any type, boxed so that reading it back is a pointer cast.
+private class AnswerBox: @unchecked Sendable {}
+
+private final class Box<Value: Sendable>: AnswerBox, @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
