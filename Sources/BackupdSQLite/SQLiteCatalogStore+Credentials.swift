@@ -23,7 +23,7 @@ extension SQLiteCatalogStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT \(StoredTables.accessKeys.columnList(as: "k")), f.consecutive_failures, f.locked_until
+                        SELECT \(StoredTables.accessKeys.columnList(as: "k")), \(StoredTables.signatureFailures.columnList(as: "f"))
                         FROM access_keys k LEFT JOIN signature_failures f ON f.access = k.access
                         WHERE k.access = ?
                         """,
@@ -34,8 +34,8 @@ extension SQLiteCatalogStore {
             guard let principal = try Self.principal(db, domainID: key.domainID, userName: key.userName) else {
                 return nil
             }
-            let failures: Int? = row[4]
-            let lockout = SignatureLockout(consecutiveFailures: failures ?? 0, lockedUntil: row[5])
+            let failures: Int? = row[5]
+            let lockout = SignatureLockout(consecutiveFailures: failures ?? 0, lockedUntil: row[6])
             return SigningCredential(accessKey: key, principal: principal, lockout: lockout)
         }
     }
@@ -53,16 +53,12 @@ extension SQLiteCatalogStore {
             let current =
                 try Row.fetchOne(
                     db,
-                    sql: "SELECT consecutive_failures, locked_until FROM signature_failures WHERE access = ?",
+                    sql: "\(StoredTables.signatureFailures.select) WHERE access = ?",
                     arguments: [access]
-                ).map { SignatureLockout(consecutiveFailures: $0[0], lockedUntil: $0[1]) } ?? .clear
+                ).map { SignatureLockout(consecutiveFailures: $0[1], lockedUntil: $0[2]) } ?? .clear
             let next = current.recordingFailure(at: now, policy: policy)
             try db.execute(
-                sql: """
-                    INSERT INTO signature_failures (access, consecutive_failures, locked_until) VALUES (?, ?, ?)
-                    ON CONFLICT (access) DO UPDATE SET
-                        consecutive_failures = excluded.consecutive_failures, locked_until = excluded.locked_until
-                    """,
+                sql: StoredTables.signatureFailures.sqliteUpsert,
                 arguments: [access, next.consecutiveFailures, next.lockedUntil]
             )
             return next

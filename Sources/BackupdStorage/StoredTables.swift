@@ -45,6 +45,12 @@ public enum StoredTables {
         columns: ["digest", "domain_id", "user_name", "project_id", "issued_at", "expires_at"],
         key: ["digest"]
     )
+    /// The consecutive signature failures of an access key and its lock (`SignatureLockout`).
+    public static let signatureFailures = StoredTable(
+        name: "signature_failures",
+        columns: ["access", "consecutive_failures", "locked_until"],
+        key: ["access"]
+    )
     public static let instances = StoredTable(
         name: "instances",
         columns: [
