@@ -1,4 +1,4 @@
-public import BackupdPostgres
+import BackupdPostgres
 public import Foundation
 public import Logging
 public import PostgresNIO

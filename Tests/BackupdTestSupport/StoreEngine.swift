@@ -1,7 +1,7 @@
 public import BackupdCatalog
 public import BackupdPostgres
 import BackupdSQLite
-public import BackupdStorage
+import BackupdStorage
 public import Foundation
 import Logging
 

@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// Where an authenticated caller is acting: the path's project, inside the caller's domain,
 /// and every project the caller may use (for the cross-region API, whose instance may live in

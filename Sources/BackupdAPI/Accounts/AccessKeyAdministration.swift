@@ -1,4 +1,4 @@
-public import BackupdAuth
+import BackupdAuth
 public import BackupdCatalog
 
 /// Listing, creating and revoking access keys (`backupd credentials`). Secrets leave only

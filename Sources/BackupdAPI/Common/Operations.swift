@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// What an operation reads from a request: the decoded path variables, the query and the body.
 public struct OperationRequest: Sendable {

@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// The DCS backup-record lists: v1.0 as the `003` page documents it (1-based `start`,
 /// `beginTime`/`endTime`, `docs/api.md` §5) and v2 as the current SDK calls it (0-based

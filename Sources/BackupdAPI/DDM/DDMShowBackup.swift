@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `GET /v3/{project_id}/instances/{instance_id}/backups/{backup_id}`: DDM "Querying Backup
 /// Details" (`004` page, `docs/api.md` §7). No query parameters, so nothing can be malformed.

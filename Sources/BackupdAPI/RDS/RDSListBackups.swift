@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `GET /v3/{project_id}/backups`: RDS "Obtaining Backups" (`000` page, `docs/api.md` §2).
 public struct RDSListBackups: TenantOperation {

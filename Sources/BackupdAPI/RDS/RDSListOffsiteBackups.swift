@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `GET /v3/{project_id}/offsite-backups`: RDS "Querying Cross-Region Backups" (`002` page,
 /// `docs/api.md` §3). `{project_id}` is the project holding the copies; the instance may live in

@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `GET /v3/{project_id}/instances/{instance_id}/incremental-backups`: TaurusDB
 /// "Querying Incremental Backups" (`001` page, `docs/api.md` §4).
