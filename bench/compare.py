@@ -18,6 +18,7 @@ import glob
 import http.client
 import json
 import os
+import pathlib
 import re
 import statistics
 import subprocess
@@ -56,7 +57,7 @@ def token_headers(catalog, port):
 def one_run(binary, args):
     """Requests/s and the server's CPU µs per request of one binary under one bounded wrk run."""
     port = processes.free_port()
-    server = subprocess.Popen(
+    server = processes.start(
         ["taskset", "-c", "0", binary, "serve", "--host", "127.0.0.1", "--port", str(port),
          "--store", f"sqlite:{args.catalog}/store.sqlite"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, LOG_LEVEL="error"))
@@ -99,12 +100,17 @@ def main():
         if not found:
             raise SystemExit("compare: no 1m catalog yet (bench/run --catalogs 1m makes one), or give --catalog")
         args.catalog = found[-1]
+    # The children bench/run would list, so that none outlives an interrupted comparison.
+    processes.track_children(pathlib.Path(args.catalog).parent.parent / "compare.pids")
     results = {args.base: [], args.new: []}
-    for round_ in range(args.rounds):
-        for binary in (args.base, args.new) if round_ % 2 == 0 else (args.new, args.base):
-            rps, cpu = one_run(binary, args)
-            results[binary].append((rps, cpu))
-            print(f"{binary:40} {rps:10,.0f} req/s {cpu:7.1f} µs CPU/request", flush=True)
+    try:
+        for round_ in range(args.rounds):
+            for binary in (args.base, args.new) if round_ % 2 == 0 else (args.new, args.base):
+                rps, cpu = one_run(binary, args)
+                results[binary].append((rps, cpu))
+                print(f"{binary:40} {rps:10,.0f} req/s {cpu:7.1f} µs CPU/request", flush=True)
+    finally:
+        processes.stop_all()
     medians = {b: statistics.median(r[0] for r in rows) for b, rows in results.items()}
     for binary, rows in results.items():
         print(f"{binary:40} median {medians[binary]:10,.0f} req/s "

@@ -3,7 +3,7 @@ import BackupdAuth
 /// What an operation declares about itself, once: the dispatcher matches, authenticates,
 /// reads the body, answers and caches by it; the OpenAPI document and the Swift client read
 /// the same values (`docs/api.md` §1.1 for paths and §1.2 for the order of checks).
-public struct OperationDeclaration: Sendable {
+public final class OperationDeclaration: Sendable {
     /// Who may call the operation, and in which envelope a failed credential is answered.
     public enum Authentication: Sendable, Hashable {
         /// A backup API: a credential that may act in the path's `{project_id}`; failures in the

@@ -46,11 +46,12 @@ struct APIDispatcher: HTTPResponder {
         case .open(let handler):
             return try await handler(request, context)
         case .tenant(let operation):
-            return await run(operation, call, logger: context.logger) { identity, marker, body in
-                try await answer(operation, call, identity: identity, marker: marker, body: body)
+            let declaration = operation.declaration
+            return await run(operation, declaration, call, logger: context.logger) { identity, marker, body in
+                try await answer(operation, declaration, call, identity: identity, marker: marker, body: body)
             }
         case .iam(let operation):
-            return await run(operation, call, logger: context.logger) { identity, marker, body in
+            return await run(operation, operation.declaration, call, logger: context.logger) { identity, marker, body in
                 try await operation.respond(
                     to: iamRequest(call, caller: identity?.principal, body: body),
                     credentials: access.credentials(at: marker)
@@ -70,13 +71,14 @@ struct APIDispatcher: HTTPResponder {
     /// The steps every operation shares: the body (413 beyond the configured size), the change
     /// marker every cached read of the request is keyed by, the credential the declaration asks
     /// for, then `respond`; the answer with the declared status, or the error in its envelope.
+    @inline(__always)
     private func run(
         _ operation: any DeclaredOperation,
+        _ declaration: OperationDeclaration,
         _ call: Call,
         logger: Logger,
         respond: (Identity?, UInt64, [UInt8]) async throws -> OperationAnswer
     ) async -> Response {
-        let declaration = operation.declaration
         var response: Response
         do {
             let body = try await readBody(call.request)
@@ -93,7 +95,7 @@ struct APIDispatcher: HTTPResponder {
                 }
             }
             let answer = try await respond(identity, marker, body)
-            response = .json(status: HTTPResponse.Status(code: declaration.successStatus), body: answer.body)
+            response = .json(status: Self.status(declaration.successStatus), body: answer.body)
             if let token = answer.subjectToken {
                 response.headers[.xSubjectToken] = token
             }
@@ -116,6 +118,7 @@ struct APIDispatcher: HTTPResponder {
     /// answer, from the response cache when the declaration allows and the marker is the same.
     private func answer(
         _ operation: any TenantOperation,
+        _ declaration: OperationDeclaration,
         _ call: Call,
         identity: Identity?,
         marker: UInt64,
@@ -126,7 +129,6 @@ struct APIDispatcher: HTTPResponder {
             inProject: call.pathVariables["project_id"] ?? "",
             backups: access.backups(at: marker)
         )
-        let declaration = operation.declaration
         let key = ResponseKey(
             route: declaration.route.template,
             pathVariables: call.pathVariables,
@@ -144,6 +146,17 @@ struct APIDispatcher: HTTPResponder {
             responses.keep(answer.body, for: key, marker: marker)
         }
         return answer
+    }
+
+    /// The status of a declared success, with its standard reason phrase.
+    private static func status(_ code: Int) -> HTTPResponse.Status {
+        switch code {
+        case 200: .ok
+        case 201: .created
+        case 202: .accepted
+        case 204: .noContent
+        default: HTTPResponse.Status(code: code)
+        }
     }
 
     /// What an IAM operation reads of a request.
