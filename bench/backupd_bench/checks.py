@@ -170,15 +170,9 @@ def failed_runs(results, groups=GROUPS):
     bad = []
     if "sqlite" in groups:
         for cat, r in results["catalogs"].items():
-            for t, e in r.get("targets", {}).items():
-                if e.get("failed"):
-                    bad.append(f"{cat}/{t}: {e['failed']}")
-                for c, run in e.get("runs", {}).items():
-                    if run.get("failed"):
-                        bad.append(f"{cat}/{t}/{c}: {run['failed']}")
-            non2xx = {s: n for s, n in r.get("log", {}).get("statuses", {}).items() if not s.startswith("2")}
-            if non2xx:
-                bad.append(f"{cat}: the server logged non-2xx answers {non2xx}")
+            bad += _failures(f"{cat}/", r.get("targets", {}))
+            if _non2xx(r):
+                bad.append(f"{cat}: the server logged non-2xx answers {_non2xx(r)}")
     if "references" in groups:
         for ref, r in results.get("references", {}).items():
             for k, run in r.get("runs", {}).items():
@@ -186,16 +180,28 @@ def failed_runs(results, groups=GROUPS):
                     bad.append(f"{ref}/{k}: {run['failed']}")
     if "postgres" in groups:
         for cat, r in results.get("postgres", {}).get("catalogs", {}).items():
-            for setup, e in r.get("setups", {}).items():
-                if e.get("failed"):
-                    bad.append(f"postgres/{cat}/{setup}: {e['failed']}")
-                for c, run in e.get("runs", {}).items():
-                    if run.get("failed"):
-                        bad.append(f"postgres/{cat}/{setup}/{c}: {run['failed']}")
-            non2xx = {s: n for s, n in r.get("log", {}).get("statuses", {}).items() if not s.startswith("2")}
-            if non2xx:
-                bad.append(f"postgres/{cat}: the servers logged non-2xx answers {non2xx}")
+            bad += _failures(f"postgres/{cat}/", r.get("setups", {}))
+            if _non2xx(r):
+                bad.append(f"postgres/{cat}: the servers logged non-2xx answers {_non2xx(r)}")
     return bad
+
+
+def _failures(prefix, entries):
+    """`<prefix><entry>: why` for each failed entry (a pre-flight) and `<prefix><entry>/<run>: why`
+    for each of its failed runs."""
+    bad = []
+    for name, e in entries.items():
+        if e.get("failed"):
+            bad.append(f"{prefix}{name}: {e['failed']}")
+        for c, run in e.get("runs", {}).items():
+            if run.get("failed"):
+                bad.append(f"{prefix}{name}/{c}: {run['failed']}")
+    return bad
+
+
+def _non2xx(result):
+    """The statuses other than 2xx that a server's log holds, with their counts."""
+    return {s: n for s, n in result.get("log", {}).get("statuses", {}).items() if not s.startswith("2")}
 
 
 def busy_runs(results, groups=GROUPS, limit=10):
