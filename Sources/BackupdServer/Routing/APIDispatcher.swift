@@ -71,6 +71,7 @@ struct APIDispatcher: HTTPResponder {
     /// The steps every operation shares: the body (413 beyond the configured size), the change
     /// marker every cached read of the request is keyed by, the credential the declaration asks
     /// for, then `respond`; the answer with the declared status, or the error in its envelope.
+    /// `declaration` is `operation.declaration`, read once by the caller for the whole request.
     @inline(__always)
     private func run(
         _ operation: any DeclaredOperation,
