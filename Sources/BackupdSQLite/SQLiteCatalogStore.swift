@@ -79,17 +79,18 @@ public final class SQLiteCatalogStore: CatalogStore {
         var conditions = ["instance_id = ?"]
         var arguments: StatementArguments = [query.instanceID]
         var counter = Counter(table: "rds_backup_totals", conditions: ["instance_id = ?"], arguments: [query.instanceID])
+        // The list's partition: the instance's own backups, or its copies held in one project.
         let holder: String
         let partition: String
+        let partitionArguments: StatementArguments
         switch query.location {
         case .home:
-            (holder, partition) = ("", "offsite_project_id IS NULL")
-            conditions.append(partition)
+            (holder, partition, partitionArguments) = ("", "offsite_project_id IS NULL", [query.instanceID])
         case .offsite(let projectID):
-            (holder, partition) = (projectID, "offsite_project_id = ?")
-            conditions.append(partition)
-            arguments += [projectID]
+            (holder, partition, partitionArguments) = (projectID, "offsite_project_id = ?", [query.instanceID, projectID])
         }
+        conditions.append(partition)
+        arguments = partitionArguments
         counter.add("holder = ?", holder)
         if let backupID = query.backupID {
             conditions.append("id = ?")
@@ -118,7 +119,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     SELECT begin_key, rowid, \(RDSListTag.sqlExpression)
                     FROM rds_backups WHERE instance_id = ? AND \(partition) ORDER BY begin_key DESC, id ASC
                     """,
-                    holder.isEmpty ? [query.instanceID] : [query.instanceID, holder]
+                    partitionArguments
                 ),
                 tags: RDSListTag.accepted(types: query.types, status: query.status),
                 window: query.window,
