@@ -39,7 +39,8 @@ extension PostgresCatalogStore {
             guard
                 let row = try await connection.rows(
                     """
-                    SELECT \(unescaped: StoredTables.accessKeys.columnList(as: "k")), f.consecutive_failures, f.locked_until
+                    SELECT \(unescaped: StoredTables.accessKeys.columnList(as: "k")),
+                        \(unescaped: StoredTables.signatureFailures.columnList(as: "f"))
                     FROM access_keys k LEFT JOIN signature_failures f ON f.access = k.access
                     WHERE k.access = \(access)
                     """,
@@ -55,8 +56,8 @@ extension PostgresCatalogStore {
                     logger: self.logger
                 )
             else { return nil }
-            let failures = try row[4].decode(Int32?.self)
-            let lockout = SignatureLockout(consecutiveFailures: Int(failures ?? 0), lockedUntil: try row[5].decode(Int64?.self))
+            let failures = try row[5].decode(Int32?.self)
+            let lockout = SignatureLockout(consecutiveFailures: Int(failures ?? 0), lockedUntil: try row[6].decode(Int64?.self))
             return SigningCredential(accessKey: key, principal: principal, lockout: lockout)
         }
     }
@@ -72,18 +73,18 @@ extension PostgresCatalogStore {
             else { return .clear }
             let current =
                 try await connection.rows(
-                    "SELECT consecutive_failures, locked_until FROM signature_failures WHERE access = \(access)",
+                    "\(unescaped: StoredTables.signatureFailures.select) WHERE access = \(access)",
                     logger: self.logger
                 ).first.map {
                     SignatureLockout(
-                        consecutiveFailures: Int(try $0[0].decode(Int32.self)),
-                        lockedUntil: try $0[1].decode(Int64?.self)
+                        consecutiveFailures: Int(try $0[1].decode(Int32.self)),
+                        lockedUntil: try $0[2].decode(Int64?.self)
                     )
                 } ?? .clear
             let next = current.recordingFailure(at: now, policy: policy)
             try await connection.execute(
                 """
-                INSERT INTO signature_failures (access, consecutive_failures, locked_until)
+                INSERT INTO signature_failures (\(unescaped: StoredTables.signatureFailures.columnList))
                 VALUES (\(access), \(Int32(clamping: next.consecutiveFailures)), \(next.lockedUntil))
                 ON CONFLICT (access) DO UPDATE SET
                     consecutive_failures = excluded.consecutive_failures, locked_until = excluded.locked_until
