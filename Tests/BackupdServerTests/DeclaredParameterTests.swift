@@ -37,7 +37,7 @@ import Testing
 
     @Test(
         "each declared parameter refuses malformed and repeated values with a 400",
-        arguments: BackupOperations.all.map(\.declaration.name)
+        arguments: BackupOperations.all.map(\.declaration).filter { !$0.query.isEmpty }.map(\.name)
     )
     func declaredParametersAreChecked(_ name: String) async throws {
         let declaration = try #require(BackupOperations.all.map(\.declaration).first { $0.name == name })

@@ -116,31 +116,14 @@ def checks(results):
     small, large = "10k", "10m"
     names = list(cats.get(small, {}).get("targets", {})) or list(cats.get(large, {}).get("targets", {})) or TARGET_NAMES
     for t in names:
-        parts, passed, values = [], True, []
-        for c in (1, 32):
-            a, z = run_of(results, small, t, c), run_of(results, large, t, c)
-            if not (a and z):
-                passed = None
-                break
-            r = z["p50_us"] / max(a["p50_us"], 1)
-            values.append(round(r, 2))
-            parts.append(f"c{c}: {z['p50_us'] / 1000:.3f} / {a['p50_us'] / 1000:.3f} ms = {r:.2f}×")
-            passed = passed and r <= 1.5
+        passed, values, parts = _p50_ratios(lambda c: (run_of(results, large, t, c), run_of(results, small, t, c)), 1.5)
         add(f"Size: p50 at 10M ≤ 1.5× p50 at 10k, {t}", max(values) if values and passed is not None else None, 1.5,
             passed, "; ".join(parts) if passed is not None else "needs the 10k and 10M catalogs")
 
     deep_cat = large if large in cats else None
     for t, what in (("rds_deep", "deep page (offset 200,000)"), ("rds_window", "window over most of the instance")):
-        parts, passed, values = [], True, []
-        for c in (1, 32):
-            d, f = run_of(results, deep_cat, t, c), run_of(results, deep_cat, "rds_page100", c)
-            if not (d and f):
-                passed = None
-                break
-            r = d["p50_us"] / max(f["p50_us"], 1)
-            values.append(round(r, 2))
-            parts.append(f"c{c}: {d['p50_us'] / 1000:.3f} / {f['p50_us'] / 1000:.3f} ms = {r:.2f}×")
-            passed = passed and r <= 3
+        passed, values, parts = _p50_ratios(
+            lambda c: (run_of(results, deep_cat, t, c), run_of(results, deep_cat, "rds_page100", c)), 3)
         add(f"Deep pages and totals: {what} p50 ≤ 3× the first page's (10M)",
             max(values) if values and passed is not None else None, 3, passed,
             "; ".join(parts) if passed is not None else "needs the 10M catalog")
@@ -163,6 +146,21 @@ def checks(results):
         add("/health within 1 s of start on the 10M catalog (store not in the page cache)", None, 1, None,
             "needs the 10M catalog")
     return out + postgres_checks(results)
+
+
+def _p50_ratios(runs_at, limit):
+    """p50 of one run over p50 of another at 1 and 32 connections (`runs_at(c)` gives the pair):
+    whether every ratio is within `limit` (`None` when a run is missing), the ratios, their texts."""
+    parts, passed, values = [], True, []
+    for c in (1, 32):
+        num, den = runs_at(c)
+        if not (num and den):
+            return None, values, parts
+        r = num["p50_us"] / max(den["p50_us"], 1)
+        values.append(round(r, 2))
+        parts.append(f"c{c}: {num['p50_us'] / 1000:.3f} / {den['p50_us'] / 1000:.3f} ms = {r:.2f}×")
+        passed = passed and r <= limit
+    return passed, values, parts
 
 
 def failed_runs(results, groups=GROUPS):

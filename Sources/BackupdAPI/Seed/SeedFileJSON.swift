@@ -154,16 +154,13 @@ public enum SeedFileJSON {
 
         /// The bytes that end the document, opening any of the three arrays not written yet.
         public mutating func finish() -> [UInt8] {
+            let following = section.flatMap { Self.sections.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
             var bytes: [UInt8] = []
-            for name in ["domains", "instances", "backups"] where Self.order(of: name) > Self.order(of: section) {
-                bytes += open(name)
-            }
+            for name in Self.sections[following...] { bytes += open(name) }
             return bytes + Array("\n  ]\n}\n".utf8)
         }
 
-        private static func order(of section: String?) -> Int {
-            ["domains", "instances", "backups"].firstIndex { $0 == section } ?? -1
-        }
+        private static let sections = ["domains", "instances", "backups"]
     }
 }
 

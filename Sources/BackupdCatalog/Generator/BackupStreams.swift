@@ -60,7 +60,7 @@ struct BackupContext: Sendable {
     /// inserts sequential), 20 random ones, then `br` and the engine's two digits.
     func backupID(counter: Int, seed: UInt64) -> String {
         var random = SplitMix64(seed: ~seed)
-        return GeneratedText.string(capacity: 36) { writer in
+        return ASCIIWriter.string(capacity: 36) { writer in
             writer.hex(idBase &+ UInt64(counter), digits: 12)
             writer.hex(random.next(), digits: 16)
             writer.hex(random.next(), digits: 4)
@@ -81,7 +81,7 @@ struct BackupContext: Sendable {
     /// `<prefix>-<yyyyMMddHHmmss at the instance's offset><digits random digits>`.
     func name(_ prefix: String, _ seconds: Int64, digits: Int, random: inout SplitMix64) -> String {
         let suffix = random.below(1000)
-        return GeneratedText.string(capacity: prefix.utf8.count + 18) { writer in
+        return ASCIIWriter.string(capacity: prefix.utf8.count + 18) { writer in
             writer.text(prefix)
             writer.byte(UInt8(ascii: "-"))
             GeneratedText.appendCompact(seconds, traits.offset, to: &writer)
@@ -453,7 +453,7 @@ private struct DCSSchedule: Sendable {
         windowStart = context.now - days * 86_400
         windowLength = days * 86_400 - 900
         let hour = context.traits.windowHourUTC
-        period = GeneratedText.string(capacity: 11) { writer in
+        period = ASCIIWriter.string(capacity: 11) { writer in
             writer.decimal(hour, width: 2)
             writer.text(":00-")
             writer.decimal((hour + 1) % 24, width: 2)
@@ -524,7 +524,7 @@ private struct DCSSchedule: Sendable {
         case .succeed, .expired, .deleted: break
         }
         let remark = kind == .dcsManual ? random.pick(Self.remarks) : ""
-        let name = GeneratedText.string(capacity: 21) { writer in
+        let name = ASCIIWriter.string(capacity: 21) { writer in
             writer.text("backup_")
             GeneratedText.appendCompact(created / 1000, context.traits.offset, to: &writer)
         }
@@ -540,9 +540,9 @@ private struct DCSSchedule: Sendable {
             period: kind == .dcsAuto ? period : nil,
             errorCode: errorCode,
             isSupportRestore: status == .succeed ? "TRUE" : "FALSE",
-            createdAt: RecordedTime(instant: created, text: GeneratedText.utcMilliseconds(created)),
-            updatedAt: RecordedTime(instant: updated, text: GeneratedText.utcMilliseconds(updated)),
-            executionAt: RecordedTime(instant: execution, text: GeneratedText.utcMilliseconds(execution))
+            createdAt: RecordedTime(utcMillisecondsSinceEpoch: created),
+            updatedAt: RecordedTime(utcMillisecondsSinceEpoch: updated),
+            executionAt: RecordedTime(utcMillisecondsSinceEpoch: execution)
         )
     }
 }

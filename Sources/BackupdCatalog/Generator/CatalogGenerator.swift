@@ -546,7 +546,7 @@ struct InstanceTraits: Sendable {
         let low = random.next()
         let word = random.pick(Self.words)
         let environment = random.pick(Self.environments)
-        let tag = GeneratedText.string(capacity: 4) { $0.hex(random.next(), digits: 4) }
+        let tag = ASCIIWriter.string(capacity: 4) { $0.hex(random.next(), digits: 4) }
         offset = UTCOffset.weighted[random.weighted(UTCOffset.weighted.map(\.weight))].offset
         // A night hour where the instance is, except DCS, whose window is any hour, in UTC.
         let hour = spec.service == .dcs ? random.below(24) : random.below(6)
@@ -566,7 +566,7 @@ struct InstanceTraits: Sendable {
         baseSize = Int64(1 << exponent) + Int64(random.below(1 << exponent))
         retentionDays = random.pick([3, 7, 7, 7, 14, 30])
 
-        let hexID = GeneratedText.string(capacity: 32) { writer in
+        let hexID = ASCIIWriter.string(capacity: 32) { writer in
             writer.hex(high, digits: 16)
             writer.hex(low, digits: 16)
         }

@@ -26,14 +26,9 @@ enum GeneratedText {
     private static let upperDigits: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
     private static let alphanumerics: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// A string of at most `capacity` ASCII bytes, written by `body`.
-    static func string(capacity: Int, _ body: (inout ASCIIWriter) -> Void) -> String {
-        ASCIIWriter.string(capacity: capacity, body)
-    }
-
     /// `count` random lower-case hex digits.
     static func hex<R: RandomNumberGenerator>(_ count: Int, using random: inout R) -> String {
-        string(capacity: count) { writer in
+        ASCIIWriter.string(capacity: count) { writer in
             var remaining = count
             while remaining > 0 {
                 let digits = min(16, remaining)
@@ -45,21 +40,21 @@ enum GeneratedText {
 
     /// An access key id shaped like Huawei Cloud's: 20 upper-case letters and digits.
     static func accessKey<R: RandomNumberGenerator>(using random: inout R) -> String {
-        string(capacity: 20) { writer in
+        ASCIIWriter.string(capacity: 20) { writer in
             for _ in 0..<20 { writer.byte(upperDigits[random.below(upperDigits.count)]) }
         }
     }
 
     /// `count` letters and digits: secret keys (40) and passwords.
     static func alphanumeric<R: RandomNumberGenerator>(_ count: Int, using random: inout R) -> String {
-        string(capacity: count) { writer in
+        ASCIIWriter.string(capacity: count) { writer in
             for _ in 0..<count { writer.byte(alphanumerics[random.below(alphanumerics.count)]) }
         }
     }
 
     /// A UUID in its lower-case 8-4-4-4-12 form, from 128 bits (version and variant bits set by the caller).
     static func uuid(high: UInt64, low: UInt64) -> String {
-        string(capacity: 36) { writer in
+        ASCIIWriter.string(capacity: 36) { writer in
             writer.hex(high >> 32, digits: 8)
             writer.byte(UInt8(ascii: "-"))
             writer.hex(high >> 16, digits: 4)
@@ -75,11 +70,6 @@ enum GeneratedText {
     /// `yyyy-mm-ddThh:mm:ss±hhmm`: the instant `seconds` as a clock at `offset` shows it.
     static func offsetTime(_ seconds: Int64, _ offset: UTCOffset) -> String {
         TimeText.offsetTime(epochSeconds: seconds, offsetSeconds: offset.seconds, offset: offset.text)
-    }
-
-    /// `yyyy-mm-ddThh:mm:ss.SSSZ` (the DCS record times).
-    static func utcMilliseconds(_ millis: Int64) -> String {
-        TimeText.utcMilliseconds(millis)
     }
 
     /// Appends `yyyyMMddHHmmss` of the instant `seconds` at `offset` (backup names).
