@@ -5,6 +5,9 @@ import ArgumentParser
 struct Backupd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve Huawei Cloud's database-backup APIs from a durable catalog.",
-        subcommands: [ServeCommand.self, SeedCommand.self, ExportCommand.self, CredentialsCommand.self, GenerateCommand.self]
+        subcommands: [
+            ServeCommand.self, SeedCommand.self, ExportCommand.self, CredentialsCommand.self, GenerateCommand.self,
+            ClockCommand.self, TimingsCommand.self, FaultCommand.self,
+        ]
     )
 }

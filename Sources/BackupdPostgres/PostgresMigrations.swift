@@ -45,6 +45,7 @@ enum PostgresMigrations {
     static let all = [
         Migration(identifier: "v1-catalog", sql: v1Catalog),
         Migration(identifier: "v2-credentials", sql: v2Credentials),
+        Migration(identifier: "v3-clock", sql: v3Clock),
     ]
 
     private static let v1Catalog = """
@@ -299,6 +300,32 @@ enum PostgresMigrations {
             access text COLLATE "C" PRIMARY KEY REFERENCES access_keys(access) ON DELETE CASCADE,
             consecutive_failures integer NOT NULL CHECK (consecutive_failures >= 0),
             locked_until bigint
+        );
+        """
+
+    /// The catalog clock, the phase timings and the armed faults, as SQLite's `v3-clock`.
+    private static let v3Clock = """
+        CREATE TABLE catalog_clock (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            offset_ms bigint NOT NULL,
+            -- The reading while frozen; NULL while the clock runs.
+            frozen_at bigint
+        );
+        INSERT INTO catalog_clock VALUES (true, 0, NULL);
+
+        CREATE TABLE lifecycle_timings (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            rds_building bigint NOT NULL CHECK (rds_building BETWEEN 0 AND 86400),
+            rds_deleting bigint NOT NULL CHECK (rds_deleting BETWEEN 0 AND 86400),
+            taurusdb_building bigint NOT NULL CHECK (taurusdb_building BETWEEN 0 AND 86400),
+            dcs_waiting bigint NOT NULL CHECK (dcs_waiting BETWEEN 0 AND 86400),
+            dcs_backuping bigint NOT NULL CHECK (dcs_backuping BETWEEN 0 AND 86400)
+        );
+        INSERT INTO lifecycle_timings VALUES (true, 60, 10, 60, 5, 60);
+
+        CREATE TABLE armed_faults (
+            instance_id text COLLATE "C" PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+            armed_at bigint NOT NULL
         );
         """
 }

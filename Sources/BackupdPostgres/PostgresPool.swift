@@ -92,6 +92,8 @@ final class PostgresPool: Sendable {
                 return try await Deadline.run(after: timeout ?? settings.queryTimeout) {
                     try await client.withConnection { connection in try await body(connection) }
                 }
+            } catch let refusal as any TransactionRefusal {
+                throw refusal
             } catch let failure {
                 let classified = PostgresFailure(failure)
                 if classified.isConnectionLoss, attempt < attempts {

@@ -10,6 +10,7 @@ struct PostgresRow: StoredRow {
     func text(_ column: Int) throws -> String { try row[start + column].decode(String.self) }
     func optionalText(_ column: Int) throws -> String? { try row[start + column].decode(String?.self) }
     func integer(_ column: Int) throws -> Int64 { try row[start + column].decode(Int64.self) }
+    func optionalInteger(_ column: Int) throws -> Int64? { try row[start + column].decode(Int64?.self) }
     func optionalBool(_ column: Int) throws -> Bool? { try row[start + column].decode(Bool?.self) }
     func real(_ column: Int) throws -> Double { try row[start + column].decode(Double.self) }
     func isNull(_ column: Int) -> Bool { row[start + column].bytes == nil }

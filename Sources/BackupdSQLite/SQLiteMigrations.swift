@@ -12,6 +12,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-credentials") { db in
             try db.execute(sql: v2Credentials)
         }
+        migrator.registerMigration("v3-clock") { db in
+            try db.execute(sql: v3Clock)
+        }
         return migrator
     }
 
@@ -214,6 +217,33 @@ enum SQLiteMigrations {
             access TEXT PRIMARY KEY NOT NULL REFERENCES access_keys(access) ON DELETE CASCADE,
             consecutive_failures INTEGER NOT NULL CHECK (consecutive_failures >= 0),
             locked_until INTEGER
+        ) STRICT;
+        """
+
+    /// The catalog clock, the phase timings and the armed faults (`docs/lifecycle.md` §5), one row
+    /// each for the first two, in the store so that every process on the file runs the same.
+    private static let v3Clock = """
+        CREATE TABLE catalog_clock (
+            only_row INTEGER PRIMARY KEY NOT NULL CHECK (only_row = 1),
+            offset_ms INTEGER NOT NULL,
+            -- The reading while frozen; NULL while the clock runs.
+            frozen_at INTEGER
+        ) STRICT;
+        INSERT INTO catalog_clock VALUES (1, 0, NULL);
+
+        CREATE TABLE lifecycle_timings (
+            only_row INTEGER PRIMARY KEY NOT NULL CHECK (only_row = 1),
+            rds_building INTEGER NOT NULL CHECK (rds_building BETWEEN 0 AND 86400),
+            rds_deleting INTEGER NOT NULL CHECK (rds_deleting BETWEEN 0 AND 86400),
+            taurusdb_building INTEGER NOT NULL CHECK (taurusdb_building BETWEEN 0 AND 86400),
+            dcs_waiting INTEGER NOT NULL CHECK (dcs_waiting BETWEEN 0 AND 86400),
+            dcs_backuping INTEGER NOT NULL CHECK (dcs_backuping BETWEEN 0 AND 86400)
+        ) STRICT;
+        INSERT INTO lifecycle_timings VALUES (1, 60, 10, 60, 5, 60);
+
+        CREATE TABLE armed_faults (
+            instance_id TEXT PRIMARY KEY NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+            armed_at INTEGER NOT NULL
         ) STRICT;
         """
 }

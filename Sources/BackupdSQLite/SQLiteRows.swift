@@ -8,6 +8,7 @@ struct SQLiteRow: StoredRow {
     func text(_ column: Int) -> String { row[column] }
     func optionalText(_ column: Int) -> String? { row[column] }
     func integer(_ column: Int) -> Int64 { row[column] }
+    func optionalInteger(_ column: Int) -> Int64? { row[column] }
     func optionalBool(_ column: Int) -> Bool? { (row[column] as Int64?).map { $0 != 0 } }
     func real(_ column: Int) -> Double { row[column] }
 }

@@ -15,6 +15,7 @@ public struct BackupdResponder: HTTPResponder {
             [HealthRoute.make(store: store)]
             + IAMOperations.all(hasher: configuration.passwordHasher).map(ServerRoute.init)
             + BackupOperations.all.map(ServerRoute.init)
+            + (configuration.controlToken == nil ? [] : ControlOperations.all.map(ServerRoute.init))
         self.dispatcher = APIDispatcher(routes: routes, access: StoreAccess(store: store), configuration: configuration)
     }
 

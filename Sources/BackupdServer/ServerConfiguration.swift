@@ -18,6 +18,9 @@ public struct ServerConfiguration: Sendable {
     /// How many bytes of backup-API answers are kept for repeated requests (0: none). They are
     /// dropped as soon as the store changes, through this node or any other.
     public var responseCacheBytes: Int
+    /// The operator's bearer token for the control API; `nil` leaves the API out entirely
+    /// (`docs/lifecycle.md` §5.2).
+    public var controlToken: ControlToken?
 
     public init(
         host: String = "127.0.0.1",
@@ -27,7 +30,8 @@ public struct ServerConfiguration: Sendable {
         lockoutPolicy: LockoutPolicy = .gateway,
         passwordHasher: PasswordHasher = PasswordHasher(),
         maximumBodySize: Int = 1 << 20,
-        responseCacheBytes: Int = 64 << 20
+        responseCacheBytes: Int = 64 << 20,
+        controlToken: ControlToken? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,5 +41,6 @@ public struct ServerConfiguration: Sendable {
         self.passwordHasher = passwordHasher
         self.maximumBodySize = maximumBodySize
         self.responseCacheBytes = responseCacheBytes
+        self.controlToken = controlToken
     }
 }

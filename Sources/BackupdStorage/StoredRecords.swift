@@ -6,6 +6,7 @@ public protocol StoredRow {
     func text(_ column: Int) throws -> String
     func optionalText(_ column: Int) throws -> String?
     func integer(_ column: Int) throws -> Int64
+    func optionalInteger(_ column: Int) throws -> Int64?
     func optionalBool(_ column: Int) throws -> Bool?
     func real(_ column: Int) throws -> Double
 }
@@ -49,6 +50,18 @@ public enum StoredRecords {
             issuedAt: try row.integer(4),
             expiresAt: try row.integer(5)
         )
+    }
+
+    public static func clockSetting(_ row: some StoredRow) throws -> ClockSetting {
+        ClockSetting(offsetMilliseconds: try row.integer(0), frozenAt: try row.optionalInteger(1))
+    }
+
+    public static func timings(_ row: some StoredRow) throws -> LifecycleTimings {
+        var timings = LifecycleTimings.defaults
+        for (column, timing) in Timing.allCases.enumerated() {
+            timings[timing] = Int(try row.integer(column))
+        }
+        return timings
     }
 
     @inlinable

@@ -86,6 +86,16 @@ public enum StoredTables {
         key: ["id"]
     )
 
+    /// The catalog clock's one row (`ClockSetting`).
+    public static let catalogClock = StoredTable(name: "catalog_clock", columns: ["offset_ms", "frozen_at"], key: ["only_row"])
+    /// The phase timings' one row, in the order of `Timing.allCases`.
+    public static let lifecycleTimings = StoredTable(
+        name: "lifecycle_timings",
+        columns: Timing.allCases.map(\.rawValue),
+        key: ["only_row"]
+    )
+    public static let armedFaults = StoredTable(name: "armed_faults", columns: ["instance_id", "armed_at"], key: ["instance_id"])
+
     /// The table holding `service`'s backups; its key is the backup id.
     public static func backups(of service: Service) -> StoredTable {
         switch service {

@@ -75,15 +75,24 @@ extension JSONValue {
     public init(parsing text: String) throws(JSONSyntaxError) {
         try self.init(parsing: Array(text.utf8))
     }
+
+    /// Parses a whole document as `init(parsing:)` does, and also rejects an object that repeats a
+    /// member name: the request bodies of the write routes (`docs/lifecycle.md` §3.1).
+    public init(parsingRejectingRepeatedNames bytes: [UInt8]) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes: bytes, rejectsRepeatedNames: true)
+        self = try parser.parseDocument()
+    }
 }
 
 private struct JSONParser {
     let bytes: [UInt8]
+    let rejectsRepeatedNames: Bool
     var index = 0
     var depth = 0
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], rejectsRepeatedNames: Bool = false) {
         self.bytes = bytes
+        self.rejectsRepeatedNames = rejectsRepeatedNames
     }
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
@@ -128,6 +137,7 @@ private struct JSONParser {
             skipBlanks()
             guard peek(UInt8(ascii: "\"")) else { throw fail("expected a member name") }
             let key = try parseString()
+            if rejectsRepeatedNames, members.contains(where: { $0.key == key }) { throw fail("a repeated member name") }
             skipBlanks()
             guard peek(UInt8(ascii: ":")) else { throw fail("expected ':'") }
             index += 1

@@ -13,6 +13,9 @@ public final class OperationDeclaration: Sendable {
         case caller
         /// No credential: issuing a token (its body carries the password).
         case none
+        /// The operator's bearer token (`--control-token`): the control API. Without it the route
+        /// does not exist, and a missing or wrong token gets the 404 of an unknown route.
+        case controlToken
     }
 
     /// Whether the operation reads a request body. A signature covers the body whatever the

@@ -44,6 +44,7 @@ extension DeclaredOperation {
         switch declaration.authentication {
         case .tenant: GatewayErrors.authenticationFailed(failure.detail)
         case .caller, .none: IAMErrors.unauthorized
+        case .controlToken: GatewayErrors.routeNotFound
         }
     }
 }

@@ -32,6 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The base URL that IAM answers point clients to (default: http:// and the request's Host).")
     var publicURL: String?
 
+    @Option(
+        help: """
+            Serve the control API (/_backupd/v1/: clock, timings, faults) to requests carrying \
+            Authorization: Bearer TOKEN (default: $\(Self.controlTokenVariable); without either, no control API).
+            """
+    )
+    var controlToken: String?
+
+    static let controlTokenVariable = "BACKUPD_CONTROL_TOKEN"
+
     func run() async throws {
         let logger = Logging.bootstrapped(label: "backupd")
         let store = try await storeOptions.open(serving: true)
@@ -53,7 +63,13 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["address": "\(host):\(port)", "store": "\(location)"])
         let host = host
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port, publicBaseURL: publicURL),
+            configuration: ServerConfiguration(
+                host: host,
+                port: port,
+                publicBaseURL: publicURL,
+                controlToken: (controlToken ?? ProcessInfo.processInfo.environment[Self.controlTokenVariable])
+                    .flatMap { $0.isEmpty ? nil : ControlToken($0) }
+            ),
             store: store,
             logger: logger,
             onServerRunning: { boundPort in

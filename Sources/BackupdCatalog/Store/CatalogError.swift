@@ -21,3 +21,8 @@ extension CatalogError: CustomStringConvertible {
         }
     }
 }
+
+/// A rule of the domain that refused a write from inside the store's transaction (a clock that
+/// would move backwards, a backup already in progress): the transaction is rolled back and the
+/// error reaches the caller as thrown, never as a `CatalogError`.
+public protocol TransactionRefusal: Error {}

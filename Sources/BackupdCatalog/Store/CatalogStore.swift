@@ -9,6 +9,7 @@
 /// | `CredentialStore` | accounts as authentication sees them, tokens, lockouts | the authenticator and the IAM operations |
 /// | `AccountStore` | seeds, exports, account administration, counts | the CLI commands, the seed loader and exporter |
 /// | `ChangeMarking` | the change marker and health | caches, the dispatcher, `/health` |
+/// | `ClockStore` | the catalog clock, phase timings, armed faults | the control API, the CLI, the lifecycle |
 ///
 /// Contract shared by every engine and every role:
 /// - Reads see every write that completed before they started, through this node or another:
@@ -18,4 +19,4 @@
 ///   every match before paging (`docs/api.md` §1.9).
 /// - A lookup by a string that `CatalogText.isStorable` rejects finds nothing.
 /// - Failures are thrown as `CatalogError`.
-public typealias CatalogStore = AccountStore & BackupStore & ChangeMarking & CredentialStore
+public typealias CatalogStore = AccountStore & BackupStore & ChangeMarking & ClockStore & CredentialStore

@@ -65,7 +65,7 @@ public enum TimeGrammar {
     // MARK: - Pieces
 
     /// Parses the common `yyyy-mm-ddThh:mm:ss` prefix as if it were UTC.
-    private static func parseDateTime(_ bytes: [UInt8]) -> Int64? {
+    static func parseDateTime(_ bytes: [UInt8]) -> Int64? {
         guard bytes.count >= 19,
             bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
@@ -75,7 +75,7 @@ public enum TimeGrammar {
         return epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
-    private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
         var value = 0
         for index in start..<(start + count) {
             let byte = bytes[index]

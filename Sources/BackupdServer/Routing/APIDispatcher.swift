@@ -1,4 +1,5 @@
 import BackupdAPI
+import BackupdAuth
 import BackupdCatalog
 import Hummingbird
 import Logging
@@ -22,12 +23,14 @@ struct APIDispatcher: HTTPResponder {
     private let configuration: ServerConfiguration
     /// Successful bodies of cacheable operations, for the store's current change marker.
     private let responses: CacheGeneration<ResponseKey, [UInt8]>
+    private let control: ClockControl
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.access = access
         self.responses = CacheGeneration(budget: configuration.responseCacheBytes) { $0.count + 256 }
         self.configuration = configuration
+        self.control = ClockControl(store: access.store, realTime: configuration.clock)
         self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
     }
 
@@ -49,6 +52,17 @@ struct APIDispatcher: HTTPResponder {
             let declaration = operation.declaration
             return await run(operation, declaration, call, logger: context.logger) { identity, marker, body in
                 try await answer(operation, declaration, call, identity: identity, marker: marker, body: body)
+            }
+        case .control(let operation):
+            // The token first: without it the control API does not exist (`docs/lifecycle.md` §5.2).
+            guard configuration.controlToken?.admits(request.headers[.authorization]) == true else {
+                throw GatewayErrors.routeNotFound
+            }
+            return await run(operation, operation.declaration, call, logger: context.logger) { _, _, body in
+                try await operation.respond(
+                    to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
+                    control: control
+                )
             }
         case .iam(let operation):
             return await run(operation, operation.declaration, call, logger: context.logger) { identity, marker, body in
@@ -85,7 +99,7 @@ struct APIDispatcher: HTTPResponder {
             let body = try await readBody(call.request)
             let marker = try await access.changeMarker()
             var identity: Identity?
-            if declaration.authentication != .none {
+            if declaration.authentication == .tenant || declaration.authentication == .caller {
                 do {
                     identity = try await authenticator.authenticate(
                         PresentedCredential(call.request, body: body),

@@ -2,12 +2,13 @@ import BackupdAPI
 import Hummingbird
 
 /// A route the server answers: open (no credential: `/health`), or a declared operation of a
-/// service (a backup API or an IAM API), which the dispatcher runs by its declaration.
+/// service (a backup API, an IAM API or the control API), which the dispatcher runs by its declaration.
 struct ServerRoute: Sendable {
     enum Handler: Sendable {
         case open(@Sendable (Request, BackupdRequestContext) async throws -> Response)
         case tenant(any TenantOperation)
         case iam(any IAMOperation)
+        case control(any ControlOperation)
     }
 
     let route: Route
@@ -21,6 +22,11 @@ struct ServerRoute: Sendable {
     init(_ operation: any TenantOperation) {
         self.route = operation.declaration.route
         self.handler = .tenant(operation)
+    }
+
+    init(_ operation: any ControlOperation) {
+        self.route = operation.declaration.route
+        self.handler = .control(operation)
     }
 
     init(_ operation: any IAMOperation) {
