@@ -31,6 +31,12 @@ struct PostgresCatalogWriter {
         for service in Service.allCases {
             try await upsert(StoredTables.backups(of: service), backups[service] ?? [], report)
         }
+        // A record loaded from a seed is a seeded record again, whatever the lifecycle did to it.
+        let ids = content.backups.map(\.id)
+        for start in stride(from: 0, to: ids.count, by: 5_000) {
+            let slice = Array(ids[start..<min(start + 5_000, ids.count)])
+            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = ANY(\(slice))", logger: logger)
+        }
         progress(written)
     }
 
@@ -63,12 +69,7 @@ struct PostgresCatalogWriter {
                 for (column, value) in row.enumerated() {
                     placeholder += 1
                     sql += column == 0 ? "$\(placeholder)" : ", $\(placeholder)"
-                    switch value {
-                    case .text(let text): binds.append(text)
-                    case .integer(let integer): binds.append(integer)
-                    case .real(let real): binds.append(real)
-                    case .boolean(let boolean): binds.append(boolean)
-                    }
+                    binds.append(value)
                 }
                 sql += ")"
             }
@@ -80,6 +81,18 @@ struct PostgresCatalogWriter {
                 try await connection.execute(query, logger: logger)
             }
             report(batch.count)
+        }
+    }
+}
+
+extension PostgresBindings {
+    /// Binds a stored value with the type its column has.
+    mutating func append(_ value: StoredValue) {
+        switch value {
+        case .text(let text): append(text)
+        case .integer(let integer): append(integer)
+        case .real(let real): append(real)
+        case .boolean(let boolean): append(boolean)
         }
     }
 }

@@ -46,6 +46,7 @@ enum PostgresMigrations {
         Migration(identifier: "v1-catalog", sql: v1Catalog),
         Migration(identifier: "v2-credentials", sql: v2Credentials),
         Migration(identifier: "v3-clock", sql: v3Clock),
+        Migration(identifier: "v4-lifecycle", sql: v4Lifecycle),
     ]
 
     private static let v1Catalog = """
@@ -327,5 +328,25 @@ enum PostgresMigrations {
             instance_id text COLLATE "C" PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
             armed_at bigint NOT NULL
         );
+        """
+
+    /// The tracks of lifecycle records and the name index of creates, as SQLite's `v4-lifecycle`.
+    private static let v4Lifecycle = """
+        CREATE TABLE lifecycle_tracks (
+            backup_id text COLLATE "C" PRIMARY KEY CHECK (backup_id <> ''),
+            service text COLLATE "C" NOT NULL CHECK (service IN ('rds', 'taurusdb', 'dcs', 'ddm')),
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
+            -- NULL for a seeded record that a delete reached.
+            started_at bigint,
+            building_ms bigint NOT NULL CHECK (building_ms >= 0),
+            fails boolean NOT NULL,
+            deleted_at bigint,
+            deleting_ms bigint NOT NULL CHECK (deleting_ms >= 0),
+            -- The next instant the record changes; NULL when it never will.
+            next_change bigint
+        );
+        CREATE INDEX lifecycle_tracks_due ON lifecycle_tracks(next_change) WHERE next_change IS NOT NULL;
+        CREATE INDEX lifecycle_tracks_by_instance ON lifecycle_tracks(instance_id);
+        CREATE INDEX rds_backups_by_name ON rds_backups(instance_id, name);
         """
 }

@@ -22,6 +22,11 @@ struct SQLiteCatalogWriter {
         for key in content.accessKeys { try upsert(StoredTables.accessKeys, StoredValues.of(key)) }
         for instance in content.instances { try upsert(StoredTables.instances, StoredValues.of(instance)) }
         for backup in content.backups { try upsert(StoredTables.backups(of: backup.service), StoredValues.of(backup)) }
+        // A record loaded from a seed is a seeded record again, whatever the lifecycle did to it.
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lifecycle_tracks)") == true {
+            let forget = try db.cachedStatement(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?")
+            for backup in content.backups { try forget.execute(arguments: [backup.id]) }
+        }
         progress(written)
     }
 }

@@ -15,6 +15,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-clock") { db in
             try db.execute(sql: v3Clock)
         }
+        migrator.registerMigration("v4-lifecycle") { db in
+            try db.execute(sql: v4Lifecycle)
+        }
         return migrator
     }
 
@@ -245,5 +248,27 @@ enum SQLiteMigrations {
             instance_id TEXT PRIMARY KEY NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
             armed_at INTEGER NOT NULL
         ) STRICT;
+        """
+
+    /// The tracks of lifecycle records (`LifecycleTrack`): what their state at any clock time is
+    /// computed from, and the next instant each changes, which `settle` finds by index. Creates
+    /// check names by index too (`docs/lifecycle.md` §7).
+    private static let v4Lifecycle = """
+        CREATE TABLE lifecycle_tracks (
+            backup_id TEXT PRIMARY KEY NOT NULL CHECK (backup_id <> ''),
+            service TEXT NOT NULL CHECK (service IN ('rds', 'taurusdb', 'dcs', 'ddm')),
+            instance_id TEXT NOT NULL REFERENCES instances(id),
+            -- NULL for a seeded record that a delete reached.
+            started_at INTEGER,
+            building_ms INTEGER NOT NULL CHECK (building_ms >= 0),
+            fails INTEGER NOT NULL CHECK (fails IN (0, 1)),
+            deleted_at INTEGER,
+            deleting_ms INTEGER NOT NULL CHECK (deleting_ms >= 0),
+            -- The next instant the record changes; NULL when it never will.
+            next_change INTEGER
+        ) STRICT;
+        CREATE INDEX lifecycle_tracks_due ON lifecycle_tracks(next_change) WHERE next_change IS NOT NULL;
+        CREATE INDEX lifecycle_tracks_by_instance ON lifecycle_tracks(instance_id);
+        CREATE INDEX rds_backups_by_name ON rds_backups(instance_id, name);
         """
 }

@@ -16,7 +16,11 @@ public struct BackupdResponder: HTTPResponder {
             + IAMOperations.all(hasher: configuration.passwordHasher).map(ServerRoute.init)
             + BackupOperations.all.map(ServerRoute.init)
             + (configuration.controlToken == nil ? [] : ControlOperations.all.map(ServerRoute.init))
-        self.dispatcher = APIDispatcher(routes: routes, access: StoreAccess(store: store), configuration: configuration)
+        self.dispatcher = APIDispatcher(
+            routes: routes,
+            access: StoreAccess(store: store, realTime: configuration.clock),
+            configuration: configuration
+        )
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {

@@ -64,6 +64,19 @@ public enum StoredRecords {
         return timings
     }
 
+    public static func track(_ row: some StoredRow) throws -> LifecycleTrack {
+        LifecycleTrack(
+            backupID: try row.text(0),
+            service: Service(rawValue: try row.text(1)) ?? .rds,
+            instanceID: try row.text(2),
+            startedAt: try row.optionalInteger(3),
+            buildingMilliseconds: try row.integer(4),
+            fails: try row.optionalBool(5) ?? false,
+            deletedAt: try row.optionalInteger(6),
+            deletingMilliseconds: try row.integer(7)
+        )
+    }
+
     @inlinable
     public static func instance(_ row: some StoredRow) throws -> Instance {
         Instance(

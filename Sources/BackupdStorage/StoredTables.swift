@@ -96,6 +96,16 @@ public enum StoredTables {
     )
     public static let armedFaults = StoredTable(name: "armed_faults", columns: ["instance_id", "armed_at"], key: ["instance_id"])
 
+    /// The lifecycle records' tracks (`LifecycleTrack`), with the next instant each changes.
+    public static let lifecycleTracks = StoredTable(
+        name: "lifecycle_tracks",
+        columns: [
+            "backup_id", "service", "instance_id", "started_at", "building_ms", "fails", "deleted_at", "deleting_ms",
+            "next_change",
+        ],
+        key: ["backup_id"]
+    )
+
     /// The table holding `service`'s backups; its key is the backup id.
     public static func backups(of service: Service) -> StoredTable {
         switch service {

@@ -42,6 +42,15 @@ public enum StoredValues {
         ]
     }
 
+    /// A track's row, with the instant after `settledThrough` at which it next changes.
+    public static func of(_ track: LifecycleTrack, settledThrough instant: Int64) -> [StoredValue] {
+        [
+            .text(track.backupID), .text(track.service.rawValue), .text(track.instanceID), .integer(track.startedAt),
+            .integer(track.buildingMilliseconds), .boolean(track.fails), .integer(track.deletedAt),
+            .integer(track.deletingMilliseconds), .integer(track.nextChange(after: instant)),
+        ]
+    }
+
     /// The row of a backup of any service, for the table `StoredTables.backups(of: backup.service)`.
     public static func of(_ backup: Backup) -> [StoredValue] {
         switch backup {

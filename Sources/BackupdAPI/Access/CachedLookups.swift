@@ -34,7 +34,7 @@ extension Cached where Role == any CredentialStore {
     }
 }
 
-extension Cached where Role == any BackupStore {
+extension Cached where Role == any TenantStore {
     /// The instance `id`, of any service and project (`TenantCatalog` decides who may see it).
     func instance(id: String) async throws -> Instance? {
         try await lookup(LookupKey("instance", id)) { try await $0.instance(id: id) }

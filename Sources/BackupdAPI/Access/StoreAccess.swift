@@ -10,9 +10,26 @@ public import BackupdCatalog
 public struct StoreAccess: Sendable {
     public let store: any CatalogStore
     private let lookups = CacheGeneration<TypedKey, AnswerBox>(budget: 100_000)
+    /// Real time, which the catalog clock runs from.
+    private let realTime: WallClock
 
-    public init(store: any CatalogStore) {
+    public init(store: any CatalogStore, realTime: WallClock = .system) {
         self.store = store
+        self.realTime = realTime
+    }
+
+    /// The catalog clock's reading for a request read at `marker`, with every lifecycle change due
+    /// by then written down first (`docs/lifecycle.md` §6), and the marker to read at from then
+    /// on. A store with nothing due (every catalog without writes or policies) is not written.
+    public func catalogTime(at marker: UInt64) async throws -> CatalogMoment {
+        let cached = Cached<any CatalogStore>(store: store, lookups: lookups, marker: marker)
+        let (setting, nextTransition) = try await cached.lookup(LookupKey("catalogClock", "")) { store in
+            (try await store.clockSetting(), try await store.nextTransition())
+        }
+        let now = setting.reading(realMilliseconds: realTime.milliseconds)
+        guard let nextTransition, now >= nextTransition else { return CatalogMoment(marker: marker, now: now) }
+        try await store.settle(through: now)
+        return CatalogMoment(marker: try await store.changeMarker(), now: now)
     }
 
     /// The marker a request works with: read before anything it caches.
@@ -26,7 +43,7 @@ public struct StoreAccess: Sendable {
     }
 
     /// The backup role, its lookups cached for `marker`.
-    public func backups(at marker: UInt64) -> Cached<any BackupStore> {
+    public func backups(at marker: UInt64) -> Cached<any TenantStore> {
         Cached(store: store, lookups: lookups, marker: marker)
     }
 }
@@ -89,4 +106,11 @@ private final class Box<Value: Sendable>: AnswerBox, @unchecked Sendable {
     init(_ value: Value) {
         self.value = value
     }
+}
+
+/// The catalog time a request is answered at (milliseconds since the epoch) and the change
+/// marker its reads are cached by, taken after the changes due by then were written down.
+public struct CatalogMoment: Sendable, Hashable {
+    public let marker: UInt64
+    public let now: Int64
 }

@@ -10,10 +10,14 @@ public import BackupdCatalog
 public struct TenantCatalog: Sendable {
     /// Where the caller acts (also what a cached answer depends on).
     public let scope: ProjectScope
-    private let backups: Cached<any BackupStore>
+    /// The catalog clock's reading the request is answered at (milliseconds since the epoch):
+    /// every write stamps it, and every read sees the catalog as it is then (`docs/lifecycle.md` §5).
+    public let now: Int64
+    private let backups: Cached<any TenantStore>
 
-    fileprivate init(scope: ProjectScope, backups: Cached<any BackupStore>) {
+    fileprivate init(scope: ProjectScope, now: Int64, backups: Cached<any TenantStore>) {
         self.scope = scope
+        self.now = now
         self.backups = backups
     }
 
@@ -97,6 +101,19 @@ public struct TenantCatalog: Sendable {
     }
 }
 
+extension TenantCatalog {
+    /// Starts `backup`, a new RDS full backup of `instance`, now. - Returns: the record stored.
+    /// - Throws: `BackupRefusal` when a full backup is in progress or the name is taken.
+    public func createRDSBackup(_ backup: RDSBackup, of instance: ScopedInstance) async throws -> RDSBackup {
+        try await backups.store.createRDSBackup(backup, of: instance.record, at: now)
+    }
+
+    /// Applies the RDS delete to each of `ids`, among the home records of the path's project.
+    public func deleteRDSBackups(ids: [String]) async throws -> [RDSDeletion] {
+        try await backups.store.deleteRDSBackups(ids: ids, inProject: scope.projectID, at: now)
+    }
+}
+
 /// An instance the caller may see, as `TenantCatalog.instance` found it.
 public struct ScopedInstance: Sendable {
     public let record: Instance
@@ -110,7 +127,11 @@ extension Identity {
     /// The backups this caller may read in the project `projectID` (the path's).
     /// - Throws: `APIGW.0302` when the caller may not act there: unknown and foreign projects
     ///   included, so that nothing leaks (`docs/auth.md` §5).
-    public func catalog(inProject projectID: String, backups: Cached<any BackupStore>) throws(APIError) -> TenantCatalog {
+    public func catalog(
+        inProject projectID: String,
+        at now: Int64,
+        backups: Cached<any TenantStore>
+    ) throws(APIError) -> TenantCatalog {
         guard mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
         return TenantCatalog(
             scope: ProjectScope(
@@ -118,6 +139,7 @@ extension Identity {
                 projectID: projectID,
                 usableProjectIDs: principal.usableProjectIDs
             ),
+            now: now,
             backups: backups
         )
     }

@@ -8,6 +8,18 @@ enum DBSErrors {
         envelope: .service
     )
 
+    static let backupNotFound = APIError(
+        status: 404,
+        code: "DBS.201010",
+        message: "The backup information does not exist.",
+        envelope: .service
+    )
+
+    /// A create while a full backup of the instance is building (`docs/lifecycle.md` §7).
+    static let backupInProgress = APIError(status: 409, code: "DBS.201205", message: "Backup is in progress, please wait.", envelope: .service)
+
+    static let invalidDescription = APIError(status: 400, code: "DBS.280127", message: "Invalid backup description.", envelope: .service)
+
     static let serverFailure = APIError(status: 500, code: "DBS.108000", message: "Server failure.", envelope: .service)
 
     /// A 400 with a service's parameter code (`DBS.200001` RDS, `DBS.280001` TaurusDB).

@@ -57,7 +57,8 @@ public protocol TenantOperation: DeclaredOperation {
     func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer
 }
 
-/// Every backup API of `docs/api.md` §1.1, routes A–F.
+/// Every backup API: the reads of `docs/api.md` §1.1 (routes A–F) and the write routes of
+/// `docs/lifecycle.md` §1.
 public enum BackupOperations {
     public static let all: [any TenantOperation] = [
         RDSListBackups(),
@@ -66,5 +67,8 @@ public enum BackupOperations {
         DCSListBackupRecords(version: .v1),
         DCSListBackupRecords(version: .v2),
         DDMShowBackup(),
+        RDSCreateManualBackup(),
+        RDSDeleteManualBackup(),
+        RDSBatchDeleteManualBackups(),
     ]
 }

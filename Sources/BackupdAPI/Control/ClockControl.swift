@@ -60,10 +60,7 @@ public struct ClockControl: Sendable {
         return json.bytes
     }
 
-    private var realMilliseconds: Int64 {
-        let micros = realTime.microseconds
-        return micros >= 0 ? micros / 1000 : (micros - 999) / 1000
-    }
+    private var realMilliseconds: Int64 { realTime.milliseconds }
 
     /// `{"now", "frozen", "offset_seconds"}`; the offset is truncated toward zero.
     static func clockDocument(_ setting: ClockSetting, realMilliseconds: Int64) -> [UInt8] {

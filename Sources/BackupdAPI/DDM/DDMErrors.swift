@@ -3,12 +3,7 @@
 enum DDMErrors {
     static let instanceNotFound = DBSErrors.instanceNotFound
 
-    static let backupNotFound = APIError(
-        status: 404,
-        code: "DBS.201010",
-        message: "The backup information does not exist.",
-        envelope: .service
-    )
+    static let backupNotFound = DBSErrors.backupNotFound
 
     static let serverFailure = DBSErrors.serverFailure
 }

@@ -9,6 +9,25 @@ enum RDSErrors {
 
     static let serverFailure = DBSErrors.serverFailure
 
+    // The write routes' errors (`docs/lifecycle.md` §3.2–§3.4).
+    static let backupNotFound = DBSErrors.backupNotFound
+    static let backupInProgress = DBSErrors.backupInProgress
+    static let invalidDescription = DBSErrors.invalidDescription
+    static let malformedBody = parameter("Parameter error. The request body must be a JSON object.")
+    static let nameTaken = APIError(status: 409, code: "DBS.201201", message: "The object already exists.", envelope: .service)
+    static let notManual = parameter("Parameter error. Only manual backups can be deleted.")
+    static let alreadyDeleting = APIError(
+        status: 400,
+        code: "RDS.3016",
+        message: "The backup file is being deleted. Try again later.",
+        envelope: .service
+    )
+
+    /// `Parameter error. <field> is mandatory.`
+    static func mandatory(_ field: String) -> APIError {
+        parameter("Parameter error. \(field) is mandatory.")
+    }
+
     static func parameter(_ message: String) -> APIError {
         DBSErrors.parameter(code: parameterCode, message: message)
     }

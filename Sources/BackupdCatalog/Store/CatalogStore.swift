@@ -10,6 +10,8 @@
 /// | `AccountStore` | seeds, exports, account administration, counts | the CLI commands, the seed loader and exporter |
 /// | `ChangeMarking` | the change marker and health | caches, the dispatcher, `/health` |
 /// | `ClockStore` | the catalog clock, phase timings, armed faults | the control API, the CLI, the lifecycle |
+/// | `BackupWriting` | creates and deletes, checked and written atomically | tenant operations, through `TenantCatalog` |
+/// | `TransitionStore` | lifecycle records moved along the clock | `StoreAccess`, before a request reads |
 ///
 /// Contract shared by every engine and every role:
 /// - Reads see every write that completed before they started, through this node or another:
@@ -19,4 +21,5 @@
 ///   every match before paging (`docs/api.md` §1.9).
 /// - A lookup by a string that `CatalogText.isStorable` rejects finds nothing.
 /// - Failures are thrown as `CatalogError`.
-public typealias CatalogStore = AccountStore & BackupStore & ChangeMarking & ClockStore & CredentialStore
+public typealias CatalogStore = AccountStore & BackupStore & BackupWriting & ChangeMarking & ClockStore & CredentialStore
+    & TransitionStore

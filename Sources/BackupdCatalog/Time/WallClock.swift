@@ -18,6 +18,12 @@ public struct WallClock: Sendable {
     /// Microseconds since 1970-01-01T00:00:00Z.
     public var microseconds: Int64 { read() }
 
+    /// Milliseconds since the epoch, rounded down: what the catalog clock runs from.
+    public var milliseconds: Int64 {
+        let now = read()
+        return now >= 0 ? now / 1000 : (now - 999) / 1000
+    }
+
     /// Whole seconds since the epoch, rounded down.
     public var seconds: Int64 {
         let now = read()

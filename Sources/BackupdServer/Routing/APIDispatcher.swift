@@ -140,10 +140,12 @@ struct APIDispatcher: HTTPResponder {
         body: [UInt8]
     ) async throws -> OperationAnswer {
         guard let identity else { throw operation.refusal(.noCredential) }
-        let catalog = try identity.catalog(
-            inProject: call.pathVariables["project_id"] ?? "",
-            backups: access.backups(at: marker)
-        )
+        let projectID = call.pathVariables["project_id"] ?? ""
+        // Scope first (403), then the catalog as it is at its clock's time now.
+        guard identity.mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
+        let moment = try await access.catalogTime(at: marker)
+        let marker = moment.marker
+        let catalog = try identity.catalog(inProject: projectID, at: moment.now, backups: access.backups(at: marker))
         let key = ResponseKey(
             route: declaration.route.template,
             pathVariables: call.pathVariables,

@@ -1,0 +1,90 @@
+/// Reads the fields of a write route's body in the order of its table (`docs/lifecycle.md` §3.1):
+/// each field has at most two errors, one for absent and one for everything else (wrong JSON
+/// type, range, grammar). Strings are never converted to numbers or back.
+public struct BodyFields: Sendable {
+    public let body: RequestBody
+
+    public init(_ body: RequestBody) {
+        self.body = body
+    }
+
+    /// A field that must be present; `invalid` when it is not a string that `isValid` accepts.
+    public func requiredString(
+        _ name: String,
+        absent: APIError,
+        invalid: APIError,
+        isValid: (String) -> Bool = { _ in true }
+    ) throws(APIError) -> String {
+        guard let value = body[name] else { throw absent }
+        guard let text = value.string, isValid(text) else { throw invalid }
+        return text
+    }
+
+    /// A field that may be absent; `invalid` when it is present and not a string that `isValid` accepts.
+    public func optionalString(
+        _ name: String,
+        invalid: APIError,
+        isValid: (String) -> Bool = { _ in true }
+    ) throws(APIError) -> String? {
+        guard let value = body[name] else { return nil }
+        guard let text = value.string, isValid(text) else { throw invalid }
+        return text
+    }
+
+    /// An integer within `range`; `nil` when absent and `absent` is `nil`.
+    public func integer(_ name: String, in range: ClosedRange<Int64>, absent: APIError?, invalid: APIError) throws(APIError) -> Int64? {
+        guard let value = body[name] else {
+            if let absent { throw absent }
+            return nil
+        }
+        guard let number = value.integer, range.contains(number) else { throw invalid }
+        return number
+    }
+
+    /// `true` or `false`; `nil` when absent.
+    public func boolean(_ name: String, invalid: APIError) throws(APIError) -> Bool? {
+        guard let value = body[name] else { return nil }
+        guard let flag = value.bool else { throw invalid }
+        return flag
+    }
+
+    /// A nested object read the same way; `nil` when absent and `absent` is `nil`.
+    public func object(_ name: String, absent: APIError?, invalid: APIError) throws(APIError) -> BodyFields? {
+        guard let value = body[name] else {
+            if let absent { throw absent }
+            return nil
+        }
+        guard case .object(let members) = value else { throw invalid }
+        return BodyFields(RequestBody(members: members.map { (name: $0.key, value: $0.value) }))
+    }
+}
+
+/// The text grammars of the write routes' bodies (`docs/lifecycle.md` §3.1).
+public enum BodyGrammar {
+    /// `^[A-Za-z][A-Za-z0-9_-]{3,63}$`: an RDS backup name.
+    public static func isRDSBackupName(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (4...64).contains(bytes.count), isLetter(bytes[0]) else { return false }
+        return bytes.dropFirst().allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// At most 256 code points and none of `>!<"&'=` (TaurusDB also refuses CR and LF).
+    public static func isDescription(_ text: String, refusingLineBreaks: Bool = false) -> Bool {
+        let forbidden: Set<Unicode.Scalar> = [">", "!", "<", "\"", "&", "'", "="]
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            guard count <= 256, !forbidden.contains(scalar) else { return false }
+            if refusingLineBreaks, scalar == "\r" || scalar == "\n" { return false }
+        }
+        return true
+    }
+
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

@@ -1,0 +1,47 @@
+/// Moves lifecycle records along the catalog clock (`docs/lifecycle.md` §6): each record's state
+/// is a function of the clock, written down as the clock passes its changes, so that lists,
+/// filters and totals read stored values and every node shows the same at the same clock time.
+public protocol TransitionStore: Sendable {
+    /// The earliest instant at which a stored record changes; `nil` when none ever will. A read
+    /// at a clock time before it needs no `settle`.
+    func nextTransition() async throws -> Int64?
+
+    /// Writes down every change due at or before `instant`, in one transaction. Idempotent, and
+    /// safe when several nodes settle at once.
+    func settle(through instant: Int64) async throws
+}
+
+/// Creates and deletes backups on behalf of the write APIs. Every method first settles the
+/// catalog through its `instant` and makes its checks and its write in the same transaction, so
+/// that two nodes racing give one success and one refusal (`docs/lifecycle.md` §7).
+public protocol BackupWriting: Sendable {
+    /// Stores `backup`, a new RDS full backup of `instance` started at `instant`, unless the
+    /// instance has a full backup in progress or a home record of the same name.
+    /// - Returns: the stored record (failing when a fault was armed for it).
+    /// - Throws: `BackupRefusal.inProgress` or `.nameTaken`, with nothing written.
+    func createRDSBackup(_ backup: RDSBackup, of instance: Instance, at instant: Int64) async throws -> RDSBackup
+
+    /// Applies the RDS delete to each of `ids` in order, among the home records of the RDS
+    /// instances of `projectID`. - Returns: one outcome per id, in order.
+    func deleteRDSBackups(ids: [String], inProject projectID: String, at instant: Int64) async throws -> [RDSDeletion]
+}
+
+/// What a `TenantCatalog` (BackupdAPI) reaches of the store: the backups, read and written.
+public typealias TenantStore = BackupStore & BackupWriting
+
+/// Why a write was refused inside its transaction.
+public enum BackupRefusal: Error, Sendable, Hashable, TransactionRefusal {
+    /// A full backup of the instance is building (`docs/lifecycle.md` §7).
+    case inProgress
+    /// The instance already has a home record of that name.
+    case nameTaken
+}
+
+/// What an RDS delete did to one id (`docs/lifecycle.md` §3.3).
+public enum RDSDeletion: Sendable, Hashable {
+    case deleted
+    case notFound
+    case notManual
+    case building
+    case alreadyDeleting
+}

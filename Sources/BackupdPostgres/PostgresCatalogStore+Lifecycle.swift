@@ -1,0 +1,197 @@
+public import BackupdCatalog
+import BackupdStorage
+import PostgresNIO
+
+/// The write side: lifecycle records moved along the clock, creates and deletes
+/// (`docs/lifecycle.md` §6, §7). Every such transaction first takes one transaction-level
+/// advisory lock, so that settles, creates and deletes from every node apply one after another:
+/// a create's checks and its write are atomic against a concurrent create on another node.
+extension PostgresCatalogStore {
+    /// The advisory lock of lifecycle writes (any constant; "bkpd" in ASCII).
+    private static let lifecycleLock: Int64 = 0x626B_7064
+
+    public func nextTransition() async throws -> Int64? {
+        try await read { connection in
+            try await connection.rows(
+                "SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL",
+                logger: self.logger
+            ).first?[0].decode(Int64?.self)
+        }
+    }
+
+    public func settle(through instant: Int64) async throws {
+        try await lifecycleWrite(at: instant) { _ in }
+    }
+
+    public func createRDSBackup(_ backup: RDSBackup, of instance: Instance, at instant: Int64) async throws -> RDSBackup {
+        try await lifecycleWrite(at: instant) { connection in
+            let building = try await connection.rows(
+                """
+                SELECT 1 FROM lifecycle_tracks t JOIN rds_backups b ON b.id = t.backup_id
+                WHERE t.instance_id = \(instance.id) AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto') LIMIT 1
+                """,
+                logger: self.logger
+            )
+            guard building.isEmpty else { throw BackupRefusal.inProgress }
+            let taken = try await connection.rows(
+                """
+                SELECT 1 FROM rds_backups WHERE instance_id = \(instance.id) AND name = \(backup.name)
+                    AND offsite_project_id IS NULL LIMIT 1
+                """,
+                logger: self.logger
+            )
+            guard taken.isEmpty else { throw BackupRefusal.nameTaken }
+            let timings = try await self.timings(connection, locking: false)
+            let track = LifecycleTrack(
+                backupID: backup.id,
+                service: .rds,
+                instanceID: instance.id,
+                startedAt: backup.beginTime.instant,
+                buildingMilliseconds: Int64(timings.rdsBuilding) * 1000,
+                fails: try await self.takeFault(connection, instanceID: instance.id, at: instant)
+            )
+            try await connection.execute(Self.upsert(StoredTables.rdsBackups, StoredValues.of(.rds(backup))), logger: self.logger)
+            return try await self.apply(track, to: backup, connection, at: instant) ?? backup
+        }
+    }
+
+    public func deleteRDSBackups(ids: [String], inProject projectID: String, at instant: Int64) async throws -> [RDSDeletion] {
+        try await lifecycleWrite(at: instant) { connection in
+            let deleting = Int64(try await self.timings(connection, locking: false).rdsDeleting) * 1000
+            var outcomes: [RDSDeletion] = []
+            for id in ids {
+                outcomes.append(try await self.deleteRDSBackup(id: id, inProject: projectID, deleting: deleting, connection, at: instant))
+            }
+            return outcomes
+        }
+    }
+
+    private func deleteRDSBackup(
+        id: String,
+        inProject projectID: String,
+        deleting: Int64,
+        _ connection: PostgresConnection,
+        at instant: Int64
+    ) async throws -> RDSDeletion {
+        guard CatalogText.isStorable(id),
+            let backup = try await connection.first(
+                """
+                SELECT \(unescaped: StoredTables.rdsBackups.columnList(as: "b")) FROM rds_backups b JOIN instances i ON i.id = b.instance_id
+                WHERE b.id = \(id) AND b.offsite_project_id IS NULL AND i.project_id = \(projectID) AND i.service = 'rds'
+                """,
+                logger: logger,
+                StoredRecords.rdsBackup
+            )
+        else { return .notFound }
+        guard backup.type == .manual else { return .notManual }
+        switch backup.status {
+        case .building: return .building
+        case .deleting: return .alreadyDeleting
+        case .completed, .failed: break
+        }
+        var track =
+            try await connection.first(
+                "\(unescaped: StoredTables.lifecycleTracks.select) WHERE backup_id = \(id)",
+                logger: logger,
+                StoredRecords.track
+            ) ?? LifecycleTrack(backupID: id, service: .rds, instanceID: backup.instanceID, startedAt: nil)
+        track.deletedAt = instant
+        track.deletingMilliseconds = deleting
+        _ = try await apply(track, to: backup, connection, at: instant)
+        return .deleted
+    }
+
+    /// A write transaction under the lifecycle lock that first settles through `instant`.
+    private func lifecycleWrite<T: Sendable>(
+        at instant: Int64,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await write { connection in
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.lifecycleLock))", logger: self.logger)
+            try await self.settle(connection, through: instant)
+            return try await body(connection)
+        }
+    }
+
+    /// Writes down every change due through `instant`, oldest first.
+    private func settle(_ connection: PostgresConnection, through instant: Int64) async throws {
+        let due = try await connection.all(
+            "\(unescaped: StoredTables.lifecycleTracks.select) WHERE next_change <= \(instant) ORDER BY next_change, backup_id",
+            logger: logger,
+            StoredRecords.track
+        )
+        for track in due {
+            switch track.service {
+            case .rds:
+                if let backup = try await connection.first(
+                    "\(unescaped: StoredTables.rdsBackups.select) WHERE id = \(track.backupID)",
+                    logger: logger,
+                    StoredRecords.rdsBackup
+                ) {
+                    _ = try await apply(track, to: backup, connection, at: instant)
+                } else {
+                    try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(track.backupID)", logger: logger)
+                }
+            case .taurusdb, .dcs, .ddm:
+                try await connection.execute(
+                    "UPDATE lifecycle_tracks SET next_change = NULL WHERE backup_id = \(track.backupID)",
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    /// Stores `backup` and its track as they are at `instant`. - Returns: the record as shown then;
+    /// `nil` when it is gone (and then neither it nor its track is kept).
+    private func apply(
+        _ track: LifecycleTrack,
+        to backup: RDSBackup,
+        _ connection: PostgresConnection,
+        at instant: Int64
+    ) async throws -> RDSBackup? {
+        guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
+            try await connection.execute("DELETE FROM rds_backups WHERE id = \(backup.id)", logger: logger)
+            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+            return nil
+        }
+        if shown != backup {
+            try await connection.execute(
+                """
+                UPDATE rds_backups SET status = \(shown.status.rawValue), size = \(shown.size), end_time = \(shown.endTime.text)
+                WHERE id = \(backup.id)
+                """,
+                logger: logger
+            )
+        }
+        try await connection.execute(
+            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+            logger: logger
+        )
+        return shown
+    }
+
+    /// Whether a fault armed for the instance at or before `instant` applies to a full backup
+    /// starting then; a fault that applies is used up (`docs/lifecycle.md` §6.3).
+    private func takeFault(_ connection: PostgresConnection, instanceID: String, at instant: Int64) async throws -> Bool {
+        let deleted = try await connection.rows(
+            "DELETE FROM armed_faults WHERE instance_id = \(instanceID) AND armed_at <= \(instant) RETURNING 1",
+            logger: logger
+        )
+        return !deleted.isEmpty
+    }
+
+    /// One row's upsert: known keys are updated in place (the totals triggers see an update).
+    static func upsert(_ table: StoredTable, _ values: [StoredValue]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values { binds.append(value) }
+        let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
+        let updates = table.updatedColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO \(table.name) (\(table.columnList)) VALUES (\(placeholders))
+                ON CONFLICT (\(table.key.joined(separator: ", "))) DO UPDATE SET \(updates)
+                """,
+            binds: binds
+        )
+    }
+}

@@ -1,0 +1,136 @@
+public import BackupdCatalog
+import BackupdStorage
+import GRDB
+
+/// The write side: lifecycle records moved along the clock, creates and deletes
+/// (`docs/lifecycle.md` §6, §7). SQLite has one writer, so a write transaction's checks and its
+/// write are atomic against every other process on the file.
+extension SQLiteCatalogStore {
+    public func nextTransition() async throws -> Int64? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL")
+        }
+    }
+
+    public func settle(through instant: Int64) async throws {
+        try await write { db in try Self.settle(db, through: instant) }
+    }
+
+    public func createRDSBackup(_ backup: RDSBackup, of instance: Instance, at instant: Int64) async throws -> RDSBackup {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let building = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN rds_backups b ON b.id = t.backup_id
+                        WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
+                    """,
+                arguments: [instance.id]
+            )
+            guard building != true else { throw BackupRefusal.inProgress }
+            let taken = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM rds_backups WHERE instance_id = ? AND name = ? AND offsite_project_id IS NULL)",
+                arguments: [instance.id, backup.name]
+            )
+            guard taken != true else { throw BackupRefusal.nameTaken }
+            let timings = try Self.timings(db)
+            let track = LifecycleTrack(
+                backupID: backup.id,
+                service: .rds,
+                instanceID: instance.id,
+                startedAt: backup.beginTime.instant,
+                buildingMilliseconds: Int64(timings.rdsBuilding) * 1000,
+                fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
+            )
+            try db.execute(sql: StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(backup))))
+            return try Self.apply(track, to: backup, db, at: instant) ?? backup
+        }
+    }
+
+    public func deleteRDSBackups(ids: [String], inProject projectID: String, at instant: Int64) async throws -> [RDSDeletion] {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let deleting = Int64(try Self.timings(db).rdsDeleting) * 1000
+            return try ids.map { id in
+                guard CatalogText.isStorable(id),
+                    let backup = try fetchOne(
+                        db,
+                        """
+                        SELECT \(StoredTables.rdsBackups.columnList(as: "b")) FROM rds_backups b JOIN instances i ON i.id = b.instance_id
+                        WHERE b.id = ? AND b.offsite_project_id IS NULL AND i.project_id = ? AND i.service = 'rds'
+                        """,
+                        [id, projectID],
+                        StoredRecords.rdsBackup
+                    )
+                else { return .notFound }
+                guard backup.type == .manual else { return .notManual }
+                switch backup.status {
+                case .building: return .building
+                case .deleting: return .alreadyDeleting
+                case .completed, .failed: break
+                }
+                var track =
+                    try fetchOne(db, "\(StoredTables.lifecycleTracks.select) WHERE backup_id = ?", [id], StoredRecords.track)
+                    ?? LifecycleTrack(backupID: id, service: .rds, instanceID: backup.instanceID, startedAt: nil)
+                track.deletedAt = instant
+                track.deletingMilliseconds = deleting
+                _ = try Self.apply(track, to: backup, db, at: instant)
+                return .deleted
+            }
+        }
+    }
+
+    /// Writes down every change due through `instant`, oldest first.
+    static func settle(_ db: Database, through instant: Int64) throws {
+        let due = try fetchAll(
+            db,
+            "\(StoredTables.lifecycleTracks.select) WHERE next_change <= ? ORDER BY next_change, backup_id",
+            [instant],
+            StoredRecords.track
+        )
+        for track in due {
+            switch track.service {
+            case .rds:
+                if let backup = try fetchOne(db, "\(StoredTables.rdsBackups.select) WHERE id = ?", [track.backupID], StoredRecords.rdsBackup) {
+                    _ = try apply(track, to: backup, db, at: instant)
+                } else {
+                    try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
+                }
+            case .taurusdb, .dcs, .ddm:
+                try db.execute(sql: "UPDATE lifecycle_tracks SET next_change = NULL WHERE backup_id = ?", arguments: [track.backupID])
+            }
+        }
+    }
+
+    /// Stores `backup` and its track as they are at `instant`. - Returns: the record as shown then;
+    /// `nil` when it is gone (and then neither it nor its track is kept).
+    private static func apply(_ track: LifecycleTrack, to backup: RDSBackup, _ db: Database, at instant: Int64) throws -> RDSBackup? {
+        guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
+            try db.execute(sql: "DELETE FROM rds_backups WHERE id = ?", arguments: [backup.id])
+            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            return nil
+        }
+        if shown != backup {
+            try db.execute(
+                sql: "UPDATE rds_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
+                arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
+            )
+        }
+        try db.execute(
+            sql: StoredTables.lifecycleTracks.sqliteUpsert,
+            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
+        )
+        return shown
+    }
+
+    /// Whether a fault armed for the instance at or before `instant` applies to a full backup
+    /// starting then; a fault that applies is used up (`docs/lifecycle.md` §6.3).
+    private static func takeFault(_ db: Database, instanceID: String, at instant: Int64) throws -> Bool {
+        guard let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instanceID]),
+            armed <= instant
+        else { return false }
+        try db.execute(sql: "DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instanceID])
+        return true
+    }
+}
