@@ -121,23 +121,145 @@ extension PostgresCatalogStore {
             StoredRecords.track
         )
         for track in due {
-            switch track.service {
-            case .rds:
-                if let backup = try await connection.first(
-                    "\(unescaped: StoredTables.rdsBackups.select) WHERE id = \(track.backupID)",
-                    logger: logger,
-                    StoredRecords.rdsBackup
-                ) {
-                    _ = try await apply(track, to: backup, connection, at: instant)
-                } else {
-                    try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(track.backupID)", logger: logger)
-                }
-            case .taurusdb, .dcs, .ddm:
-                try await connection.execute(
-                    "UPDATE lifecycle_tracks SET next_change = NULL WHERE backup_id = \(track.backupID)",
-                    logger: logger
-                )
+            let table = StoredTables.backups(of: track.service)
+            let row = try await connection.first(
+                "\(unescaped: table.select) WHERE \(unescaped: table.key[0]) = \(track.backupID)",
+                logger: logger
+            ) { try StoredRecords.backup(of: track.service, $0) }
+            switch row {
+            case .rds(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
+            case .taurusdb(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
+            case .dcs(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
+            case .ddm?, nil:
+                try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(track.backupID)", logger: logger)
             }
+        }
+    }
+
+    public func createTaurusDBBackup(_ backup: TaurusDBBackup, of instance: Instance, at instant: Int64) async throws -> TaurusDBBackup {
+        try await lifecycleWrite(at: instant) { connection in
+            let building = try await connection.rows(
+                """
+                SELECT 1 FROM lifecycle_tracks t JOIN taurusdb_backups b ON b.id = t.backup_id
+                WHERE t.instance_id = \(instance.id) AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto') LIMIT 1
+                """,
+                logger: self.logger
+            )
+            guard building.isEmpty else { throw BackupRefusal.inProgress }
+            let track = LifecycleTrack(
+                backupID: backup.id,
+                service: .taurusdb,
+                instanceID: instance.id,
+                startedAt: backup.beginTime.instant,
+                buildingMilliseconds: Int64(try await self.timings(connection, locking: false).taurusDBBuilding) * 1000,
+                fails: try await self.takeFault(connection, instanceID: instance.id, at: instant)
+            )
+            try await connection.execute(
+                Self.upsert(StoredTables.taurusDBBackups, StoredValues.of(.taurusdb(backup))),
+                logger: self.logger
+            )
+            return try await self.apply(track, to: backup, connection, at: instant) ?? backup
+        }
+    }
+
+    public func deleteTaurusDBBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> TaurusDBDeletion {
+        guard CatalogText.isStorable(id) else { return .notFound }
+        return try await lifecycleWrite(at: instant) { connection in
+            guard
+                let backup = try await connection.first(
+                    """
+                    SELECT \(unescaped: StoredTables.taurusDBBackups.columnList(as: "b")) FROM taurusdb_backups b
+                    JOIN instances i ON i.id = b.instance_id
+                    WHERE b.id = \(id) AND i.project_id = \(projectID) AND i.service = 'taurusdb'
+                    """,
+                    logger: self.logger,
+                    StoredRecords.taurusDBBackup
+                )
+            else { return .notFound }
+            guard backup.type == .manual else { return .notManual }
+            guard backup.status != .building else { return .building }
+            try await connection.execute("DELETE FROM taurusdb_backups WHERE id = \(id)", logger: self.logger)
+            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(id)", logger: self.logger)
+            return .deleted(name: backup.name)
+        }
+    }
+
+    public func createDCSBackup(_ backup: DCSBackup, of instance: Instance, at instant: Int64) async throws -> DCSBackup {
+        try await lifecycleWrite(at: instant) { connection in
+            let running = try await connection.rows(
+                """
+                SELECT 1 FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                WHERE t.instance_id = \(instance.id) AND b.status IN ('waiting', 'backuping') LIMIT 1
+                """,
+                logger: self.logger
+            )
+            guard running.isEmpty else { throw BackupRefusal.inProgress }
+            let timings = try await self.timings(connection, locking: false)
+            let track = LifecycleTrack(
+                backupID: backup.backupID,
+                service: .dcs,
+                instanceID: instance.id,
+                startedAt: backup.createdAt.instant,
+                waitingMilliseconds: Int64(timings.dcsWaiting) * 1000,
+                buildingMilliseconds: Int64(timings.dcsBackuping) * 1000,
+                fails: try await self.takeFault(connection, instanceID: instance.id, at: instant)
+            )
+            let backup = backup.planned(by: track)
+            try await connection.execute(Self.upsert(StoredTables.dcsBackups, StoredValues.of(.dcs(backup))), logger: self.logger)
+            let shown = try await self.apply(track, to: backup, connection, at: instant)
+            try await connection.execute(
+                """
+                WITH excess AS (
+                    SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                    WHERE t.instance_id = \(instance.id) ORDER BY b.created_ms DESC, b.backup_id DESC OFFSET \(Int64(DCSRetention.recordCap))
+                ), gone AS (DELETE FROM dcs_backups WHERE backup_id IN (SELECT backup_id FROM excess))
+                DELETE FROM lifecycle_tracks WHERE backup_id IN (SELECT backup_id FROM excess)
+                """,
+                logger: self.logger
+            )
+            return shown
+        }
+    }
+
+    public func deleteDCSBackup(id: String, instanceID: String, at instant: Int64) async throws -> DCSDeletion {
+        guard CatalogText.isStorable(id) else { return .notFound }
+        return try await lifecycleWrite(at: instant) { connection in
+            guard
+                let backup = try await connection.first(
+                    "\(unescaped: StoredTables.dcsBackups.select) WHERE backup_id = \(id) AND instance_id = \(instanceID)",
+                    logger: self.logger,
+                    StoredRecords.dcsBackup
+                )
+            else { return .notFound }
+            switch backup.status {
+            case .waiting, .backuping: return .inProgress
+            case .deleted: return .deleted
+            case .succeed, .failed, .expired: break
+            }
+            var track =
+                try await connection.first(
+                    "\(unescaped: StoredTables.lifecycleTracks.select) WHERE backup_id = \(id)",
+                    logger: self.logger,
+                    StoredRecords.track
+                ) ?? LifecycleTrack(backupID: id, service: .dcs, instanceID: instanceID, startedAt: nil)
+            track.deletedAt = instant
+            _ = try await self.apply(track, to: backup, connection, at: instant)
+            return .deleted
+        }
+    }
+
+    public func deleteDDMBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> Bool {
+        guard CatalogText.isStorable(id) else { return false }
+        return try await lifecycleWrite(at: instant) { connection in
+            let updated = try await connection.rows(
+                """
+                UPDATE ddm_backups SET status = 'deleted' WHERE id = \(id) AND status <> 'deleted'
+                    AND instance_id IN (SELECT id FROM instances WHERE project_id = \(projectID) AND service = 'ddm')
+                RETURNING 1
+                """,
+                logger: self.logger
+            )
+            return !updated.isEmpty
         }
     }
 
@@ -159,6 +281,58 @@ extension PostgresCatalogStore {
                 """
                 UPDATE rds_backups SET status = \(shown.status.rawValue), size = \(shown.size), end_time = \(shown.endTime.text)
                 WHERE id = \(backup.id)
+                """,
+                logger: logger
+            )
+        }
+        try await connection.execute(
+            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+            logger: logger
+        )
+        return shown
+    }
+
+    private func apply(
+        _ track: LifecycleTrack,
+        to backup: TaurusDBBackup,
+        _ connection: PostgresConnection,
+        at instant: Int64
+    ) async throws -> TaurusDBBackup? {
+        guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
+            try await connection.execute("DELETE FROM taurusdb_backups WHERE id = \(backup.id)", logger: logger)
+            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+            return nil
+        }
+        if shown != backup {
+            try await connection.execute(
+                """
+                UPDATE taurusdb_backups SET status = \(shown.status.rawValue), size = \(shown.size), end_time = \(shown.endTime.text)
+                WHERE id = \(backup.id)
+                """,
+                logger: logger
+            )
+        }
+        try await connection.execute(
+            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+            logger: logger
+        )
+        return shown
+    }
+
+    private func apply(
+        _ track: LifecycleTrack,
+        to backup: DCSBackup,
+        _ connection: PostgresConnection,
+        at instant: Int64
+    ) async throws -> DCSBackup {
+        let shown = backup.shown(as: track.state(at: instant), track: track)
+        if shown != backup {
+            try await connection.execute(
+                """
+                UPDATE dcs_backups SET status = \(shown.status.rawValue), progress = \(shown.progress), size = \(shown.size),
+                    error_code = \(shown.errorCode), is_support_restore = \(shown.isSupportRestore),
+                    updated_at = \(shown.updatedAt.text)
+                WHERE backup_id = \(backup.backupID)
                 """,
                 logger: logger
             )

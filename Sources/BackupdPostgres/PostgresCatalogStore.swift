@@ -252,7 +252,7 @@ public final class PostgresCatalogStore: CatalogStore {
         guard CatalogText.isStorable(id) else { return nil }
         return try await read { connection in
             try await connection.first(
-                "\(unescaped: StoredTables.ddmBackups.select) WHERE id = \(id) AND instance_id = \(instanceID)",
+                "\(unescaped: StoredTables.ddmBackups.select) WHERE id = \(id) AND instance_id = \(instanceID) AND status <> 'deleted'",
                 logger: self.logger,
                 StoredRecords.ddmBackup
             )
@@ -261,7 +261,7 @@ public final class PostgresCatalogStore: CatalogStore {
 
     /// One page and its total as one statement, so both see the same snapshot: the total (from
     /// the counters, or counted over the index range), joined with the page's rows.
-    private static func pageQuery(
+    static func pageQuery(
         statement: inout SQLStatement,
         table: StoredTable,
         conditions: [String],
@@ -286,7 +286,7 @@ public final class PostgresCatalogStore: CatalogStore {
     }
 
     /// Runs a `pageQuery`: its rows hold the total, then the page's columns (NULL when empty).
-    private func runPage<Item: Sendable>(
+    func runPage<Item: Sendable>(
         _ query: PostgresQuery,
         decode: @escaping @Sendable (PostgresRow) throws -> Item
     ) async throws -> Page<Item> {
@@ -372,7 +372,7 @@ public final class PostgresCatalogStore: CatalogStore {
     static let preferListingIndex: PostgresQuery =
         "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)"
 
-    private static func appendWindow(
+    static func appendWindow(
         _ window: TimeWindow?,
         column: String,
         to conditions: inout [String],

@@ -47,6 +47,7 @@ enum PostgresMigrations {
         Migration(identifier: "v2-credentials", sql: v2Credentials),
         Migration(identifier: "v3-clock", sql: v3Clock),
         Migration(identifier: "v4-lifecycle", sql: v4Lifecycle),
+        Migration(identifier: "v5-written-fields", sql: v5WrittenFields),
     ]
 
     private static let v1Catalog = """
@@ -338,6 +339,7 @@ enum PostgresMigrations {
             instance_id text COLLATE "C" NOT NULL REFERENCES instances(id),
             -- NULL for a seeded record that a delete reached.
             started_at bigint,
+            waiting_ms bigint NOT NULL CHECK (waiting_ms >= 0),
             building_ms bigint NOT NULL CHECK (building_ms >= 0),
             fails boolean NOT NULL,
             deleted_at bigint,
@@ -348,5 +350,19 @@ enum PostgresMigrations {
         CREATE INDEX lifecycle_tracks_due ON lifecycle_tracks(next_change) WHERE next_change IS NOT NULL;
         CREATE INDEX lifecycle_tracks_by_instance ON lifecycle_tracks(instance_id);
         CREATE INDEX rds_backups_by_name ON rds_backups(instance_id, name);
+        """
+
+    /// The TaurusDB and DDM fields of the write side, as SQLite's `v5-written-fields`.
+    private static let v5WrittenFields = """
+        ALTER TABLE taurusdb_backups ADD COLUMN status text COLLATE "C" NOT NULL DEFAULT 'COMPLETED'
+            CHECK (status IN ('BUILDING', 'COMPLETED', 'FAILED'));
+        ALTER TABLE taurusdb_backups ADD COLUMN description text COLLATE "C";
+        ALTER TABLE ddm_backups ADD COLUMN status text COLLATE "C" NOT NULL DEFAULT 'normal'
+            CHECK (status IN ('normal', 'createfail', 'deleted'));
+        ALTER TABLE ddm_backups ADD COLUMN description text COLLATE "C" NOT NULL DEFAULT '';
+        ALTER TABLE ddm_backups ADD COLUMN file_size double precision NOT NULL DEFAULT 0 CHECK (file_size >= 0);
+        ALTER TABLE ddm_backups ADD COLUMN backup_type text COLLATE "C" NOT NULL DEFAULT 'auto_metadata'
+            CHECK (backup_type IN ('auto_metadata', 'metadata'));
+        CREATE INDEX ddm_backups_listing ON ddm_backups(instance_id, begin_key DESC, id);
         """
 }

@@ -81,6 +81,145 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func createTaurusDBBackup(_ backup: TaurusDBBackup, of instance: Instance, at instant: Int64) async throws -> TaurusDBBackup {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let building = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN taurusdb_backups b ON b.id = t.backup_id
+                        WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
+                    """,
+                arguments: [instance.id]
+            )
+            guard building != true else { throw BackupRefusal.inProgress }
+            let track = LifecycleTrack(
+                backupID: backup.id,
+                service: .taurusdb,
+                instanceID: instance.id,
+                startedAt: backup.beginTime.instant,
+                buildingMilliseconds: Int64(try Self.timings(db).taurusDBBuilding) * 1000,
+                fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
+            )
+            try db.execute(
+                sql: StoredTables.taurusDBBackups.sqliteUpsert,
+                arguments: StatementArguments(StoredValues.of(.taurusdb(backup)))
+            )
+            return try Self.apply(track, to: backup, db, at: instant) ?? backup
+        }
+    }
+
+    public func deleteTaurusDBBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> TaurusDBDeletion {
+        guard CatalogText.isStorable(id) else { return .notFound }
+        return try await write { db in
+            try Self.settle(db, through: instant)
+            guard
+                let backup = try fetchOne(
+                    db,
+                    """
+                    SELECT \(StoredTables.taurusDBBackups.columnList(as: "b")) FROM taurusdb_backups b
+                    JOIN instances i ON i.id = b.instance_id
+                    WHERE b.id = ? AND i.project_id = ? AND i.service = 'taurusdb'
+                    """,
+                    [id, projectID],
+                    StoredRecords.taurusDBBackup
+                )
+            else { return .notFound }
+            guard backup.type == .manual else { return .notManual }
+            guard backup.status != .building else { return .building }
+            try db.execute(sql: "DELETE FROM taurusdb_backups WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+            return .deleted(name: backup.name)
+        }
+    }
+
+    public func createDCSBackup(_ backup: DCSBackup, of instance: Instance, at instant: Int64) async throws -> DCSBackup {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let running = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                        WHERE t.instance_id = ? AND b.status IN ('waiting', 'backuping'))
+                    """,
+                arguments: [instance.id]
+            )
+            guard running != true else { throw BackupRefusal.inProgress }
+            let timings = try Self.timings(db)
+            let track = LifecycleTrack(
+                backupID: backup.backupID,
+                service: .dcs,
+                instanceID: instance.id,
+                startedAt: backup.createdAt.instant,
+                waitingMilliseconds: Int64(timings.dcsWaiting) * 1000,
+                buildingMilliseconds: Int64(timings.dcsBackuping) * 1000,
+                fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
+            )
+            let backup = backup.planned(by: track)
+            try db.execute(sql: StoredTables.dcsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.dcs(backup))))
+            let shown = try Self.apply(track, to: backup, db, at: instant)
+            try Self.capDCSRecords(db, instanceID: instance.id)
+            return shown
+        }
+    }
+
+    public func deleteDCSBackup(id: String, instanceID: String, at instant: Int64) async throws -> DCSDeletion {
+        guard CatalogText.isStorable(id) else { return .notFound }
+        return try await write { db in
+            try Self.settle(db, through: instant)
+            guard
+                let backup = try fetchOne(
+                    db,
+                    "\(StoredTables.dcsBackups.select) WHERE backup_id = ? AND instance_id = ?",
+                    [id, instanceID],
+                    StoredRecords.dcsBackup
+                )
+            else { return .notFound }
+            switch backup.status {
+            case .waiting, .backuping: return .inProgress
+            case .deleted: return .deleted
+            case .succeed, .failed, .expired: break
+            }
+            var track =
+                try fetchOne(db, "\(StoredTables.lifecycleTracks.select) WHERE backup_id = ?", [id], StoredRecords.track)
+                ?? LifecycleTrack(backupID: id, service: .dcs, instanceID: instanceID, startedAt: nil)
+            track.deletedAt = instant
+            _ = try Self.apply(track, to: backup, db, at: instant)
+            return .deleted
+        }
+    }
+
+    public func deleteDDMBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> Bool {
+        guard CatalogText.isStorable(id) else { return false }
+        return try await write { db in
+            try Self.settle(db, through: instant)
+            try db.execute(
+                sql: """
+                    UPDATE ddm_backups SET status = 'deleted' WHERE id = ? AND status <> 'deleted'
+                        AND instance_id IN (SELECT id FROM instances WHERE project_id = ? AND service = 'ddm')
+                    """,
+                arguments: [id, projectID]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    /// Removes the oldest lifecycle records of a DCS instance beyond the cap (`docs/lifecycle.md` §8.4).
+    private static func capDCSRecords(_ db: Database, instanceID: String) throws {
+        let excess = try String.fetchAll(
+            db,
+            sql: """
+                SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                WHERE t.instance_id = ? ORDER BY b.created_ms DESC, b.backup_id DESC LIMIT -1 OFFSET ?
+                """,
+            arguments: [instanceID, DCSRetention.recordCap]
+        )
+        for id in excess {
+            try db.execute(sql: "DELETE FROM dcs_backups WHERE backup_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+        }
+    }
+
     /// Writes down every change due through `instant`, oldest first.
     static func settle(_ db: Database, through instant: Int64) throws {
         let due = try fetchAll(
@@ -90,15 +229,16 @@ extension SQLiteCatalogStore {
             StoredRecords.track
         )
         for track in due {
-            switch track.service {
-            case .rds:
-                if let backup = try fetchOne(db, "\(StoredTables.rdsBackups.select) WHERE id = ?", [track.backupID], StoredRecords.rdsBackup) {
-                    _ = try apply(track, to: backup, db, at: instant)
-                } else {
-                    try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
-                }
-            case .taurusdb, .dcs, .ddm:
-                try db.execute(sql: "UPDATE lifecycle_tracks SET next_change = NULL WHERE backup_id = ?", arguments: [track.backupID])
+            let table = StoredTables.backups(of: track.service)
+            let row = try fetchOne(db, "\(table.select) WHERE \(table.key[0]) = ?", [track.backupID]) {
+                try StoredRecords.backup(of: track.service, $0)
+            }
+            switch row {
+            case .rds(let backup)?: _ = try apply(track, to: backup, db, at: instant)
+            case .taurusdb(let backup)?: _ = try apply(track, to: backup, db, at: instant)
+            case .dcs(let backup)?: _ = try apply(track, to: backup, db, at: instant)
+            case .ddm?, nil:
+                try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
             }
         }
     }
@@ -115,6 +255,46 @@ extension SQLiteCatalogStore {
             try db.execute(
                 sql: "UPDATE rds_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
                 arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
+            )
+        }
+        try db.execute(
+            sql: StoredTables.lifecycleTracks.sqliteUpsert,
+            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
+        )
+        return shown
+    }
+
+    private static func apply(_ track: LifecycleTrack, to backup: TaurusDBBackup, _ db: Database, at instant: Int64) throws -> TaurusDBBackup? {
+        guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
+            try db.execute(sql: "DELETE FROM taurusdb_backups WHERE id = ?", arguments: [backup.id])
+            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            return nil
+        }
+        if shown != backup {
+            try db.execute(
+                sql: "UPDATE taurusdb_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
+                arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
+            )
+        }
+        try db.execute(
+            sql: StoredTables.lifecycleTracks.sqliteUpsert,
+            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
+        )
+        return shown
+    }
+
+    private static func apply(_ track: LifecycleTrack, to backup: DCSBackup, _ db: Database, at instant: Int64) throws -> DCSBackup {
+        let shown = backup.shown(as: track.state(at: instant), track: track)
+        if shown != backup {
+            try db.execute(
+                sql: """
+                    UPDATE dcs_backups SET status = ?, progress = ?, size = ?, error_code = ?, is_support_restore = ?,
+                        updated_at = ? WHERE backup_id = ?
+                    """,
+                arguments: [
+                    shown.status.rawValue, shown.progress, shown.size, shown.errorCode, shown.isSupportRestore,
+                    shown.updatedAt.text, backup.backupID,
+                ]
             )
         }
         try db.execute(

@@ -209,7 +209,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         return try await read { db in
             try fetchOne(
                 db,
-                "\(StoredTables.ddmBackups.select) WHERE id = ? AND instance_id = ?",
+                "\(StoredTables.ddmBackups.select) WHERE id = ? AND instance_id = ? AND status <> 'deleted'",
                 [id, instanceID],
                 StoredRecords.ddmBackup
             )
@@ -286,7 +286,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     /// A query on one of the totals tables the schema's triggers keep (`SQLiteMigrations`).
-    private struct Counter {
+    struct Counter {
         let table: String
         var conditions: [String]
         var arguments: StatementArguments
@@ -304,7 +304,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// Reads one page and its total in a single read transaction, so both see the same catalog.
     /// - Parameter counter: where the total can be read from the maintained counters (no time
     ///   window, no id filter); otherwise the matching index range is counted.
-    private func page<Item: Sendable>(
+    func page<Item: Sendable>(
         _ table: StoredTable,
         conditions: [String],
         arguments: StatementArguments,
@@ -331,7 +331,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    private static func appendWindow(
+    static func appendWindow(
         _ window: TimeWindow?,
         column: String,
         to conditions: inout [String],

@@ -18,6 +18,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-lifecycle") { db in
             try db.execute(sql: v4Lifecycle)
         }
+        migrator.registerMigration("v5-written-fields") { db in
+            try db.execute(sql: v5WrittenFields)
+        }
         return migrator
     }
 
@@ -260,6 +263,7 @@ enum SQLiteMigrations {
             instance_id TEXT NOT NULL REFERENCES instances(id),
             -- NULL for a seeded record that a delete reached.
             started_at INTEGER,
+            waiting_ms INTEGER NOT NULL CHECK (waiting_ms >= 0),
             building_ms INTEGER NOT NULL CHECK (building_ms >= 0),
             fails INTEGER NOT NULL CHECK (fails IN (0, 1)),
             deleted_at INTEGER,
@@ -270,5 +274,20 @@ enum SQLiteMigrations {
         CREATE INDEX lifecycle_tracks_due ON lifecycle_tracks(next_change) WHERE next_change IS NOT NULL;
         CREATE INDEX lifecycle_tracks_by_instance ON lifecycle_tracks(instance_id);
         CREATE INDEX rds_backups_by_name ON rds_backups(instance_id, name);
+        """
+
+    /// What the TaurusDB and DDM write APIs add to their records (`docs/lifecycle.md` §4.8, §4.12):
+    /// a status and a description, DDM's size and type; seeded records keep the defaults.
+    private static let v5WrittenFields = """
+        ALTER TABLE taurusdb_backups ADD COLUMN status TEXT NOT NULL DEFAULT 'COMPLETED'
+            CHECK (status IN ('BUILDING', 'COMPLETED', 'FAILED'));
+        ALTER TABLE taurusdb_backups ADD COLUMN description TEXT;
+        ALTER TABLE ddm_backups ADD COLUMN status TEXT NOT NULL DEFAULT 'normal'
+            CHECK (status IN ('normal', 'createfail', 'deleted'));
+        ALTER TABLE ddm_backups ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE ddm_backups ADD COLUMN file_size REAL NOT NULL DEFAULT 0 CHECK (file_size >= 0);
+        ALTER TABLE ddm_backups ADD COLUMN backup_type TEXT NOT NULL DEFAULT 'auto_metadata'
+            CHECK (backup_type IN ('auto_metadata', 'metadata'));
+        CREATE INDEX ddm_backups_listing ON ddm_backups(instance_id, begin_key DESC, id);
         """
 }

@@ -70,10 +70,11 @@ public enum StoredRecords {
             service: Service(rawValue: try row.text(1)) ?? .rds,
             instanceID: try row.text(2),
             startedAt: try row.optionalInteger(3),
-            buildingMilliseconds: try row.integer(4),
-            fails: try row.optionalBool(5) ?? false,
-            deletedAt: try row.optionalInteger(6),
-            deletingMilliseconds: try row.integer(7)
+            waitingMilliseconds: try row.integer(4),
+            buildingMilliseconds: try row.integer(5),
+            fails: try row.optionalBool(6) ?? false,
+            deletedAt: try row.optionalInteger(7),
+            deletingMilliseconds: try row.integer(8)
         )
     }
 
@@ -118,7 +119,9 @@ public enum StoredRecords {
             type: TaurusDBBackupType(rawValue: try row.text(3)) ?? .incremental,
             beginTime: RecordedTime(instant: try row.integer(5) * 1000, text: try row.text(4)),
             endTime: offsetTime(try row.text(6)),
-            size: try row.real(7)
+            size: try row.real(7),
+            status: TaurusDBBackupStatus(rawValue: try row.text(8)) ?? .completed,
+            description: try row.optionalText(9)
         )
     }
 
@@ -150,7 +153,11 @@ public enum StoredRecords {
             name: try row.text(2),
             beginTime: RecordedTime(instant: try row.integer(4) * 1000, text: try row.text(3)),
             endTime: offsetTime(try row.text(5)),
-            relatedDataNodes: StoredJSON.decodeDataNodes(try row.optionalText(6))
+            relatedDataNodes: StoredJSON.decodeDataNodes(try row.optionalText(6)),
+            status: DDMBackupStatus(rawValue: try row.text(7)) ?? .normal,
+            description: try row.text(8),
+            fileSize: try row.real(9),
+            backupType: DDMBackupType(rawValue: try row.text(10)) ?? .autoMetadata
         )
     }
 

@@ -69,7 +69,7 @@ public enum StoredTables {
     )
     public static let taurusDBBackups = StoredTable(
         name: "taurusdb_backups",
-        columns: ["id", "instance_id", "name", "type", "begin_time", "begin_key", "end_time", "size"],
+        columns: ["id", "instance_id", "name", "type", "begin_time", "begin_key", "end_time", "size", "status", "description"],
         key: ["id"]
     )
     public static let dcsBackups = StoredTable(
@@ -82,7 +82,10 @@ public enum StoredTables {
     )
     public static let ddmBackups = StoredTable(
         name: "ddm_backups",
-        columns: ["id", "instance_id", "name", "begin_time", "begin_key", "end_time", "related_data_nodes"],
+        columns: [
+            "id", "instance_id", "name", "begin_time", "begin_key", "end_time", "related_data_nodes", "status", "description",
+            "file_size", "backup_type",
+        ],
         key: ["id"]
     )
 
@@ -100,8 +103,8 @@ public enum StoredTables {
     public static let lifecycleTracks = StoredTable(
         name: "lifecycle_tracks",
         columns: [
-            "backup_id", "service", "instance_id", "started_at", "building_ms", "fails", "deleted_at", "deleting_ms",
-            "next_change",
+            "backup_id", "service", "instance_id", "started_at", "waiting_ms", "building_ms", "fails", "deleted_at",
+            "deleting_ms", "next_change",
         ],
         key: ["backup_id"]
     )

@@ -46,7 +46,7 @@ public enum StoredValues {
     public static func of(_ track: LifecycleTrack, settledThrough instant: Int64) -> [StoredValue] {
         [
             .text(track.backupID), .text(track.service.rawValue), .text(track.instanceID), .integer(track.startedAt),
-            .integer(track.buildingMilliseconds), .boolean(track.fails), .integer(track.deletedAt),
+            .integer(track.waitingMilliseconds), .integer(track.buildingMilliseconds), .boolean(track.fails), .integer(track.deletedAt),
             .integer(track.deletingMilliseconds), .integer(track.nextChange(after: instant)),
         ]
     }
@@ -64,7 +64,8 @@ public enum StoredValues {
         case .taurusdb(let b):
             [
                 .text(b.id), .text(b.instanceID), .text(b.name), .text(b.type.rawValue), .text(b.beginTime.text),
-                .integer(b.beginTime.epochSeconds), .text(b.endTime.text), .real(b.size),
+                .integer(b.beginTime.epochSeconds), .text(b.endTime.text), .real(b.size), .text(b.status.rawValue),
+                .text(b.description),
             ]
         case .dcs(let b):
             [
@@ -78,6 +79,7 @@ public enum StoredValues {
             [
                 .text(b.id), .text(b.instanceID), .text(b.name), .text(b.beginTime.text),
                 .integer(b.beginTime.epochSeconds), .text(b.endTime.text), .text(StoredJSON.encode(b.relatedDataNodes)),
+                .text(b.status.rawValue), .text(b.description), .real(b.fileSize), .text(b.backupType.rawValue),
             ]
         }
     }

@@ -90,9 +90,25 @@ public struct TenantCatalog: Sendable {
         try await backups.store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
     }
 
-    /// The backup records of a DCS `instance`.
-    public func dcsBackups(of instance: ScopedInstance, window: TimeWindow?, page: PageRequest) async throws -> Page<DCSBackup> {
-        try await backups.store.dcsBackups(DCSBackupQuery(instanceID: instance.record.id, window: window, page: page))
+    /// The backup records of a DCS `instance`, as they are at `now`: a running lifecycle record's
+    /// `progress` is of this very instant (`docs/lifecycle.md` §6.2), so such a page says so.
+    public func dcsBackups(
+        of instance: ScopedInstance,
+        window: TimeWindow?,
+        page: PageRequest
+    ) async throws -> (
+        page: Page<DCSBackup>, dependsOnInstant: Bool
+    ) {
+        var found = try await backups.store.dcsBackups(DCSBackupQuery(instanceID: instance.record.id, window: window, page: page))
+        let running = found.items.filter { $0.status == .backuping }.map(\.backupID)
+        guard !running.isEmpty else { return (found, false) }
+        let tracks = try await backups.store.tracks(backupIDs: running)
+        guard !tracks.isEmpty else { return (found, false) }
+        let byID = Dictionary(tracks.map { ($0.backupID, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in found.items.indices where found.items[index].status == .backuping {
+            if let track = byID[found.items[index].backupID] { found.items[index].progress = track.progress(at: now) }
+        }
+        return (found, true)
     }
 
     /// The DDM backup `id` of `instance`; `nil` when it is not one of its backups.
@@ -102,6 +118,86 @@ public struct TenantCatalog: Sendable {
 }
 
 extension TenantCatalog {
+    /// The service of the instance `id` when it is one of the path's project: how a shared path is
+    /// routed (`docs/lifecycle.md` §2). `nil` for an unknown or foreign id.
+    public func service(ofInstance id: String) async throws -> Service? {
+        guard let found = try await backups.instance(id: id), found.projectID == scope.projectID else { return nil }
+        return found.service
+    }
+
+    /// The service of the home record `id` of an instance of the path's project (§2).
+    public func service(ofBackup id: String) async throws -> Service? {
+        try await backups.store.homeBackup(id: id, inProject: scope.projectID)?.service
+    }
+
+    /// The TaurusDB full backups of `instance` (`docs/lifecycle.md` §3.9).
+    public func taurusDBFullBackups(
+        of instance: ScopedInstance,
+        types: Set<TaurusDBBackupType>,
+        backupID: String?,
+        name: String?,
+        window: TimeWindow?,
+        page: PageRequest
+    ) async throws -> Page<TaurusDBBackup> {
+        try await backups.store.taurusDBFullBackups(
+            TaurusDBFullBackupQuery(
+                instanceID: instance.record.id,
+                types: types,
+                backupID: backupID,
+                name: name,
+                window: window,
+                page: page
+            )
+        )
+    }
+
+    /// The DDM backups of `instance` that are not deleted (`docs/lifecycle.md` §3.14).
+    public func ddmBackups(
+        of instance: ScopedInstance,
+        backupID: String?,
+        name: String?,
+        page: PageRequest
+    ) async throws
+        -> Page<DDMBackup>
+    {
+        try await backups.store.ddmBackups(DDMBackupQuery(instanceID: instance.record.id, backupID: backupID, name: name, page: page))
+    }
+
+    /// The instance of the home record `id` of the path's project, when it is of `service`.
+    public func instance(ofBackup id: String, of service: Service, otherwise notFound: APIError) async throws -> ScopedInstance {
+        guard let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID), found.service == service else {
+            throw notFound
+        }
+        return try await instance(found.instanceID, of: service, otherwise: notFound)
+    }
+
+    /// Starts `backup`, a new TaurusDB full backup of `instance`, now.
+    /// - Throws: `BackupRefusal.inProgress` when a full backup is building.
+    public func createTaurusDBBackup(_ backup: TaurusDBBackup, of instance: ScopedInstance) async throws -> TaurusDBBackup {
+        try await backups.store.createTaurusDBBackup(backup, of: instance.record, at: now)
+    }
+
+    /// Deletes the TaurusDB home record `id` of the path's project.
+    public func deleteTaurusDBBackup(id: String) async throws -> TaurusDBDeletion {
+        try await backups.store.deleteTaurusDBBackup(id: id, inProject: scope.projectID, at: now)
+    }
+
+    /// Starts `backup`, a new DCS backup of `instance`, now.
+    /// - Throws: `BackupRefusal.inProgress` when a backup is waiting or running.
+    public func createDCSBackup(_ backup: DCSBackup, of instance: ScopedInstance) async throws -> DCSBackup {
+        try await backups.store.createDCSBackup(backup, of: instance.record, at: now)
+    }
+
+    /// Marks the DCS record `id` of `instance` deleted.
+    public func deleteDCSBackup(id: String, of instance: ScopedInstance) async throws -> DCSDeletion {
+        try await backups.store.deleteDCSBackup(id: id, instanceID: instance.record.id, at: now)
+    }
+
+    /// Marks the DDM backup `id` of the path's project deleted. - Returns: whether there was one.
+    public func deleteDDMBackup(id: String) async throws -> Bool {
+        try await backups.store.deleteDDMBackup(id: id, inProject: scope.projectID, at: now)
+    }
+
     /// Starts `backup`, a new RDS full backup of `instance`, now. - Returns: the record stored.
     /// - Throws: `BackupRefusal` when a full backup is in progress or the name is taken.
     public func createRDSBackup(_ backup: RDSBackup, of instance: ScopedInstance) async throws -> RDSBackup {

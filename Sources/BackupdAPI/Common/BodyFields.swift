@@ -68,6 +68,20 @@ public enum BodyGrammar {
         return bytes.dropFirst().allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
+    /// A TaurusDB backup name: 4 to 64 code points and at most 64 UTF-8 bytes; an ASCII letter or
+    /// a CJK unified ideograph first, then those, ASCII digits, `-` and `_`.
+    public static func isTaurusDBBackupName(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard (4...64).contains(scalars.count), text.utf8.count <= 64 else { return false }
+        func isLetterOrIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.isASCII && isLetter(UInt8(scalar.value))) || (0x4E00...0x9FFF).contains(scalar.value)
+        }
+        return isLetterOrIdeograph(scalars[0])
+            && scalars.dropFirst().allSatisfy {
+                isLetterOrIdeograph($0) || ($0.isASCII && isDigit(UInt8($0.value))) || $0 == "-" || $0 == "_"
+            }
+    }
+
     /// At most 256 code points and none of `>!<"&'=` (TaurusDB also refuses CR and LF).
     public static func isDescription(_ text: String, refusingLineBreaks: Bool = false) -> Bool {
         let forbidden: Set<Unicode.Scalar> = [">", "!", "<", "\"", "&", "'", "="]

@@ -24,10 +24,14 @@ public struct OperationRequest: Sendable {
 public struct OperationAnswer: Sendable {
     public let body: [UInt8]
     public let subjectToken: String?
+    /// Whether the answer depends on the very instant it was made, beyond the store's state (a
+    /// running DCS backup's progress): then it is never served again from a cache.
+    public let dependsOnInstant: Bool
 
-    public init(body: [UInt8], subjectToken: String? = nil) {
+    public init(body: [UInt8], subjectToken: String? = nil, dependsOnInstant: Bool = false) {
         self.body = body
         self.subjectToken = subjectToken
+        self.dependsOnInstant = dependsOnInstant
     }
 }
 
@@ -61,14 +65,19 @@ public protocol TenantOperation: DeclaredOperation {
 /// `docs/lifecycle.md` §1.
 public enum BackupOperations {
     public static let all: [any TenantOperation] = [
-        RDSListBackups(),
+        SharedRoute.backupList,
         RDSListOffsiteBackups(),
         TaurusDBListIncrementalBackups(),
         DCSListBackupRecords(version: .v1),
         DCSListBackupRecords(version: .v2),
         DDMShowBackup(),
         RDSCreateManualBackup(),
-        RDSDeleteManualBackup(),
+        SharedRoute.backupDelete,
         RDSBatchDeleteManualBackups(),
+        TaurusDBCreateManualBackup(),
+        DCSCreateBackup(version: .v1),
+        DCSCreateBackup(version: .v2),
+        DCSDeleteBackup(version: .v1),
+        DCSDeleteBackup(version: .v2),
     ]
 }

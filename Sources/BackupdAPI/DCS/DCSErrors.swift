@@ -16,6 +16,14 @@ enum DCSErrors {
 
     static let serverFailure = APIError(status: 500, code: "DCS.5000", message: "Internal service error.", envelope: .dcs)
 
+    // The write routes' errors (`docs/lifecycle.md` §3.11–§3.13).
+    /// `DCS.4800` with the documented template `Invalid {0} in the request.`
+    static func invalidField(_ name: String) -> APIError {
+        APIError(status: 400, code: "DCS.4800", message: invalid(name), envelope: .dcs)
+    }
+    static let malformedBody = invalidField("body")
+    static let backupInProgress = APIError(status: 400, code: "DCS.4096", message: "the instance is backuping.", envelope: .dcs)
+
     /// `DCS.4800`, `Invalid {0} in the request.`: every malformed or repeated parameter.
     static func invalid(_ parameter: String) -> String {
         "Invalid \(parameter) in the request."

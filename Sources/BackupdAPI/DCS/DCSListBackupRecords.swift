@@ -54,12 +54,12 @@ public struct DCSListBackupRecords: TenantOperation {
         }
 
         let instance = try await catalog.instance(request.path("instance_id"), of: .dcs, otherwise: DCSErrors.instanceNotFound)
-        let page = try await catalog.dcsBackups(
+        let (page, dependsOnInstant) = try await catalog.dcsBackups(
             of: instance,
             window: begin == nil && end == nil ? nil : TimeWindow(from: begin, through: end),
             page: PageRequest(offset: offset, limit: limit)
         )
-        return OperationAnswer(body: render(page))
+        return OperationAnswer(body: render(page), dependsOnInstant: dependsOnInstant)
     }
 
     /// v1.0 puts the list first; v2 puts `total_num` first, as the DCS v2 doc does.

@@ -6,4 +6,7 @@ enum DDMErrors {
     static let backupNotFound = DBSErrors.backupNotFound
 
     static let serverFailure = DBSErrors.serverFailure
+
+    /// `DBS.280001`: the code of the DDM page's example (`docs/lifecycle.md` §3.14).
+    static let parameterCode = "DBS.280001"
 }

@@ -441,7 +441,10 @@ struct SeedDecoding {
 
     private func ddmBackup(_ object: SeedObject, of instance: Instance) throws(SeedError) -> DDMBackup {
         try object.rejectUnknownFields(
-            allowed: ["instance_id", "id", "name", "begin_time", "end_time", "related_data_nodes"],
+            allowed: [
+                "instance_id", "id", "name", "begin_time", "end_time", "related_data_nodes", "description", "file_size",
+                "backup_type",
+            ],
             context: "a ddm backup"
         )
         return DDMBackup(
@@ -450,7 +453,10 @@ struct SeedDecoding {
             name: try object.requiredString("name"),
             beginTime: try object.offsetTime("begin_time"),
             endTime: try object.offsetTime("end_time"),
-            relatedDataNodes: try object.dataNodes("related_data_nodes")
+            relatedDataNodes: try object.dataNodes("related_data_nodes"),
+            description: try object.string("description", required: false) ?? "",
+            fileSize: object.has("file_size") ? try object.nonNegativeNumber("file_size") : 0,
+            backupType: object.has("backup_type") ? try object.choice("backup_type", DDMBackupType.self) : .autoMetadata
         )
     }
 

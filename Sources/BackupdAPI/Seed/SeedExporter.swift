@@ -31,7 +31,8 @@ public struct SeedExporter: Sendable {
             let batch = try await store.exportBackups(after: cursor, limit: batchSize)
             guard let last = batch.last else { break }
             var bytes: [UInt8] = []
-            for backup in batch {
+            // A deleted DDM backup is found nowhere, so it is not exported either.
+            for backup in batch where !backup.isDeletedDDMBackup {
                 bytes += layout.place(SeedFileJSON.record(backup), in: "backups")
             }
             try sink(bytes)
@@ -56,5 +57,11 @@ public struct SeedExporter: Sendable {
             )
         }
         return SeedFileJSON.domain(domain, users: users, projects: tenancy.projects.filter { $0.domainID == domain.id })
+    }
+}
+
+extension Backup {
+    fileprivate var isDeletedDDMBackup: Bool {
+        if case .ddm(let backup) = self { backup.status == .deleted } else { false }
     }
 }

@@ -120,6 +120,13 @@ public enum SeedFileJSON {
                 json.field("begin_time", b.beginTime.text)
                 json.field("end_time", b.endTime.text)
                 if let nodes = b.relatedDataNodes { json.relatedDataNodes(nodes) }
+                // Written only when not their defaults, so that older seeds export as they were.
+                if !b.description.isEmpty { json.field("description", b.description) }
+                if b.fileSize != 0 {
+                    json.key("file_size")
+                    json.number(b.fileSize)
+                }
+                if b.backupType != .autoMetadata { json.field("backup_type", b.backupType.rawValue) }
             }
         }
         return json.bytes

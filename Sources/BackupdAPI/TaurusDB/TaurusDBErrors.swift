@@ -6,6 +6,24 @@ enum TaurusDBErrors {
 
     static let serverFailure = DBSErrors.serverFailure
 
+    // The write routes' errors (`docs/lifecycle.md` §3.7, §3.8).
+    static func parameter(_ message: String) -> APIError {
+        DBSErrors.parameter(code: parameterCode, message: message)
+    }
+    static func mandatory(_ field: String) -> APIError {
+        parameter("Parameter error. \(field) is mandatory.")
+    }
+    static let malformedBody = parameter("Parameter error. The request body must be a JSON object.")
+    static let invalidDescription = DBSErrors.invalidDescription
+    static let backupInProgress = DBSErrors.backupInProgress
+    static let typeNotAllowed = APIError(status: 400, code: "DBS.201204", message: "The backup type is not allowed.", envelope: .service)
+    static let statusNotAllowed = APIError(
+        status: 400,
+        code: "DBS.201208",
+        message: "The operation is not allowed by the backup status.",
+        envelope: .service
+    )
+
     /// The example times of the `001` page, quoted by the time-format messages.
     static let beginExample = "2022-07-06T10:41:14+0800"
     static let endExample = "2022-07-16T10:41:14+0800"

@@ -33,3 +33,18 @@ public enum BackupIdentifiers {
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
     }
 }
+
+extension BackupIdentifiers {
+    /// A random UUIDv4, lower case with dashes: DCS backup ids and the job ids of answers.
+    public static func randomUUID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return dashed(randomHex(&generator))
+    }
+
+    /// 32 hex digits written as a UUID: 8-4-4-4-12.
+    static func dashed(_ hex: String) -> String {
+        let digits = Array(hex.utf8)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(decoding: digits[$0], as: UTF8.self) }
+            .joined(separator: "-")
+    }
+}

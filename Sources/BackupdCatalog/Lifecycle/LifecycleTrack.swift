@@ -14,7 +14,9 @@ public struct LifecycleTrack: Sendable, Hashable {
     public var instanceID: String
     /// The start instant (milliseconds); `nil` for a seeded record, which only a delete changes.
     public var startedAt: Int64?
-    /// How long the backup builds (RDS, TaurusDB), in milliseconds.
+    /// How long the backup waits before it runs (DCS `waiting`), in milliseconds.
+    public var waitingMilliseconds: Int64
+    /// How long the backup runs (RDS and TaurusDB `BUILDING`, DCS `backuping`), in milliseconds.
     public var buildingMilliseconds: Int64
     /// Whether the backup ends failed (a fault armed for it, §6.3).
     public var fails: Bool
@@ -28,6 +30,7 @@ public struct LifecycleTrack: Sendable, Hashable {
         service: Service,
         instanceID: String,
         startedAt: Int64?,
+        waitingMilliseconds: Int64 = 0,
         buildingMilliseconds: Int64 = 0,
         fails: Bool = false,
         deletedAt: Int64? = nil,
@@ -37,18 +40,23 @@ public struct LifecycleTrack: Sendable, Hashable {
         self.service = service
         self.instanceID = instanceID
         self.startedAt = startedAt
+        self.waitingMilliseconds = waitingMilliseconds
         self.buildingMilliseconds = buildingMilliseconds
         self.fails = fails
         self.deletedAt = deletedAt
         self.deletingMilliseconds = deletingMilliseconds
     }
 
-    /// Where a full backup (RDS, TaurusDB) is at one clock time.
+    /// Where a record is at one clock time, in every service's terms: each service shows it in
+    /// its own statuses (`RDSBackup.shown`, `TaurusDBBackup.shown`, `DCSBackup.shown`).
     public enum State: Sendable, Hashable {
+        /// Created, not yet running (DCS `waiting`).
+        case waiting
+        /// Running (RDS and TaurusDB `BUILDING`, DCS `backuping`).
         case building
         case completed
         case failed
-        /// A delete was applied and the record is still listed (RDS).
+        /// A delete was applied and the record is still listed: RDS `DELETING`, DCS `deleted`.
         case deleting
         /// Removed from every list and lookup.
         case gone
@@ -56,26 +64,43 @@ public struct LifecycleTrack: Sendable, Hashable {
         case asSeeded
     }
 
-    /// The state at clock time `t` (§6.1).
+    /// The state at clock time `t` (§6). A DCS record stays `deleted` once deleted; RDS's lasts
+    /// the deleting time, and TaurusDB's none.
     public func state(at t: Int64) -> State {
         if let deletedAt, t >= deletedAt {
+            if service == .dcs { return .deleting }
             return t >= deletedAt &+ deletingMilliseconds ? .gone : .deleting
         }
         guard let startedAt else { return .asSeeded }
-        if t < startedAt &+ buildingMilliseconds { return .building }
+        if t < startedAt &+ waitingMilliseconds { return .waiting }
+        if t < startedAt &+ waitingMilliseconds &+ buildingMilliseconds { return .building }
         return fails ? .failed : .completed
     }
 
     /// The first instant after `t` at which `state(at:)` changes; `nil` when it never will.
     public func nextChange(after t: Int64) -> Int64? {
         var candidates: [Int64] = []
-        if let startedAt { candidates.append(startedAt &+ buildingMilliseconds) }
-        if let deletedAt { candidates.append(deletedAt &+ deletingMilliseconds) }
+        if let runsAt { candidates += [runsAt, runsAt &+ buildingMilliseconds] }
+        if let deletedAt, service != .dcs { candidates.append(deletedAt &+ deletingMilliseconds) }
         return candidates.filter { $0 > t }.min()
     }
 
-    /// When the backup stops building (its `end_time`); `nil` for a seeded record.
-    public var endsAt: Int64? { startedAt.map { $0 &+ buildingMilliseconds } }
+    /// When the backup starts running (DCS `execution_at`); `nil` for a seeded record.
+    public var runsAt: Int64? { startedAt.map { $0 &+ waitingMilliseconds } }
+
+    /// When the backup stops running (its `end_time`, DCS `updated_at` when done); `nil` for a
+    /// seeded record.
+    public var endsAt: Int64? { runsAt.map { $0 &+ buildingMilliseconds } }
+
+    /// DCS `progress` at `t` while running: ⌊10000 × elapsed / running time⌋ hundredths, with
+    /// two decimals (§6.2).
+    public func progress(at t: Int64) -> String {
+        guard let runsAt, buildingMilliseconds > 0 else { return "0.00" }
+        let elapsed = min(max(t &- runsAt, 0), buildingMilliseconds)
+        let hundredths = min(9_999, elapsed * 10_000 / buildingMilliseconds)
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
 }
 
 extension RDSBackup {
@@ -110,7 +135,7 @@ extension RDSBackup {
         var shown = self
         switch state {
         case .gone: return nil
-        case .asSeeded, .building: return self
+        case .asSeeded, .waiting, .building: return self
         case .deleting: shown.status = .deleting
         case .completed, .failed:
             let end = (track.endsAt ?? endTime.instant) / 1000
@@ -123,4 +148,101 @@ extension RDSBackup {
 
     /// What a completed full backup holds, in KB (§6.1).
     public static let completedSize: Int64 = 1024
+}
+
+extension TaurusDBBackup {
+    /// The record as `track` shows it at `state`; `nil` when it is gone.
+    public func shown(as state: LifecycleTrack.State, track: LifecycleTrack) -> TaurusDBBackup? {
+        var shown = self
+        switch state {
+        case .gone, .deleting: return nil
+        case .asSeeded, .waiting, .building: return self
+        case .completed, .failed:
+            let end = (track.endsAt ?? endTime.instant) / 1000
+            shown.status = state == .completed ? .completed : .failed
+            shown.size = state == .completed ? Double(RDSBackup.completedSize) : 0
+            shown.endTime = RecordedTime(instant: end * 1000, text: TimeText.offsetTime(epochSeconds: end))
+        }
+        return shown
+    }
+}
+
+extension DCSBackup {
+    /// The record as `track` shows it at `state` (§6.2), without the running progress, which
+    /// depends on the very instant of a read (`LifecycleTrack.progress(at:)`).
+    public func shown(as state: LifecycleTrack.State, track: LifecycleTrack) -> DCSBackup {
+        var shown = self
+        func stamp(_ instant: Int64?) {
+            guard let instant else { return }
+            shown.updatedAt = RecordedTime(instant: instant, text: TimeText.utcMilliseconds(instant))
+        }
+        switch state {
+        case .asSeeded, .gone: return self
+        case .waiting: return self
+        case .building:
+            shown.status = .backuping
+            stamp(track.runsAt)
+        case .completed:
+            shown.status = .succeed
+            shown.progress = "100.00"
+            shown.size = Self.completedSize
+            shown.isSupportRestore = "TRUE"
+            stamp(track.endsAt)
+        case .failed:
+            shown.status = .failed
+            shown.progress = "0.00"
+            shown.size = 0
+            shown.errorCode = Self.timeoutErrorCode
+            stamp(track.endsAt)
+        case .deleting:
+            guard status != .deleted else { return self }
+            shown.status = .deleted
+            shown.isSupportRestore = "FALSE"
+            stamp(track.deletedAt)
+        }
+        return shown
+    }
+
+    /// A record backupd creates at `instant` (milliseconds), `waiting`: its name is its creation
+    /// time in UTC+8 (`backup_20300107160000`), its planned start set by the store (§4.13).
+    public static func started(
+        id: String,
+        instanceID: String,
+        type: DCSBackupType,
+        remark: String,
+        period: String? = nil,
+        at instant: Int64
+    ) -> DCSBackup {
+        let created = RecordedTime(instant: instant, text: TimeText.utcMilliseconds(instant))
+        let second = instant >= 0 ? instant / 1000 : (instant - 999) / 1000
+        return DCSBackup(
+            backupID: id,
+            instanceID: instanceID,
+            backupName: "backup_" + TimeText.compactUTC(epochSeconds: second + 8 * 3600),
+            backupType: type,
+            status: .waiting,
+            size: 0,
+            progress: "0.00",
+            remark: remark,
+            period: period,
+            errorCode: nil,
+            isSupportRestore: "FALSE",
+            createdAt: created,
+            updatedAt: created,
+            executionAt: created
+        )
+    }
+
+    /// The record with its planned start (`execution_at`) from `track`: the creation instant plus
+    /// the waiting time in force then (§4.13).
+    public func planned(by track: LifecycleTrack) -> DCSBackup {
+        var planned = self
+        if let runsAt = track.runsAt { planned.executionAt = RecordedTime(instant: runsAt, text: TimeText.utcMilliseconds(runsAt)) }
+        return planned
+    }
+
+    /// What a completed backup holds, in bytes (§6.2).
+    public static let completedSize: Int64 = 1_048_576
+    /// The error of a failed backup: a timeout (§6.3).
+    public static let timeoutErrorCode = "dcs.08.0002"
 }

@@ -64,6 +64,13 @@ public enum TaurusDBBackupType: String, Sendable, CaseIterable {
     case auto, manual, incremental
 }
 
+/// States of a TaurusDB full backup (`ShowGaussMySqlBackupList`); seeded records are `COMPLETED`.
+public enum TaurusDBBackupStatus: String, Sendable, CaseIterable {
+    case building = "BUILDING"
+    case completed = "COMPLETED"
+    case failed = "FAILED"
+}
+
 /// A TaurusDB (GaussDB for MySQL) backup.
 public struct TaurusDBBackup: Sendable, Hashable {
     public var id: String
@@ -74,6 +81,9 @@ public struct TaurusDBBackup: Sendable, Hashable {
     public var endTime: RecordedTime
     /// Kilobytes; may be fractional.
     public var size: Double
+    public var status: TaurusDBBackupStatus
+    /// What a manual backup was created with (`POST …/backups/create`); `nil` otherwise.
+    public var description: String?
 
     public init(
         id: String,
@@ -82,7 +92,9 @@ public struct TaurusDBBackup: Sendable, Hashable {
         type: TaurusDBBackupType,
         beginTime: RecordedTime,
         endTime: RecordedTime,
-        size: Double
+        size: Double,
+        status: TaurusDBBackupStatus = .completed,
+        description: String? = nil
     ) {
         self.id = id
         self.instanceID = instanceID
@@ -91,6 +103,8 @@ public struct TaurusDBBackup: Sendable, Hashable {
         self.beginTime = beginTime
         self.endTime = endTime
         self.size = size
+        self.status = status
+        self.description = description
     }
 }
 
@@ -157,6 +171,17 @@ public struct DCSBackup: Sendable, Hashable {
     }
 }
 
+/// States of a DDM backup (`ListBackups`); a `deleted` one is listed nowhere.
+public enum DDMBackupStatus: String, Sendable, CaseIterable {
+    case normal, createfail, deleted
+}
+
+/// Kinds of DDM backup (`ListBackups`).
+public enum DDMBackupType: String, Sendable, CaseIterable {
+    case autoMetadata = "auto_metadata"
+    case metadata
+}
+
 /// A DDM backup.
 public struct DDMBackup: Sendable, Hashable {
     public var id: String
@@ -166,6 +191,11 @@ public struct DDMBackup: Sendable, Hashable {
     public var endTime: RecordedTime
     /// The record's own list; `nil` means the instance's.
     public var relatedDataNodes: [DataNode]?
+    public var status: DDMBackupStatus
+    public var description: String
+    /// Kilobytes.
+    public var fileSize: Double
+    public var backupType: DDMBackupType
 
     public init(
         id: String,
@@ -173,7 +203,11 @@ public struct DDMBackup: Sendable, Hashable {
         name: String,
         beginTime: RecordedTime,
         endTime: RecordedTime,
-        relatedDataNodes: [DataNode]? = nil
+        relatedDataNodes: [DataNode]? = nil,
+        status: DDMBackupStatus = .normal,
+        description: String = "",
+        fileSize: Double = 0,
+        backupType: DDMBackupType = .autoMetadata
     ) {
         self.id = id
         self.instanceID = instanceID
@@ -181,6 +215,10 @@ public struct DDMBackup: Sendable, Hashable {
         self.beginTime = beginTime
         self.endTime = endTime
         self.relatedDataNodes = relatedDataNodes
+        self.status = status
+        self.description = description
+        self.fileSize = fileSize
+        self.backupType = backupType
     }
 }
 

@@ -88,3 +88,59 @@ public struct DCSBackupQuery: Sendable, Hashable {
         backup.instanceID.utf8.elementsEqual(instanceID.utf8) && (window.map { $0.contains(backup.createdAt.epochSeconds) } ?? true)
     }
 }
+
+/// The TaurusDB full-backup list (`docs/lifecycle.md` §3.9). Ordered newest `begin_time` first, ties by id.
+public struct TaurusDBFullBackupQuery: Sendable, Hashable {
+    public var instanceID: String
+    /// `auto`, `manual` or both.
+    public var types: Set<TaurusDBBackupType>
+    public var backupID: String?
+    public var name: String?
+    public var window: TimeWindow?
+    public var page: PageRequest
+
+    public init(
+        instanceID: String,
+        types: Set<TaurusDBBackupType>,
+        backupID: String? = nil,
+        name: String? = nil,
+        window: TimeWindow? = nil,
+        page: PageRequest
+    ) {
+        self.instanceID = instanceID
+        self.types = types
+        self.backupID = backupID
+        self.name = name
+        self.window = window
+        self.page = page
+    }
+
+    public func matches(_ backup: TaurusDBBackup) -> Bool {
+        backup.instanceID.utf8.elementsEqual(instanceID.utf8) && types.contains(backup.type)
+            && (backupID.map { $0.utf8.elementsEqual(backup.id.utf8) } ?? true)
+            && (name.map { $0.utf8.elementsEqual(backup.name.utf8) } ?? true)
+            && (window.map { $0.contains(backup.beginTime.epochSeconds) } ?? true)
+    }
+}
+
+/// The DDM backup list (`docs/lifecycle.md` §3.14): records not `deleted`, newest `created`
+/// (`begin_time`) first, ties by id.
+public struct DDMBackupQuery: Sendable, Hashable {
+    public var instanceID: String
+    public var backupID: String?
+    public var name: String?
+    public var page: PageRequest
+
+    public init(instanceID: String, backupID: String? = nil, name: String? = nil, page: PageRequest) {
+        self.instanceID = instanceID
+        self.backupID = backupID
+        self.name = name
+        self.page = page
+    }
+
+    public func matches(_ backup: DDMBackup) -> Bool {
+        backup.instanceID.utf8.elementsEqual(instanceID.utf8) && backup.status != .deleted
+            && (backupID.map { $0.utf8.elementsEqual(backup.id.utf8) } ?? true)
+            && (name.map { $0.utf8.elementsEqual(backup.name.utf8) } ?? true)
+    }
+}

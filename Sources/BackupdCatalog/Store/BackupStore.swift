@@ -14,8 +14,22 @@ public protocol BackupStore: Sendable {
     /// The DCS backup records of one instance.
     func dcsBackups(_ query: DCSBackupQuery) async throws -> Page<DCSBackup>
 
-    /// The DDM backup `id` if it is a backup of `instanceID`.
+    /// The TaurusDB full backups (`auto`, `manual`) of one instance.
+    func taurusDBFullBackups(_ query: TaurusDBFullBackupQuery) async throws -> Page<TaurusDBBackup>
+
+    /// The DDM backup `id` if it is a backup of `instanceID` that is not `deleted`.
     func ddmBackup(id: String, instanceID: String) async throws -> DDMBackup?
+
+    /// The DDM backups of one instance that are not `deleted`.
+    func ddmBackups(_ query: DDMBackupQuery) async throws -> Page<DDMBackup>
+
+    /// The service and instance of the backup `id`, when it is a home record (not a cross-region
+    /// copy, not a `deleted` DDM backup) of an instance of `projectID`: how a path that several
+    /// services share is routed (`docs/lifecycle.md` §2).
+    func homeBackup(id: String, inProject projectID: String) async throws -> (service: Service, instanceID: String)?
+
+    /// The lifecycle tracks of those of `backupIDs` that have one.
+    func tracks(backupIDs: [String]) async throws -> [LifecycleTrack]
 
     /// Deletes the backups among `ids` (of any service), as retention does. - Returns: how many existed.
     func deleteBackups(ids: [String]) async throws -> Int

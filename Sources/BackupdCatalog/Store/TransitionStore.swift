@@ -24,6 +24,46 @@ public protocol BackupWriting: Sendable {
     /// Applies the RDS delete to each of `ids` in order, among the home records of the RDS
     /// instances of `projectID`. - Returns: one outcome per id, in order.
     func deleteRDSBackups(ids: [String], inProject projectID: String, at instant: Int64) async throws -> [RDSDeletion]
+
+    /// Stores `backup`, a new TaurusDB full backup of `instance` started at `instant`, unless a
+    /// full backup of the instance is building. - Throws: `BackupRefusal.inProgress`.
+    func createTaurusDBBackup(_ backup: TaurusDBBackup, of instance: Instance, at instant: Int64) async throws -> TaurusDBBackup
+
+    /// Deletes the TaurusDB home record `id` of an instance of `projectID` (gone at once).
+    func deleteTaurusDBBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> TaurusDBDeletion
+
+    /// Stores `backup`, a new DCS backup of `instance` created at `instant`, unless a backup of
+    /// the instance is waiting or running; the oldest lifecycle record goes when the instance
+    /// would keep more than `DCSRetention.recordCap`. - Throws: `BackupRefusal.inProgress`.
+    func createDCSBackup(_ backup: DCSBackup, of instance: Instance, at instant: Int64) async throws -> DCSBackup
+
+    /// Marks the DCS record `id` of `instanceID` deleted.
+    func deleteDCSBackup(id: String, instanceID: String, at instant: Int64) async throws -> DCSDeletion
+
+    /// Marks the DDM backup `id` of an instance of `projectID` deleted. - Returns: whether there was one.
+    func deleteDDMBackup(id: String, inProject projectID: String, at instant: Int64) async throws -> Bool
+}
+
+/// What a TaurusDB delete did (`docs/lifecycle.md` §3.8).
+public enum TaurusDBDeletion: Sendable, Hashable {
+    /// Gone; the answer names it.
+    case deleted(name: String)
+    case notFound
+    case notManual
+    case building
+}
+
+/// What a DCS delete did (`docs/lifecycle.md` §3.12).
+public enum DCSDeletion: Sendable, Hashable {
+    /// Now (or already) `deleted`.
+    case deleted
+    case notFound
+    case inProgress
+}
+
+/// The DCS rule of at most 24 lifecycle records per instance (`docs/lifecycle.md` §8.4).
+public enum DCSRetention {
+    public static let recordCap = 24
 }
 
 /// What a `TenantCatalog` (BackupdAPI) reaches of the store: the backups, read and written.

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// What every response gets, success or error (`docs/api.md` §1.5): `X-Request-Id` and
-/// `Content-Type: application/json;charset=UTF-8`. It renders `APIError`s in their
+/// What every response gets, success or error (`docs/api.md` §1.5): `X-Request-Id` and, but for
+/// a 204, `Content-Type: application/json;charset=UTF-8`. It renders `APIError`s in their
 /// envelope and turns anything else into an opaque 500 that leaks nothing. A `HEAD`
 /// gets the status and headers of its answer, without the body.
 struct GatewayMiddleware: RouterMiddleware {
@@ -28,7 +28,8 @@ struct GatewayMiddleware: RouterMiddleware {
             context.logger.error("unexpected failure", metadata: ["error": "\(String(reflecting: error))"])
             response = Self.render(GatewayErrors.serverFailure, requestID: context.requestID)
         }
-        response.headers[.contentType] = Self.contentType
+        // A 204 has no body, so no type either (`docs/lifecycle.md` §4).
+        if response.status != .noContent { response.headers[.contentType] = Self.contentType }
         response.headers[.xRequestID] = context.requestID
         if request.method == .head {
             // The headers of the GET answer, Content-Length included, without its body.

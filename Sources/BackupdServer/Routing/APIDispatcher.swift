@@ -110,7 +110,8 @@ struct APIDispatcher: HTTPResponder {
                 }
             }
             let answer = try await respond(identity, marker, body)
-            response = .json(status: Self.status(declaration.successStatus), body: answer.body)
+            let status = Self.status(declaration.successStatus)
+            response = status == .noContent ? Response(status: status) : .json(status: status, body: answer.body)
             if let token = answer.subjectToken {
                 response.headers[.xSubjectToken] = token
             }
@@ -159,7 +160,7 @@ struct APIDispatcher: HTTPResponder {
             to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
             in: catalog
         )
-        if declaration.cacheable {
+        if declaration.cacheable, !answer.dependsOnInstant {
             responses.keep(answer.body, for: key, marker: marker)
         }
         return answer
