@@ -31,7 +31,12 @@ let package = Package(
         // Calendar arithmetic and time texts, shared by the catalog and the signer. No dependencies.
         .target(name: "BackupdTime", swiftSettings: swiftSettings),
         // Domain: catalog model, query semantics, the store's role protocols, semantic errors. No SQL, no HTTP.
-        .target(name: "BackupdCatalog", dependencies: ["BackupdTime"], swiftSettings: swiftSettings),
+        // (Crypto only for the ids of automated records, SHA-256 of what they are.)
+        .target(
+            name: "BackupdCatalog",
+            dependencies: ["BackupdTime", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Credential digests, SDK-HMAC-SHA256 signing and verification, IAM token texts. Pure.
         .target(
             name: "BackupdAuth",

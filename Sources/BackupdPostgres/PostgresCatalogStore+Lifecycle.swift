@@ -13,7 +13,11 @@ extension PostgresCatalogStore {
     public func nextTransition() async throws -> Int64? {
         try await read { connection in
             try await connection.rows(
-                "SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL",
+                """
+                SELECT least(
+                    (SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL),
+                    (SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL))
+                """,
                 logger: self.logger
             ).first?[0].decode(Int64?.self)
         }
@@ -102,7 +106,7 @@ extension PostgresCatalogStore {
     }
 
     /// A write transaction under the lifecycle lock that first settles through `instant`.
-    private func lifecycleWrite<T: Sendable>(
+    func lifecycleWrite<T: Sendable>(
         at instant: Int64,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
@@ -113,8 +117,10 @@ extension PostgresCatalogStore {
         }
     }
 
-    /// Writes down every change due through `instant`, oldest first.
+    /// Writes down every change due through `instant`: first the backups the policies make by
+    /// then (`Scheduler`), then every record's changes, oldest first.
     private func settle(_ connection: PostgresConnection, through instant: Int64) async throws {
+        try await runSchedules(connection, through: instant)
         let due = try await connection.all(
             "\(unescaped: StoredTables.lifecycleTracks.select) WHERE next_change <= \(instant) ORDER BY next_change, backup_id",
             logger: logger,
@@ -126,14 +132,45 @@ extension PostgresCatalogStore {
                 "\(unescaped: table.select) WHERE \(unescaped: table.key[0]) = \(track.backupID)",
                 logger: logger
             ) { try StoredRecords.backup(of: track.service, $0) }
-            switch row {
-            case .rds(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
-            case .taurusdb(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
-            case .dcs(let backup)?: _ = try await apply(track, to: backup, connection, at: instant)
-            case .ddm?, nil:
+            if let row {
+                try await applyAny(track, to: row, connection, at: instant)
+            } else {
                 try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(track.backupID)", logger: logger)
             }
         }
+    }
+
+    /// Stores any backup and its track as they are at `instant`.
+    func applyAny(_ track: LifecycleTrack, to backup: Backup, _ connection: PostgresConnection, at instant: Int64) async throws {
+        switch backup {
+        case .rds(let backup): _ = try await apply(track, to: backup, connection, at: instant)
+        case .taurusdb(let backup): _ = try await apply(track, to: backup, connection, at: instant)
+        case .dcs(let backup): _ = try await apply(track, to: backup, connection, at: instant)
+        case .ddm(let backup):
+            if track.state(at: instant) == .gone {
+                try await connection.execute("DELETE FROM ddm_backups WHERE id = \(backup.id)", logger: logger)
+                try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+            } else {
+                try await connection.execute(
+                    Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    /// Removes the oldest lifecycle records of a DCS instance beyond the cap (`docs/lifecycle.md` §8.4).
+    func capDCSRecords(_ connection: PostgresConnection, instanceID: String) async throws {
+        try await connection.execute(
+            """
+            WITH excess AS (
+                SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                WHERE t.instance_id = \(instanceID) ORDER BY b.created_ms DESC, b.backup_id DESC OFFSET \(Int64(DCSRetention.recordCap))
+            ), gone AS (DELETE FROM dcs_backups WHERE backup_id IN (SELECT backup_id FROM excess))
+            DELETE FROM lifecycle_tracks WHERE backup_id IN (SELECT backup_id FROM excess)
+            """,
+            logger: logger
+        )
     }
 
     public func createTaurusDBBackup(_ backup: TaurusDBBackup, of instance: Instance, at instant: Int64) async throws -> TaurusDBBackup {
@@ -207,16 +244,7 @@ extension PostgresCatalogStore {
             let backup = backup.planned(by: track)
             try await connection.execute(Self.upsert(StoredTables.dcsBackups, StoredValues.of(.dcs(backup))), logger: self.logger)
             let shown = try await self.apply(track, to: backup, connection, at: instant)
-            try await connection.execute(
-                """
-                WITH excess AS (
-                    SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
-                    WHERE t.instance_id = \(instance.id) ORDER BY b.created_ms DESC, b.backup_id DESC OFFSET \(Int64(DCSRetention.recordCap))
-                ), gone AS (DELETE FROM dcs_backups WHERE backup_id IN (SELECT backup_id FROM excess))
-                DELETE FROM lifecycle_tracks WHERE backup_id IN (SELECT backup_id FROM excess)
-                """,
-                logger: self.logger
-            )
+            try await self.capDCSRecords(connection, instanceID: instance.id)
             return shown
         }
     }
@@ -346,7 +374,7 @@ extension PostgresCatalogStore {
 
     /// Whether a fault armed for the instance at or before `instant` applies to a full backup
     /// starting then; a fault that applies is used up (`docs/lifecycle.md` §6.3).
-    private func takeFault(_ connection: PostgresConnection, instanceID: String, at instant: Int64) async throws -> Bool {
+    func takeFault(_ connection: PostgresConnection, instanceID: String, at instant: Int64) async throws -> Bool {
         let deleted = try await connection.rows(
             "DELETE FROM armed_faults WHERE instance_id = \(instanceID) AND armed_at <= \(instant) RETURNING 1",
             logger: logger

@@ -48,6 +48,7 @@ enum PostgresMigrations {
         Migration(identifier: "v3-clock", sql: v3Clock),
         Migration(identifier: "v4-lifecycle", sql: v4Lifecycle),
         Migration(identifier: "v5-written-fields", sql: v5WrittenFields),
+        Migration(identifier: "v6-policies", sql: v6Policies),
     ]
 
     private static let v1Catalog = """
@@ -344,6 +345,7 @@ enum PostgresMigrations {
             fails boolean NOT NULL,
             deleted_at bigint,
             deleting_ms bigint NOT NULL CHECK (deleting_ms >= 0),
+            retired_at bigint,
             -- The next instant the record changes; NULL when it never will.
             next_change bigint
         );
@@ -364,5 +366,30 @@ enum PostgresMigrations {
         ALTER TABLE ddm_backups ADD COLUMN backup_type text COLLATE "C" NOT NULL DEFAULT 'auto_metadata'
             CHECK (backup_type IN ('auto_metadata', 'metadata'));
         CREATE INDEX ddm_backups_listing ON ddm_backups(instance_id, begin_key DESC, id);
+        """
+
+    /// Backup policies, as SQLite's `v6-policies`.
+    private static let v6Policies = """
+        CREATE TABLE backup_policies (
+            instance_id text COLLATE "C" PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+            kind text COLLATE "C" NOT NULL CHECK (kind IN ('full', 'dcs', 'ddm')),
+            keep_days bigint,
+            start_time text COLLATE "C",
+            period text COLLATE "C",
+            dcs_backup_type text COLLATE "C" CHECK (dcs_backup_type IS NULL OR dcs_backup_type IN ('auto', 'manual')),
+            save_days bigint,
+            backup_at text COLLATE "C",
+            period_type text COLLATE "C",
+            begin_at text COLLATE "C",
+            timezone_offset text COLLATE "C",
+            since bigint NOT NULL,
+            scheduled_through bigint NOT NULL,
+            chain_start bigint,
+            policy_id text COLLATE "C",
+            created_at bigint,
+            -- The next instant the scheduler makes a backup at; NULL while it makes none.
+            next_run bigint
+        );
+        CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
         """
 }

@@ -8,7 +8,15 @@ import GRDB
 extension SQLiteCatalogStore {
     public func nextTransition() async throws -> Int64? {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL")
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT min(next) FROM (
+                        SELECT min(next_change) AS next FROM lifecycle_tracks WHERE next_change IS NOT NULL
+                        UNION ALL SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL
+                    )
+                    """
+            )
         }
     }
 
@@ -205,7 +213,7 @@ extension SQLiteCatalogStore {
     }
 
     /// Removes the oldest lifecycle records of a DCS instance beyond the cap (`docs/lifecycle.md` §8.4).
-    private static func capDCSRecords(_ db: Database, instanceID: String) throws {
+    static func capDCSRecords(_ db: Database, instanceID: String) throws {
         let excess = try String.fetchAll(
             db,
             sql: """
@@ -220,8 +228,10 @@ extension SQLiteCatalogStore {
         }
     }
 
-    /// Writes down every change due through `instant`, oldest first.
+    /// Writes down every change due through `instant`: first the backups the policies make by
+    /// then (`Scheduler`), then every record's changes, oldest first.
     static func settle(_ db: Database, through instant: Int64) throws {
+        try runSchedules(db, through: instant)
         let due = try fetchAll(
             db,
             "\(StoredTables.lifecycleTracks.select) WHERE next_change <= ? ORDER BY next_change, backup_id",
@@ -233,12 +243,29 @@ extension SQLiteCatalogStore {
             let row = try fetchOne(db, "\(table.select) WHERE \(table.key[0]) = ?", [track.backupID]) {
                 try StoredRecords.backup(of: track.service, $0)
             }
-            switch row {
-            case .rds(let backup)?: _ = try apply(track, to: backup, db, at: instant)
-            case .taurusdb(let backup)?: _ = try apply(track, to: backup, db, at: instant)
-            case .dcs(let backup)?: _ = try apply(track, to: backup, db, at: instant)
-            case .ddm?, nil:
+            if let row {
+                try applyAny(track, to: row, db, at: instant)
+            } else {
                 try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
+            }
+        }
+    }
+
+    /// Stores any backup and its track as they are at `instant`.
+    static func applyAny(_ track: LifecycleTrack, to backup: Backup, _ db: Database, at instant: Int64) throws {
+        switch backup {
+        case .rds(let backup): _ = try apply(track, to: backup, db, at: instant)
+        case .taurusdb(let backup): _ = try apply(track, to: backup, db, at: instant)
+        case .dcs(let backup): _ = try apply(track, to: backup, db, at: instant)
+        case .ddm(let backup):
+            if track.state(at: instant) == .gone {
+                try db.execute(sql: "DELETE FROM ddm_backups WHERE id = ?", arguments: [backup.id])
+                try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            } else {
+                try db.execute(
+                    sql: StoredTables.lifecycleTracks.sqliteUpsert,
+                    arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
+                )
             }
         }
     }
@@ -306,7 +333,7 @@ extension SQLiteCatalogStore {
 
     /// Whether a fault armed for the instance at or before `instant` applies to a full backup
     /// starting then; a fault that applies is used up (`docs/lifecycle.md` §6.3).
-    private static func takeFault(_ db: Database, instanceID: String, at instant: Int64) throws -> Bool {
+    static func takeFault(_ db: Database, instanceID: String, at instant: Int64) throws -> Bool {
         guard let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instanceID]),
             armed <= instant
         else { return false }

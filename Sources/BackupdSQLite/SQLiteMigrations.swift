@@ -21,6 +21,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-written-fields") { db in
             try db.execute(sql: v5WrittenFields)
         }
+        migrator.registerMigration("v6-policies") { db in
+            try db.execute(sql: v6Policies)
+        }
         return migrator
     }
 
@@ -268,6 +271,7 @@ enum SQLiteMigrations {
             fails INTEGER NOT NULL CHECK (fails IN (0, 1)),
             deleted_at INTEGER,
             deleting_ms INTEGER NOT NULL CHECK (deleting_ms >= 0),
+            retired_at INTEGER,
             -- The next instant the record changes; NULL when it never will.
             next_change INTEGER
         ) STRICT;
@@ -289,5 +293,31 @@ enum SQLiteMigrations {
         ALTER TABLE ddm_backups ADD COLUMN backup_type TEXT NOT NULL DEFAULT 'auto_metadata'
             CHECK (backup_type IN ('auto_metadata', 'metadata'));
         CREATE INDEX ddm_backups_listing ON ddm_backups(instance_id, begin_key DESC, id);
+        """
+
+    /// Backup policies (`docs/lifecycle.md` §8): one per instance, of its service's kind, with how
+    /// far the scheduler has made its instants and the next one, which `settle` finds by index.
+    private static let v6Policies = """
+        CREATE TABLE backup_policies (
+            instance_id TEXT PRIMARY KEY NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('full', 'dcs', 'ddm')),
+            keep_days INTEGER,
+            start_time TEXT,
+            period TEXT,
+            dcs_backup_type TEXT CHECK (dcs_backup_type IS NULL OR dcs_backup_type IN ('auto', 'manual')),
+            save_days INTEGER,
+            backup_at TEXT,
+            period_type TEXT,
+            begin_at TEXT,
+            timezone_offset TEXT,
+            since INTEGER NOT NULL,
+            scheduled_through INTEGER NOT NULL,
+            chain_start INTEGER,
+            policy_id TEXT,
+            created_at INTEGER,
+            -- The next instant the scheduler makes a backup at; NULL while it makes none.
+            next_run INTEGER
+        ) STRICT;
+        CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
         """
 }

@@ -74,7 +74,44 @@ public enum StoredRecords {
             buildingMilliseconds: try row.integer(5),
             fails: try row.optionalBool(6) ?? false,
             deletedAt: try row.optionalInteger(7),
-            deletingMilliseconds: try row.integer(8)
+            deletingMilliseconds: try row.integer(8),
+            retiredAt: try row.optionalInteger(9)
+        )
+    }
+
+    public static func policyState(_ row: some StoredRow) throws -> PolicyState {
+        let policy: BackupPolicy
+        switch try row.text(1) {
+        case "full":
+            policy = .full(
+                FullBackupPolicy(
+                    keepDays: Int(try row.optionalInteger(2) ?? 0),
+                    startTime: try row.optionalText(3) ?? "",
+                    period: try row.optionalText(4) ?? ""
+                )
+            )
+        case "dcs":
+            policy = .dcs(
+                DCSBackupPlan(
+                    backupType: DCSBackupType(rawValue: try row.optionalText(5) ?? "") ?? .manual,
+                    saveDays: try row.optionalInteger(6).map { Int($0) },
+                    backupAt: try row.optionalText(7).map { $0.split(separator: ",").compactMap { Int($0) } },
+                    periodType: try row.optionalText(8),
+                    beginAt: try row.optionalText(9),
+                    timezoneOffset: try row.optionalText(10)
+                )
+            )
+        default:
+            policy = .ddmDaily
+        }
+        return PolicyState(
+            instanceID: try row.text(0),
+            policy: policy,
+            since: try row.integer(11),
+            scheduledThrough: try row.integer(12),
+            chainStart: try row.optionalInteger(13),
+            policyID: try row.optionalText(14),
+            createdAt: try row.optionalInteger(15)
         )
     }
 

@@ -104,9 +104,20 @@ public enum StoredTables {
         name: "lifecycle_tracks",
         columns: [
             "backup_id", "service", "instance_id", "started_at", "waiting_ms", "building_ms", "fails", "deleted_at",
-            "deleting_ms", "next_change",
+            "deleting_ms", "retired_at", "next_change",
         ],
         key: ["backup_id"]
+    )
+
+    /// The backup policies (`PolicyState`): one per instance, with the next instant it runs at.
+    public static let backupPolicies = StoredTable(
+        name: "backup_policies",
+        columns: [
+            "instance_id", "kind", "keep_days", "start_time", "period", "dcs_backup_type", "save_days", "backup_at",
+            "period_type", "begin_at", "timezone_offset", "since", "scheduled_through", "chain_start", "policy_id",
+            "created_at", "next_run",
+        ],
+        key: ["instance_id"]
     )
 
     /// The table holding `service`'s backups; its key is the backup id.

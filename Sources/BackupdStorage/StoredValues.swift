@@ -47,7 +47,31 @@ public enum StoredValues {
         [
             .text(track.backupID), .text(track.service.rawValue), .text(track.instanceID), .integer(track.startedAt),
             .integer(track.waitingMilliseconds), .integer(track.buildingMilliseconds), .boolean(track.fails), .integer(track.deletedAt),
-            .integer(track.deletingMilliseconds), .integer(track.nextChange(after: instant)),
+            .integer(track.deletingMilliseconds), .integer(track.retiredAt), .integer(track.nextChange(after: instant)),
+        ]
+    }
+
+    /// A policy's row, with the next instant it runs at.
+    public static func of(_ state: PolicyState) -> [StoredValue] {
+        var full: FullBackupPolicy?
+        var plan: DCSBackupPlan?
+        let kind: String
+        switch state.policy {
+        case .full(let policy):
+            kind = "full"
+            full = policy
+        case .dcs(let given):
+            kind = "dcs"
+            plan = given
+        case .ddmDaily:
+            kind = "ddm"
+        }
+        return [
+            .text(state.instanceID), .text(kind), .integer(full.map { Int64($0.keepDays) }), .text(full?.startTime),
+            .text(full?.period), .text(plan?.backupType.rawValue), .integer(plan?.saveDays.map(Int64.init)),
+            .text(plan?.backupAt.map { $0.map(String.init).joined(separator: ",") }), .text(plan?.periodType),
+            .text(plan?.beginAt), .text(plan?.timezoneOffset), .integer(state.since), .integer(state.scheduledThrough),
+            .integer(state.chainStart), .text(state.policyID), .integer(state.createdAt), .integer(state.nextRun),
         ]
     }
 

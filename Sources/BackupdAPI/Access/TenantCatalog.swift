@@ -198,6 +198,16 @@ extension TenantCatalog {
         try await backups.store.deleteDDMBackup(id: id, inProject: scope.projectID, at: now)
     }
 
+    /// The backup policy of `instance`; `nil` when it never had one.
+    public func policy(of instance: ScopedInstance) async throws -> PolicyState? {
+        try await backups.store.policy(instanceID: instance.record.id)
+    }
+
+    /// Makes `change` the backup policy of `instance` from now on (`docs/lifecycle.md` §8).
+    public func setPolicy(_ change: PolicyChange, of instance: ScopedInstance) async throws -> PolicyState {
+        try await backups.store.setPolicy(change, of: instance.record, at: now)
+    }
+
     /// Starts `backup`, a new RDS full backup of `instance`, now. - Returns: the record stored.
     /// - Throws: `BackupRefusal` when a full backup is in progress or the name is taken.
     public func createRDSBackup(_ backup: RDSBackup, of instance: ScopedInstance) async throws -> RDSBackup {

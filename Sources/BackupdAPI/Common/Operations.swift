@@ -70,14 +70,20 @@ public enum BackupOperations {
         TaurusDBListIncrementalBackups(),
         DCSListBackupRecords(version: .v1),
         DCSListBackupRecords(version: .v2),
+        // Before route F, whose `{backup_id}` would take the literal `policy`.
+        SharedRoute.backupPolicy,
         DDMShowBackup(),
         RDSCreateManualBackup(),
         SharedRoute.backupDelete,
         RDSBatchDeleteManualBackups(),
+        RDSSetBackupPolicy(),
         TaurusDBCreateManualBackup(),
+        TaurusDBUpdateBackupPolicy(),
         DCSCreateBackup(version: .v1),
         DCSCreateBackup(version: .v2),
         DCSDeleteBackup(version: .v1),
         DCSDeleteBackup(version: .v2),
+        DCSUpdateInstance(),
+        DCSShowInstance(),
     ]
 }

@@ -6,8 +6,9 @@ public import BackupdCatalog
 /// resolves the service and hands the request to that service's operation, or to the path's
 /// default when the id is unknown, foreign or of a service without an operation here.
 public struct SharedRoute: TenantOperation {
-    /// The default operation's declaration: the route is matched, authenticated and cached by it.
-    public var declaration: OperationDeclaration { fallback.declaration }
+    /// How the route is matched, authenticated and cached: the default operation's declaration,
+    /// unless the path has a literal segment the default's route does not (`…/backups/policy`).
+    public let declaration: OperationDeclaration
     public var serverFailure: APIError { fallback.serverFailure }
     /// The operations by service; the default answers any other.
     public let operations: [Service: any TenantOperation]
@@ -16,10 +17,12 @@ public struct SharedRoute: TenantOperation {
 
     public init(
         default fallback: any TenantOperation,
+        declaration: OperationDeclaration? = nil,
         operations: [Service: any TenantOperation],
         resolve: @escaping @Sendable (OperationRequest, TenantCatalog) async throws -> Service?
     ) {
         self.fallback = fallback
+        self.declaration = declaration ?? fallback.declaration
         self.operations = operations
         self.resolve = resolve
     }

@@ -24,6 +24,9 @@ public struct LifecycleTrack: Sendable, Hashable {
     public var deletedAt: Int64?
     /// How long it stays `DELETING` (RDS), in milliseconds.
     public var deletingMilliseconds: Int64
+    /// When retention ends it (§8): RDS, TaurusDB and DDM records are gone then, DCS records
+    /// `expired`. `nil` while it is not known.
+    public var retiredAt: Int64?
 
     public init(
         backupID: String,
@@ -34,7 +37,8 @@ public struct LifecycleTrack: Sendable, Hashable {
         buildingMilliseconds: Int64 = 0,
         fails: Bool = false,
         deletedAt: Int64? = nil,
-        deletingMilliseconds: Int64 = 0
+        deletingMilliseconds: Int64 = 0,
+        retiredAt: Int64? = nil
     ) {
         self.backupID = backupID
         self.service = service
@@ -45,6 +49,7 @@ public struct LifecycleTrack: Sendable, Hashable {
         self.fails = fails
         self.deletedAt = deletedAt
         self.deletingMilliseconds = deletingMilliseconds
+        self.retiredAt = retiredAt
     }
 
     /// Where a record is at one clock time, in every service's terms: each service shows it in
@@ -60,6 +65,8 @@ public struct LifecycleTrack: Sendable, Hashable {
         case deleting
         /// Removed from every list and lookup.
         case gone
+        /// Past its retention and still listed (DCS `expired`).
+        case expired
         /// A seeded record that no delete has reached: as loaded.
         case asSeeded
     }
@@ -71,6 +78,7 @@ public struct LifecycleTrack: Sendable, Hashable {
             if service == .dcs { return .deleting }
             return t >= deletedAt &+ deletingMilliseconds ? .gone : .deleting
         }
+        if let retiredAt, t >= retiredAt { return service == .dcs ? .expired : .gone }
         guard let startedAt else { return .asSeeded }
         if t < startedAt &+ waitingMilliseconds { return .waiting }
         if t < startedAt &+ waitingMilliseconds &+ buildingMilliseconds { return .building }
@@ -82,6 +90,7 @@ public struct LifecycleTrack: Sendable, Hashable {
         var candidates: [Int64] = []
         if let runsAt { candidates += [runsAt, runsAt &+ buildingMilliseconds] }
         if let deletedAt, service != .dcs { candidates.append(deletedAt &+ deletingMilliseconds) }
+        if let retiredAt, deletedAt == nil { candidates.append(retiredAt) }
         return candidates.filter { $0 > t }.min()
     }
 
@@ -134,7 +143,7 @@ extension RDSBackup {
     public func shown(as state: LifecycleTrack.State, track: LifecycleTrack) -> RDSBackup? {
         var shown = self
         switch state {
-        case .gone: return nil
+        case .gone, .expired: return nil
         case .asSeeded, .waiting, .building: return self
         case .deleting: shown.status = .deleting
         case .completed, .failed:
@@ -155,7 +164,7 @@ extension TaurusDBBackup {
     public func shown(as state: LifecycleTrack.State, track: LifecycleTrack) -> TaurusDBBackup? {
         var shown = self
         switch state {
-        case .gone, .deleting: return nil
+        case .gone, .expired, .deleting: return nil
         case .asSeeded, .waiting, .building: return self
         case .completed, .failed:
             let end = (track.endsAt ?? endTime.instant) / 1000
@@ -194,6 +203,11 @@ extension DCSBackup {
             shown.size = 0
             shown.errorCode = Self.timeoutErrorCode
             stamp(track.endsAt)
+        case .expired:
+            guard status != .expired else { return self }
+            shown.status = .expired
+            shown.isSupportRestore = "FALSE"
+            stamp(track.retiredAt)
         case .deleting:
             guard status != .deleted else { return self }
             shown.status = .deleted

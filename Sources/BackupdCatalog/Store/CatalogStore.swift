@@ -12,6 +12,7 @@
 /// | `ClockStore` | the catalog clock, phase timings, armed faults | the control API, the CLI, the lifecycle |
 /// | `BackupWriting` | creates and deletes, checked and written atomically | tenant operations, through `TenantCatalog` |
 /// | `TransitionStore` | lifecycle records moved along the clock | `StoreAccess`, before a request reads |
+/// | `PolicyStore` | backup policies, set with their effects | the policy APIs, seed loads |
 ///
 /// Contract shared by every engine and every role:
 /// - Reads see every write that completed before they started, through this node or another:
@@ -22,4 +23,4 @@
 /// - A lookup by a string that `CatalogText.isStorable` rejects finds nothing.
 /// - Failures are thrown as `CatalogError`.
 public typealias CatalogStore = AccountStore & BackupStore & BackupWriting & ChangeMarking & ClockStore & CredentialStore
-    & TransitionStore
+    & PolicyStore & TransitionStore

@@ -67,7 +67,7 @@ public enum DCSRetention {
 }
 
 /// What a `TenantCatalog` (BackupdAPI) reaches of the store: the backups, read and written.
-public typealias TenantStore = BackupStore & BackupWriting
+public typealias TenantStore = BackupStore & BackupWriting & PolicyStore
 
 /// Why a write was refused inside its transaction.
 public enum BackupRefusal: Error, Sendable, Hashable, TransactionRefusal {

@@ -1,0 +1,158 @@
+/// The automated-backup policies of `docs/lifecycle.md` §8, as the store keeps them: one per
+/// instance, of its service's kind. Only the write routes and seed files set them, after their
+/// checks; here they are plain values.
+public enum BackupPolicy: Sendable, Hashable {
+    /// RDS (W4) and TaurusDB (W12): a daily window on some weekdays and a retention in days;
+    /// `keepDays` 0 is RDS's "off".
+    case full(FullBackupPolicy)
+    /// DCS (W15): the plan of `instance_backup_policy`.
+    case dcs(DCSBackupPlan)
+    /// DDM: daily metadata backups (`auto_backup` in a seed).
+    case ddmDaily
+
+    /// When the scheduler makes automated backups; `nil` while none are made.
+    public var schedule: DailySchedule? {
+        switch self {
+        case .full(let policy): policy.schedule
+        case .dcs(let plan): plan.schedule
+        case .ddmDaily: DailySchedule(minuteOfDay: 18 * 60, weekdays: Set(1...7))
+        }
+    }
+}
+
+/// An RDS or TaurusDB backup policy (`BackupPolicy` of the SDK).
+public struct FullBackupPolicy: Sendable, Hashable {
+    /// 0 turns an RDS policy off.
+    public var keepDays: Int
+    /// `hh:mm-HH:MM`, UTC, as given.
+    public var startTime: String
+    /// `1,2,…`, ISO weekdays, as given.
+    public var period: String
+
+    public init(keepDays: Int, startTime: String, period: String) {
+        self.keepDays = keepDays
+        self.startTime = startTime
+        self.period = period
+    }
+
+    public var isOn: Bool { keepDays >= 1 }
+
+    /// The retention in milliseconds.
+    public var keepMilliseconds: Int64 { Int64(keepDays) * 86_400_000 }
+
+    public var schedule: DailySchedule? {
+        guard isOn, let minute = DailySchedule.windowStart(startTime) else { return nil }
+        return DailySchedule(minuteOfDay: minute, weekdays: Set(period.split(separator: ",").compactMap { Int($0) }))
+    }
+}
+
+/// A DCS backup plan as the instance keeps it: what W16 echoes, and whether backups are automatic.
+/// Fields not given keep their stored values (`docs/lifecycle.md` §3.13, §4.11).
+public struct DCSBackupPlan: Sendable, Hashable {
+    public var backupType: DCSBackupType
+    public var saveDays: Int?
+    /// The weekdays as given (order kept).
+    public var backupAt: [Int]?
+    public var periodType: String?
+    /// `hh:00-HH:00`, UTC.
+    public var beginAt: String?
+    public var timezoneOffset: String?
+
+    public init(
+        backupType: DCSBackupType,
+        saveDays: Int? = nil,
+        backupAt: [Int]? = nil,
+        periodType: String? = nil,
+        beginAt: String? = nil,
+        timezoneOffset: String? = nil
+    ) {
+        self.backupType = backupType
+        self.saveDays = saveDays
+        self.backupAt = backupAt
+        self.periodType = periodType
+        self.beginAt = beginAt
+        self.timezoneOffset = timezoneOffset
+    }
+
+    public var schedule: DailySchedule? {
+        guard backupType == .auto, let beginAt, let minute = DailySchedule.windowStart(beginAt), let backupAt else { return nil }
+        return DailySchedule(minuteOfDay: minute, weekdays: Set(backupAt))
+    }
+}
+
+/// Instants at one minute of the UTC day, on some ISO weekdays (1 = Monday … 7 = Sunday).
+public struct DailySchedule: Sendable, Hashable {
+    public var minuteOfDay: Int
+    public var weekdays: Set<Int>
+
+    public init(minuteOfDay: Int, weekdays: Set<Int>) {
+        self.minuteOfDay = minuteOfDay
+        self.weekdays = weekdays
+    }
+
+    private static let day: Int64 = 86_400_000
+
+    /// The first scheduled instant strictly after `t` (milliseconds); `nil` when there is none.
+    public func next(after t: Int64) -> Int64? {
+        guard !weekdays.isEmpty else { return nil }
+        var day = t >= 0 ? t / Self.day : (t - Self.day + 1) / Self.day
+        for _ in 0..<9 {
+            let instant = day * Self.day + Int64(minuteOfDay) * 60_000
+            if instant > t, weekdays.contains(Self.isoWeekday(ofDay: day)) { return instant }
+            day += 1
+        }
+        return nil
+    }
+
+    /// The ISO weekday of a day counted from 1970-01-01, a Thursday.
+    public static func isoWeekday(ofDay day: Int64) -> Int {
+        Int(((day + 3) % 7 + 7) % 7) + 1
+    }
+
+    /// The minute of the day a window `hh:mm-HH:MM` starts at; `nil` when it is not one.
+    public static func windowStart(_ window: String) -> Int? {
+        let bytes = Array(window.utf8)
+        guard bytes.count == 11, let hours = Int(String(decoding: bytes[0..<2], as: UTF8.self)),
+            let minutes = Int(String(decoding: bytes[3..<5], as: UTF8.self))
+        else { return nil }
+        return hours * 60 + minutes
+    }
+}
+
+/// A policy with what the scheduler knows of it (`docs/lifecycle.md` §8.0): when it took effect,
+/// how far its instants have been made, and where the instance's incremental chain starts.
+public struct PolicyState: Sendable, Hashable {
+    public var instanceID: String
+    public var policy: BackupPolicy
+    /// The instant the policy took effect (`u`).
+    public var since: Int64
+    /// Every scheduled instant up to this one has been made (or skipped as retired).
+    public var scheduledThrough: Int64
+    /// The begin of the first automated full backup since the policy was last turned on: where
+    /// the incremental chain starts (§8.2). `nil` until there is one.
+    public var chainStart: Int64?
+    /// DCS: the policy's id and when the instance first got one (W16).
+    public var policyID: String?
+    public var createdAt: Int64?
+
+    public init(
+        instanceID: String,
+        policy: BackupPolicy,
+        since: Int64,
+        scheduledThrough: Int64,
+        chainStart: Int64? = nil,
+        policyID: String? = nil,
+        createdAt: Int64? = nil
+    ) {
+        self.instanceID = instanceID
+        self.policy = policy
+        self.since = since
+        self.scheduledThrough = scheduledThrough
+        self.chainStart = chainStart
+        self.policyID = policyID
+        self.createdAt = createdAt
+    }
+
+    /// The next instant the scheduler makes a backup at; `nil` while it makes none.
+    public var nextRun: Int64? { policy.schedule?.next(after: scheduledThrough) }
+}

@@ -1,0 +1,142 @@
+public import BackupdCatalog
+import BackupdStorage
+import PostgresNIO
+
+/// Backup policies and the scheduler, as SQLite's (`SQLiteCatalogStore+Policies.swift`), under
+/// the lifecycle lock: several nodes settling at once make each automated backup once.
+extension PostgresCatalogStore {
+    public func policy(instanceID: String) async throws -> PolicyState? {
+        guard CatalogText.isStorable(instanceID) else { return nil }
+        return try await read { connection in try await self.policy(connection, instanceID: instanceID) }
+    }
+
+    public func setPolicy(_ change: PolicyChange, of instance: Instance, at instant: Int64) async throws -> PolicyState {
+        try await lifecycleWrite(at: instant) { connection in
+            let old = try await self.policy(connection, instanceID: instance.id)
+            let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant)
+            guard new != old else { return new }
+            try await connection.execute(Self.upsert(StoredTables.backupPolicies, StoredValues.of(new)), logger: self.logger)
+            if case .full(let policy) = new.policy {
+                try await self.retire(
+                    connection,
+                    automatedBackupsOf: instance,
+                    keep: policy.isOn ? policy.keepMilliseconds : nil,
+                    removing: !policy.isOn && !change.reserveBackups,
+                    at: instant
+                )
+            }
+            return new
+        }
+    }
+
+    func policy(_ connection: PostgresConnection, instanceID: String) async throws -> PolicyState? {
+        try await connection.first(
+            "\(unescaped: StoredTables.backupPolicies.select) WHERE instance_id = \(instanceID)",
+            logger: logger,
+            StoredRecords.policyState
+        )
+    }
+
+    private func retire(
+        _ connection: PostgresConnection,
+        automatedBackupsOf instance: Instance,
+        keep: Int64?,
+        removing: Bool,
+        at instant: Int64
+    ) async throws {
+        let table = StoredTables.backups(of: instance.service)
+        let tracks = try await connection.all(
+            """
+            SELECT \(unescaped: StoredTables.lifecycleTracks.columnList(as: "t")) FROM lifecycle_tracks t
+            JOIN \(unescaped: table.name) b ON b.id = t.backup_id
+            WHERE t.instance_id = \(instance.id) AND b.type = 'auto' AND t.started_at IS NOT NULL ORDER BY t.started_at, t.backup_id
+            """,
+            logger: logger,
+            StoredRecords.track
+        )
+        let retirements = PolicyEffects.retirements(of: tracks, keep: keep)
+        for (var track, retirement) in zip(tracks, retirements) {
+            track.retiredAt = removing ? instant : retirement.at
+            try await retireTrack(connection, track, at: instant)
+        }
+    }
+
+    private func retireTrack(_ connection: PostgresConnection, _ track: LifecycleTrack, at instant: Int64) async throws {
+        let table = StoredTables.backups(of: track.service)
+        guard
+            let backup = try await connection.first(
+                "\(unescaped: table.select) WHERE \(unescaped: table.key[0]) = \(track.backupID)",
+                logger: logger,
+                { try StoredRecords.backup(of: track.service, $0) }
+            )
+        else { return }
+        try await applyAny(track, to: backup, connection, at: instant)
+    }
+
+    /// Makes the backups of every policy due through `instant` (`Scheduler.catchUp`).
+    func runSchedules(_ connection: PostgresConnection, through instant: Int64) async throws {
+        let due = try await connection.all(
+            "\(unescaped: StoredTables.backupPolicies.select) WHERE next_run <= \(instant) ORDER BY next_run, instance_id",
+            logger: logger,
+            StoredRecords.policyState
+        )
+        guard !due.isEmpty else { return }
+        let timings = try await self.timings(connection, locking: false)
+        for state in due {
+            guard
+                let instance = try await connection.first(
+                    "\(unescaped: StoredTables.instances.select) WHERE id = \(state.instanceID)",
+                    logger: logger,
+                    StoredRecords.instance
+                )
+            else { continue }
+            let table = StoredTables.backups(of: instance.service)
+            let typeColumn = instance.service == .dcs ? "backup_type" : "type"
+            let predecessor: Scheduler.Predecessor? =
+                instance.service == .ddm
+                ? nil
+                : try await connection.rows(
+                    """
+                    SELECT t.backup_id, t.started_at FROM lifecycle_tracks t
+                    JOIN \(unescaped: table.name) b ON b.\(unescaped: table.key[0]) = t.backup_id
+                    WHERE t.instance_id = \(instance.id) AND b.\(unescaped: typeColumn) = 'auto' AND NOT t.fails
+                        AND t.retired_at IS NULL AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
+                    ORDER BY t.started_at DESC LIMIT 1
+                    """,
+                    logger: logger
+                ).first.map { Scheduler.Predecessor(backupID: try $0[0].decode(String.self), startedAt: try $0[1].decode(Int64.self)) }
+            let armed = try await connection.rows(
+                "SELECT armed_at FROM armed_faults WHERE instance_id = \(instance.id)",
+                logger: logger
+            ).first?[0].decode(Int64.self)
+            let result = Scheduler.catchUp(
+                state,
+                of: instance,
+                predecessor: predecessor,
+                faultArmedAt: armed,
+                timings: timings,
+                through: instant
+            )
+            if result.usedFault {
+                try await connection.execute("DELETE FROM armed_faults WHERE instance_id = \(instance.id)", logger: logger)
+            }
+            for (id, at) in result.retirements {
+                guard
+                    var track = try await connection.first(
+                        "\(unescaped: StoredTables.lifecycleTracks.select) WHERE backup_id = \(id)",
+                        logger: logger,
+                        StoredRecords.track
+                    )
+                else { continue }
+                track.retiredAt = at
+                try await retireTrack(connection, track, at: instant)
+            }
+            for (backup, track) in result.records {
+                try await connection.execute(Self.upsert(StoredTables.backups(of: backup.service), StoredValues.of(backup)), logger: logger)
+                try await applyAny(track, to: backup, connection, at: instant)
+                if backup.service == .dcs { try await capDCSRecords(connection, instanceID: instance.id) }
+            }
+            try await connection.execute(Self.upsert(StoredTables.backupPolicies, StoredValues.of(result.policy)), logger: logger)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+public import BackupdCatalog
+import BackupdStorage
+import GRDB
+
+/// Backup policies and the scheduler (`docs/lifecycle.md` §8): a policy is set in one write
+/// transaction with its effects, and `settle` makes the backups policies are due to make.
+extension SQLiteCatalogStore {
+    public func policy(instanceID: String) async throws -> PolicyState? {
+        guard CatalogText.isStorable(instanceID) else { return nil }
+        return try await read { db in try Self.policy(db, instanceID: instanceID) }
+    }
+
+    public func setPolicy(_ change: PolicyChange, of instance: Instance, at instant: Int64) async throws -> PolicyState {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let old = try Self.policy(db, instanceID: instance.id)
+            let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant)
+            guard new != old else { return new }
+            try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(new)))
+            if case .full(let policy) = new.policy {
+                try Self.retire(
+                    db,
+                    automatedBackupsOf: instance,
+                    keep: policy.isOn ? policy.keepMilliseconds : nil,
+                    removing: !policy.isOn && !change.reserveBackups,
+                    at: instant
+                )
+            }
+            return new
+        }
+    }
+
+    static func policy(_ db: Database, instanceID: String) throws -> PolicyState? {
+        try fetchOne(db, "\(StoredTables.backupPolicies.select) WHERE instance_id = ?", [instanceID], StoredRecords.policyState)
+    }
+
+    /// Sets the retirement of every automated full backup of an RDS or TaurusDB instance for a
+    /// retention of `keep` (`nil`: none), or removes them all (a policy turned off without
+    /// reserving its backups), as of `instant` (§8.1).
+    private static func retire(_ db: Database, automatedBackupsOf instance: Instance, keep: Int64?, removing: Bool, at instant: Int64) throws {
+        let table = StoredTables.backups(of: instance.service)
+        let tracks = try fetchAll(
+            db,
+            """
+            SELECT \(StoredTables.lifecycleTracks.columnList(as: "t")) FROM lifecycle_tracks t
+            JOIN \(table.name) b ON b.id = t.backup_id
+            WHERE t.instance_id = ? AND b.type = 'auto' AND t.started_at IS NOT NULL ORDER BY t.started_at, t.backup_id
+            """,
+            [instance.id],
+            StoredRecords.track
+        )
+        let retirements = PolicyEffects.retirements(of: tracks, keep: keep)
+        for (var track, retirement) in zip(tracks, retirements) {
+            track.retiredAt = removing ? instant : retirement.at
+            try retireTrack(db, track, at: instant)
+        }
+    }
+
+    /// Stores `track`'s new retirement and applies it at `instant`.
+    private static func retireTrack(_ db: Database, _ track: LifecycleTrack, at instant: Int64) throws {
+        let table = StoredTables.backups(of: track.service)
+        guard
+            let backup = try fetchOne(
+                db,
+                "\(table.select) WHERE \(table.key[0]) = ?",
+                [track.backupID],
+                { try StoredRecords.backup(of: track.service, $0) }
+            )
+        else { return }
+        try applyAny(track, to: backup, db, at: instant)
+    }
+
+    /// Makes the backups of every policy due through `instant` (`Scheduler.catchUp`).
+    static func runSchedules(_ db: Database, through instant: Int64) throws {
+        let due = try fetchAll(
+            db,
+            "\(StoredTables.backupPolicies.select) WHERE next_run <= ? ORDER BY next_run, instance_id",
+            [instant],
+            StoredRecords.policyState
+        )
+        guard !due.isEmpty else { return }
+        let timings = try timings(db)
+        for state in due {
+            guard let instance = try fetchOne(db, "\(StoredTables.instances.select) WHERE id = ?", [state.instanceID], StoredRecords.instance)
+            else { continue }
+            let table = StoredTables.backups(of: instance.service)
+            let typeColumn = instance.service == .dcs ? "backup_type" : "type"
+            let predecessor =
+                instance.service == .ddm
+                ? nil
+                : try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.backup_id, t.started_at FROM lifecycle_tracks t JOIN \(table.name) b ON b.\(table.key[0]) = t.backup_id
+                        WHERE t.instance_id = ? AND b.\(typeColumn) = 'auto' AND t.fails = 0 AND t.retired_at IS NULL
+                            AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
+                        ORDER BY t.started_at DESC LIMIT 1
+                        """,
+                    arguments: [instance.id]
+                ).map { Scheduler.Predecessor(backupID: $0[0], startedAt: $0[1]) }
+            let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
+            let result = Scheduler.catchUp(
+                state,
+                of: instance,
+                predecessor: predecessor,
+                faultArmedAt: armed,
+                timings: timings,
+                through: instant
+            )
+            if result.usedFault {
+                try db.execute(sql: "DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
+            }
+            for (id, at) in result.retirements {
+                guard var track = try fetchOne(db, "\(StoredTables.lifecycleTracks.select) WHERE backup_id = ?", [id], StoredRecords.track)
+                else { continue }
+                track.retiredAt = at
+                try retireTrack(db, track, at: instant)
+            }
+            for (backup, track) in result.records {
+                try db.execute(
+                    sql: StoredTables.backups(of: backup.service).sqliteUpsert,
+                    arguments: StatementArguments(StoredValues.of(backup))
+                )
+                try applyAny(track, to: backup, db, at: instant)
+                if backup.service == .dcs { try capDCSRecords(db, instanceID: instance.id) }
+            }
+            try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(result.policy)))
+        }
+    }
+}
