@@ -10,13 +10,16 @@ extension PostgresCatalogStore {
     /// The advisory lock of lifecycle writes (any constant; "bkpd" in ASCII).
     private static let lifecycleLock: Int64 = 0x626B_7064
 
-    public func nextTransition() async throws -> Int64? {
-        try await read { connection in
+    public func nextTransition(after instant: Int64) async throws -> Int64? {
+        let step = IncrementalSeries.step
+        let boundary = (instant >= 0 ? instant / step : (instant - step + 1) / step) * step + step
+        return try await read { connection in
             try await connection.rows(
                 """
                 SELECT least(
                     (SELECT min(next_change) FROM lifecycle_tracks WHERE next_change IS NOT NULL),
-                    (SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL))
+                    (SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL),
+                    (SELECT \(boundary)::bigint WHERE EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)))
                 """,
                 logger: self.logger
             ).first?[0].decode(Int64?.self)

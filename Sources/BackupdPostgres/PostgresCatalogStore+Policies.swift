@@ -13,7 +13,15 @@ extension PostgresCatalogStore {
     public func setPolicy(_ change: PolicyChange, of instance: Instance, at instant: Int64) async throws -> PolicyState {
         try await lifecycleWrite(at: instant) { connection in
             let old = try await self.policy(connection, instanceID: instance.id)
-            let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant)
+            var base: Int64?
+            if case .full(let previous)? = old?.policy {
+                base = PolicyEffects.base(
+                    among: try await self.automatedFullBackupStarts(connection, instanceID: instance.id),
+                    keep: previous.keepMilliseconds,
+                    at: instant
+                )
+            }
+            let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant, base: base)
             guard new != old else { return new }
             try await connection.execute(Self.upsert(StoredTables.backupPolicies, StoredValues.of(new)), logger: self.logger)
             if case .full(let policy) = new.policy {

@@ -80,3 +80,32 @@ extension PostgresCatalogStore {
         }
     }
 }
+
+extension PostgresCatalogStore {
+    public func automatedFullBackupStarts(instanceID: String) async throws -> [Int64] {
+        guard CatalogText.isStorable(instanceID) else { return [] }
+        return try await read { connection in try await self.automatedFullBackupStarts(connection, instanceID: instanceID) }
+    }
+
+    func automatedFullBackupStarts(_ connection: PostgresConnection, instanceID: String) async throws -> [Int64] {
+        try await connection.rows(
+            """
+            SELECT t.started_at FROM lifecycle_tracks t
+            LEFT JOIN rds_backups r ON r.id = t.backup_id LEFT JOIN taurusdb_backups g ON g.id = t.backup_id
+            WHERE t.instance_id = \(instanceID) AND coalesce(r.type, g.type) = 'auto' AND NOT t.fails AND t.started_at IS NOT NULL
+            ORDER BY t.started_at
+            """,
+            logger: logger
+        ).map { try $0[0].decode(Int64.self) }
+    }
+}
+
+extension PostgresCatalogStore {
+    public func instanceID(ofIncrementalPrefix prefix: String) async throws -> String? {
+        guard CatalogText.isStorable(prefix) else { return nil }
+        return try await read { connection in
+            try await connection.rows("SELECT instance_id FROM backup_policies WHERE series_prefix = \(prefix)", logger: self.logger)
+                .first?[0].decode(String.self)
+        }
+    }
+}

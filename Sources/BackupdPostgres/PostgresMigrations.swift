@@ -385,11 +385,15 @@ enum PostgresMigrations {
             since bigint NOT NULL,
             scheduled_through bigint NOT NULL,
             chain_start bigint,
+            incremental_floor bigint,
             policy_id text COLLATE "C",
             created_at bigint,
             -- The next instant the scheduler makes a backup at; NULL while it makes none.
-            next_run bigint
+            next_run bigint,
+            -- The id prefix of the instance's incremental chain (`IncrementalSeries`).
+            series_prefix text COLLATE "C"
         );
         CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
+        CREATE INDEX backup_policies_by_series ON backup_policies(series_prefix) WHERE series_prefix IS NOT NULL;
         """
 }

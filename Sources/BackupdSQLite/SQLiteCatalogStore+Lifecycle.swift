@@ -6,16 +6,19 @@ import GRDB
 /// (`docs/lifecycle.md` §6, §7). SQLite has one writer, so a write transaction's checks and its
 /// write are atomic against every other process on the file.
 extension SQLiteCatalogStore {
-    public func nextTransition() async throws -> Int64? {
+    public func nextTransition(after instant: Int64) async throws -> Int64? {
         try await read { db in
-            try Int64.fetchOne(
+            let step = IncrementalSeries.step
+            return try Int64.fetchOne(
                 db,
                 sql: """
                     SELECT min(next) FROM (
                         SELECT min(next_change) AS next FROM lifecycle_tracks WHERE next_change IS NOT NULL
                         UNION ALL SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL
+                        UNION ALL SELECT ? WHERE EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)
                     )
-                    """
+                    """,
+                arguments: [(instant >= 0 ? instant / step : (instant - step + 1) / step) * step + step]
             )
         }
     }

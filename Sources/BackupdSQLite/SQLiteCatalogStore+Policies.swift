@@ -14,7 +14,13 @@ extension SQLiteCatalogStore {
         try await write { db in
             try Self.settle(db, through: instant)
             let old = try Self.policy(db, instanceID: instance.id)
-            let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant)
+            let new = PolicyEffects.state(
+                after: change,
+                replacing: old,
+                of: instance.id,
+                at: instant,
+                base: try Self.base(db, of: instance, under: old, at: instant)
+            )
             guard new != old else { return new }
             try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(new)))
             if case .full(let policy) = new.policy {
@@ -28,6 +34,16 @@ extension SQLiteCatalogStore {
             }
             return new
         }
+    }
+
+    /// The retention base at `instant` under `policy` (§8.1), for the floor of a policy change.
+    private static func base(_ db: Database, of instance: Instance, under policy: PolicyState?, at instant: Int64) throws -> Int64? {
+        guard case .full(let previous)? = policy?.policy else { return nil }
+        return PolicyEffects.base(
+            among: try automatedFullBackupStarts(db, instanceID: instance.id),
+            keep: previous.keepMilliseconds,
+            at: instant
+        )
     }
 
     static func policy(_ db: Database, instanceID: String) throws -> PolicyState? {

@@ -94,3 +94,32 @@ extension SQLiteCatalogStore {
         }
     }
 }
+
+extension SQLiteCatalogStore {
+    public func automatedFullBackupStarts(instanceID: String) async throws -> [Int64] {
+        guard CatalogText.isStorable(instanceID) else { return [] }
+        return try await read { db in try Self.automatedFullBackupStarts(db, instanceID: instanceID) }
+    }
+
+    static func automatedFullBackupStarts(_ db: Database, instanceID: String) throws -> [Int64] {
+        try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT t.started_at FROM lifecycle_tracks t
+                LEFT JOIN rds_backups r ON r.id = t.backup_id LEFT JOIN taurusdb_backups g ON g.id = t.backup_id
+                WHERE t.instance_id = ? AND coalesce(r.type, g.type) = 'auto' AND t.fails = 0 AND t.started_at IS NOT NULL
+                ORDER BY t.started_at
+                """,
+            arguments: [instanceID]
+        )
+    }
+}
+
+extension SQLiteCatalogStore {
+    public func instanceID(ofIncrementalPrefix prefix: String) async throws -> String? {
+        guard CatalogText.isStorable(prefix) else { return nil }
+        return try await read { db in
+            try String.fetchOne(db, sql: "SELECT instance_id FROM backup_policies WHERE series_prefix = ?", arguments: [prefix])
+        }
+    }
+}

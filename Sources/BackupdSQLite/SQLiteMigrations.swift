@@ -313,11 +313,15 @@ enum SQLiteMigrations {
             since INTEGER NOT NULL,
             scheduled_through INTEGER NOT NULL,
             chain_start INTEGER,
+            incremental_floor INTEGER,
             policy_id TEXT,
             created_at INTEGER,
             -- The next instant the scheduler makes a backup at; NULL while it makes none.
-            next_run INTEGER
+            next_run INTEGER,
+            -- The id prefix of the instance's incremental chain (`IncrementalSeries`).
+            series_prefix TEXT
         ) STRICT;
         CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
+        CREATE INDEX backup_policies_by_series ON backup_policies(series_prefix) WHERE series_prefix IS NOT NULL;
         """
 }

@@ -110,8 +110,9 @@ public enum StoredRecords {
             since: try row.integer(11),
             scheduledThrough: try row.integer(12),
             chainStart: try row.optionalInteger(13),
-            policyID: try row.optionalText(14),
-            createdAt: try row.optionalInteger(15)
+            incrementalFloor: try row.optionalInteger(14),
+            policyID: try row.optionalText(15),
+            createdAt: try row.optionalInteger(16)
         )
     }
 

@@ -114,8 +114,8 @@ public enum StoredTables {
         name: "backup_policies",
         columns: [
             "instance_id", "kind", "keep_days", "start_time", "period", "dcs_backup_type", "save_days", "backup_at",
-            "period_type", "begin_at", "timezone_offset", "since", "scheduled_through", "chain_start", "policy_id",
-            "created_at", "next_run",
+            "period_type", "begin_at", "timezone_offset", "since", "scheduled_through", "chain_start", "incremental_floor",
+            "policy_id", "created_at", "next_run", "series_prefix",
         ],
         key: ["instance_id"]
     )

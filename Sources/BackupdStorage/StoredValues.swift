@@ -71,7 +71,8 @@ public enum StoredValues {
             .text(full?.period), .text(plan?.backupType.rawValue), .integer(plan?.saveDays.map(Int64.init)),
             .text(plan?.backupAt.map { $0.map(String.init).joined(separator: ",") }), .text(plan?.periodType),
             .text(plan?.beginAt), .text(plan?.timezoneOffset), .integer(state.since), .integer(state.scheduledThrough),
-            .integer(state.chainStart), .text(state.policyID), .integer(state.createdAt), .integer(state.nextRun),
+            .integer(state.chainStart), .integer(state.incrementalFloor), .text(state.policyID), .integer(state.createdAt), .integer(state.nextRun),
+            .text(full == nil ? nil : IncrementalSeries.key(instanceID: state.instanceID).prefix),
         ]
     }
 

@@ -39,4 +39,14 @@ extension Cached where Role == any TenantStore {
     func instance(id: String) async throws -> Instance? {
         try await lookup(LookupKey("instance", id)) { try await $0.instance(id: id) }
     }
+
+    /// The backup policy of an instance: every list of an RDS or TaurusDB instance reads it.
+    func policy(instanceID: String) async throws -> PolicyState? {
+        try await lookup(LookupKey("policy", instanceID)) { try await $0.policy(instanceID: instanceID) }
+    }
+
+    /// The begins of an instance's automated full backups, where its retention base is.
+    func automatedFullBackupStarts(instanceID: String) async throws -> [Int64] {
+        try await lookup(LookupKey("automatedStarts", instanceID)) { try await $0.automatedFullBackupStarts(instanceID: instanceID) }
+    }
 }

@@ -23,10 +23,12 @@ public struct StoreAccess: Sendable {
     /// on. A store with nothing due (every catalog without writes or policies) is not written.
     public func catalogTime(at marker: UInt64) async throws -> CatalogMoment {
         let cached = Cached<any CatalogStore>(store: store, lookups: lookups, marker: marker)
+        let real = realTime.milliseconds
         let (setting, nextTransition) = try await cached.lookup(LookupKey("catalogClock", "")) { store in
-            (try await store.clockSetting(), try await store.nextTransition())
+            let setting = try await store.clockSetting()
+            return (setting, try await store.nextTransition(after: setting.reading(realMilliseconds: real)))
         }
-        let now = setting.reading(realMilliseconds: realTime.milliseconds)
+        let now = setting.reading(realMilliseconds: real)
         guard let nextTransition, now >= nextTransition else { return CatalogMoment(marker: marker, now: now) }
         try await store.settle(through: now)
         return CatalogMoment(marker: try await store.changeMarker(), now: now)

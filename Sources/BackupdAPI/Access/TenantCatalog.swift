@@ -68,17 +68,81 @@ public struct TenantCatalog: Sendable {
             case .home: .home
             case .heldInPathProject: .offsite(projectID: scope.projectID)
             }
-        return try await backups.store.rdsBackups(
-            RDSBackupQuery(
-                instanceID: instance.record.id,
-                location: location,
-                backupID: backupID,
-                types: types,
-                status: status,
-                window: window,
-                page: page
-            )
+        let query = RDSBackupQuery(
+            instanceID: instance.record.id,
+            location: location,
+            backupID: backupID,
+            types: types,
+            status: status,
+            window: window,
+            page: page
         )
+        let store = backups.store
+        // The instance's incremental chain is computed, and merged into the stored records.
+        guard copies == .home, types?.contains(.incremental) ?? true, status.map({ $0 == .completed }) ?? true,
+            let chain = try await incrementalChain(of: instance)?.restricted(to: window)
+        else { return try await store.rdsBackups(query) }
+        if let backupID {
+            guard let index = chain.index(ofID: backupID) else { return try await store.rdsBackups(query) }
+            return Page(items: page.offset == 0 && page.limit > 0 ? [chain.rdsBackup(at: index)] : [], total: 1)
+        }
+        return try await MergedPage.page(
+            page,
+            storedTotal: try await store.rdsBackups(query.paged(PageRequest(offset: 0, limit: 0))).total,
+            series: chain,
+            storedBefore: { second, id in
+                var newer = query
+                newer.window = TimeWindow(from: max(window?.lowerBound ?? second + 1, second + 1), through: window?.upperBound)
+                let count =
+                    newer.window!.upperBound.map { $0 > second } ?? true
+                    ? try await store.rdsBackups(newer.paged(PageRequest(offset: 0, limit: 0))).total : 0
+                var same = query
+                same.window = TimeWindow(from: second, through: second)
+                let ties = try await store.rdsBackups(same.paged(PageRequest(offset: 0, limit: 100))).items
+                return count + ties.filter { $0.id.utf8.lexicographicallyPrecedes(id.utf8) }.count
+            },
+            stored: { try await store.rdsBackups(query.paged($0)).items },
+            element: chain.rdsBackup(at:),
+            key: { ($0.beginTime.epochSeconds, $0.id) }
+        )
+    }
+
+    /// The incremental chain of `instance` as retained now (`docs/lifecycle.md` §8.2): RDS MySQL
+    /// and PostgreSQL and every TaurusDB instance, while their policy is on.
+    func incrementalChain(of instance: ScopedInstance) async throws -> IncrementalSeries? {
+        let record = instance.record
+        switch record.service {
+        case .rds:
+            guard ["mysql", "postgresql"].contains(record.datastore?.type.lowercased() ?? "") else { return nil }
+        case .taurusdb: break
+        case .dcs, .ddm: return nil
+        }
+        guard let state = try await backups.policy(instanceID: record.id), case .full(let policy) = state.policy, policy.isOn,
+            let chainStart = state.chainStart
+        else { return nil }
+        let base = PolicyEffects.base(
+            among: try await backups.automatedFullBackupStarts(instanceID: record.id),
+            keep: policy.keepMilliseconds,
+            at: now
+        )
+        return IncrementalSeries.retained(
+            of: record,
+            chainStart: chainStart,
+            floor: state.incrementalFloor,
+            keep: policy.keepMilliseconds,
+            base: base,
+            at: now
+        )
+    }
+
+    /// The instance of the path's project whose incremental chain now holds `id`, if any.
+    func instance(ofIncremental id: String, of service: Service) async throws -> ScopedInstance? {
+        guard id.utf8.count > 20, let instanceID = try await backups.store.instanceID(ofIncrementalPrefix: String(id.prefix(20))),
+            let found = try await backups.instance(id: instanceID), found.isReachable(as: service, inAnyOf: [scope.projectID])
+        else { return nil }
+        let instance = ScopedInstance(record: found)
+        guard try await incrementalChain(of: instance)?.index(ofID: id) != nil else { return nil }
+        return instance
     }
 
     /// The incremental backups of a TaurusDB `instance`.
@@ -87,7 +151,34 @@ public struct TenantCatalog: Sendable {
         window: TimeWindow?,
         page: PageRequest
     ) async throws -> Page<TaurusDBBackup> {
-        try await backups.store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
+        let query = TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page)
+        let store = backups.store
+        guard let chain = try await incrementalChain(of: instance)?.restricted(to: window) else {
+            return try await store.taurusDBBackups(query)
+        }
+        func part(_ window: TimeWindow?, _ page: PageRequest) async throws -> Page<TaurusDBBackup> {
+            try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
+        }
+        return try await MergedPage.page(
+            page,
+            storedTotal: try await part(window, PageRequest(offset: 0, limit: 0)).total,
+            series: chain,
+            storedBefore: { second, id in
+                let upper = window?.upperBound
+                let count =
+                    upper.map { $0 > second } ?? true
+                    ? try await part(
+                        TimeWindow(from: max(window?.lowerBound ?? second + 1, second + 1), through: upper),
+                        PageRequest(offset: 0, limit: 0)
+                    ).total
+                    : 0
+                let ties = try await part(TimeWindow(from: second, through: second), PageRequest(offset: 0, limit: 100)).items
+                return count + ties.filter { $0.id.utf8.lexicographicallyPrecedes(id.utf8) }.count
+            },
+            stored: { try await part(window, $0).items },
+            element: chain.taurusDBBackup(at:),
+            key: { ($0.beginTime.epochSeconds, $0.id) }
+        )
     }
 
     /// The backup records of a DCS `instance`, as they are at `now`: a running lifecycle record's
@@ -127,7 +218,11 @@ extension TenantCatalog {
 
     /// The service of the home record `id` of an instance of the path's project (§2).
     public func service(ofBackup id: String) async throws -> Service? {
-        try await backups.store.homeBackup(id: id, inProject: scope.projectID)?.service
+        if let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID) { return found.service }
+        for service in [Service.rds, .taurusdb] where try await instance(ofIncremental: id, of: service) != nil {
+            return service
+        }
+        return nil
     }
 
     /// The TaurusDB full backups of `instance` (`docs/lifecycle.md` §3.9).
@@ -179,7 +274,8 @@ extension TenantCatalog {
 
     /// Deletes the TaurusDB home record `id` of the path's project.
     public func deleteTaurusDBBackup(id: String) async throws -> TaurusDBDeletion {
-        try await backups.store.deleteTaurusDBBackup(id: id, inProject: scope.projectID, at: now)
+        if try await instance(ofIncremental: id, of: .taurusdb) != nil { return .notManual }
+        return try await backups.store.deleteTaurusDBBackup(id: id, inProject: scope.projectID, at: now)
     }
 
     /// Starts `backup`, a new DCS backup of `instance`, now.
@@ -211,12 +307,23 @@ extension TenantCatalog {
     /// Starts `backup`, a new RDS full backup of `instance`, now. - Returns: the record stored.
     /// - Throws: `BackupRefusal` when a full backup is in progress or the name is taken.
     public func createRDSBackup(_ backup: RDSBackup, of instance: ScopedInstance) async throws -> RDSBackup {
-        try await backups.store.createRDSBackup(backup, of: instance.record, at: now)
+        // The names of a computed chain are taken too (`docs/lifecycle.md` §7).
+        if let chain = try await incrementalChain(of: instance), let begin = chain.begin(ofName: backup.name),
+            chain.index(ofID: IncrementalSeries.id(of: instance.record, begin: begin)) != nil
+        {
+            throw BackupRefusal.nameTaken
+        }
+        return try await backups.store.createRDSBackup(backup, of: instance.record, at: now)
     }
 
     /// Applies the RDS delete to each of `ids`, among the home records of the path's project.
     public func deleteRDSBackups(ids: [String]) async throws -> [RDSDeletion] {
-        try await backups.store.deleteRDSBackups(ids: ids, inProject: scope.projectID, at: now)
+        var outcomes = try await backups.store.deleteRDSBackups(ids: ids, inProject: scope.projectID, at: now)
+        // An incremental of a chain is computed, not stored: it is found here, and is not manual.
+        for (index, id) in ids.enumerated() where outcomes[index] == .notFound {
+            if try await instance(ofIncremental: id, of: .rds) != nil { outcomes[index] = .notManual }
+        }
+        return outcomes
     }
 }
 

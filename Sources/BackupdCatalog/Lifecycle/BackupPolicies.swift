@@ -131,6 +131,9 @@ public struct PolicyState: Sendable, Hashable {
     /// The begin of the first automated full backup since the policy was last turned on: where
     /// the incremental chain starts (§8.2). `nil` until there is one.
     public var chainStart: Int64?
+    /// No incremental that began before this is shown again: a retention made longer later
+    /// never brings back what a shorter one removed (§8.0).
+    public var incrementalFloor: Int64?
     /// DCS: the policy's id and when the instance first got one (W16).
     public var policyID: String?
     public var createdAt: Int64?
@@ -141,6 +144,7 @@ public struct PolicyState: Sendable, Hashable {
         since: Int64,
         scheduledThrough: Int64,
         chainStart: Int64? = nil,
+        incrementalFloor: Int64? = nil,
         policyID: String? = nil,
         createdAt: Int64? = nil
     ) {
@@ -149,6 +153,7 @@ public struct PolicyState: Sendable, Hashable {
         self.since = since
         self.scheduledThrough = scheduledThrough
         self.chainStart = chainStart
+        self.incrementalFloor = incrementalFloor
         self.policyID = policyID
         self.createdAt = createdAt
     }

@@ -144,3 +144,12 @@ public struct DDMBackupQuery: Sendable, Hashable {
             && (name.map { $0.utf8.elementsEqual(backup.name.utf8) } ?? true)
     }
 }
+
+extension RDSBackupQuery {
+    /// The same query for another page.
+    public func paged(_ page: PageRequest) -> RDSBackupQuery {
+        var query = self
+        query.page = page
+        return query
+    }
+}

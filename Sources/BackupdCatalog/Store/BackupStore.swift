@@ -28,6 +28,13 @@ public protocol BackupStore: Sendable {
     /// services share is routed (`docs/lifecycle.md` §2).
     func homeBackup(id: String, inProject projectID: String) async throws -> (service: Service, instanceID: String)?
 
+    /// The begins of the automated full backups of an RDS or TaurusDB instance that did not fail,
+    /// oldest first: where its retention base is at any clock time (§8.1).
+    func automatedFullBackupStarts(instanceID: String) async throws -> [Int64]
+
+    /// The instance whose incremental chain has ids starting with `prefix` (`IncrementalSeries`).
+    func instanceID(ofIncrementalPrefix prefix: String) async throws -> String?
+
     /// The lifecycle tracks of those of `backupIDs` that have one.
     func tracks(backupIDs: [String]) async throws -> [LifecycleTrack]
 

@@ -29,7 +29,15 @@ public struct PolicyChange: Sendable, Hashable {
 /// store applies inside its transaction.
 public enum PolicyEffects {
     /// The state after `change` at `instant`, given the state before.
-    public static func state(after change: PolicyChange, replacing old: PolicyState?, of instanceID: String, at instant: Int64) -> PolicyState {
+    /// - Parameter base: the newest automated full backup past retention at `instant` under the
+    ///   old policy (its begin), which keeps the incrementals after it (§8.1 rule 3).
+    public static func state(
+        after change: PolicyChange,
+        replacing old: PolicyState?,
+        of instanceID: String,
+        at instant: Int64,
+        base: Int64? = nil
+    ) -> PolicyState {
         var policy = change.policy
         if case .dcs(let given) = change.policy, case .dcs(let stored)? = old?.policy {
             // Fields not given keep their stored values ("the automatic backup policy is retained").
@@ -44,16 +52,29 @@ public enum PolicyEffects {
             policy = .dcs(merged)
         }
         if let old, old.policy == policy { return old }
-        let wasOn = old?.policy.schedule != nil
+        let continues = old?.policy.schedule != nil && policy.schedule != nil
+        // What the old retention kept at `instant` is the least the new one shows.
+        var floor: Int64?
+        if continues, case .full(let previous)? = old?.policy {
+            let young = instant - previous.keepMilliseconds + 1
+            floor = max(old?.incrementalFloor ?? Int64.min, base.map { min($0, young) } ?? young)
+        }
         return PolicyState(
             instanceID: instanceID,
             policy: policy,
             since: instant,
             scheduledThrough: instant,
-            chainStart: wasOn && policy.schedule != nil ? old?.chainStart : nil,
+            chainStart: continues ? old?.chainStart : nil,
+            incrementalFloor: floor,
             policyID: old?.policyID ?? (policy.isDCS ? BackupIdentifiers.randomUUID() : nil),
             createdAt: old?.createdAt ?? (policy.isDCS ? instant : nil)
         )
+    }
+
+    /// The retention base at `t` (§8.1 rule 2): the newest of `starts` (the begins of automated
+    /// full backups that did not fail, oldest first) that is past a retention of `keep`.
+    public static func base(among starts: [Int64], keep: Int64, at t: Int64) -> Int64? {
+        starts.last { $0 + keep <= t }
     }
 
     /// The retirement of each automated full backup of an RDS or TaurusDB instance under a

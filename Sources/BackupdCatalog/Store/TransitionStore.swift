@@ -2,9 +2,10 @@
 /// is a function of the clock, written down as the clock passes its changes, so that lists,
 /// filters and totals read stored values and every node shows the same at the same clock time.
 public protocol TransitionStore: Sendable {
-    /// The earliest instant at which a stored record changes; `nil` when none ever will. A read
-    /// at a clock time before it needs no `settle`.
-    func nextTransition() async throws -> Int64?
+    /// The earliest instant after `instant` at which what the catalog shows changes: a stored
+    /// record, a policy's next backup, or (while an incremental chain runs) the next five-minute
+    /// step; `nil` when nothing ever will. A read at a clock time before it needs no `settle`.
+    func nextTransition(after instant: Int64) async throws -> Int64?
 
     /// Writes down every change due at or before `instant`, in one transaction. Idempotent, and
     /// safe when several nodes settle at once.

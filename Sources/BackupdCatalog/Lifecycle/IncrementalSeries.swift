@@ -1,0 +1,229 @@
+import BackupdTime
+import Crypto
+
+/// The incremental backups of one instance's chain (`docs/lifecycle.md` §8.2): one every five
+/// minutes, each `COMPLETED` from its instant, each fixed by its instant. They are computed, not
+/// stored: a chain is an arithmetic series, so counting, windowing and paging it cost the same
+/// whatever its length, and catching up days of them writes nothing.
+///
+/// The series holds the begins `lowest`, `lowest + 5 min`, …, `highest`, newest first.
+public struct IncrementalSeries: Sendable, Hashable {
+    public static let step: Int64 = 300_000
+
+    public let instance: Instance
+    /// The earliest and latest `begin_time` held (milliseconds, multiples of five minutes).
+    public let lowest: Int64
+    public let highest: Int64
+
+    /// The incrementals retained at `t` of a chain started at `chainStart` (§8.1 rule 3): those
+    /// that began at or after `floor`, and after `t - keep` unless the retention base (the
+    /// newest full backup past retention) began no later than they did. `nil` when none.
+    public static func retained(
+        of instance: Instance,
+        chainStart: Int64,
+        floor: Int64?,
+        keep: Int64,
+        base: Int64?,
+        at t: Int64
+    ) -> IncrementalSeries? {
+        // begin = s − 5 min for every multiple s of five minutes with chainStart < s ≤ t.
+        let highest = (t >= 0 ? t / step : (t - step + 1) / step) * step - step
+        var lowest = chainStart
+        let young = t - keep + 1
+        let bound = base.map { min($0, young) } ?? young
+        lowest = max(lowest, bound, floor ?? bound)
+        lowest = (lowest + step - 1) / step * step
+        guard lowest <= highest else { return nil }
+        return IncrementalSeries(instance: instance, lowest: lowest, highest: highest)
+    }
+
+    init(instance: Instance, lowest: Int64, highest: Int64) {
+        self.instance = instance
+        self.lowest = lowest
+        self.highest = highest
+    }
+
+    public var count: Int { Int((highest - lowest) / Self.step) + 1 }
+
+    /// The begin of element `index` (0 is the newest).
+    public func begin(at index: Int) -> Int64 { highest - Int64(index) * Self.step }
+
+    /// The part whose begins (in whole seconds) lie in `window`, both ends included; `nil` when none.
+    public func restricted(to window: TimeWindow?) -> IncrementalSeries? {
+        guard let window else { return self }
+        var low = lowest
+        var high = highest
+        if let lower = window.lowerBound { low = max(low, ((lower * 1000) + Self.step - 1) / Self.step * Self.step) }
+        if let upper = window.upperBound {
+            let limit = upper * 1000 + 999
+            high = min(high, (limit >= 0 ? limit / Self.step : (limit - Self.step + 1) / Self.step) * Self.step)
+        }
+        guard low <= high else { return nil }
+        return IncrementalSeries(instance: instance, lowest: low, highest: high)
+    }
+
+    /// The element whose id is `id`; `nil` when it is not one of this series.
+    public func index(ofID id: String) -> Int? {
+        guard let begin = Self.begin(ofID: id, instance: instance), begin >= lowest, begin <= highest,
+            (begin - lowest) % Self.step == 0
+        else { return nil }
+        return Int((highest - begin) / Self.step)
+    }
+
+    /// The id of the incremental that begins at `begin`: a prefix fixed by the instance and the
+    /// 5-minute slot masked by it, so that the id is the same on every node and leads back to
+    /// its instant (§8.7).
+    public static func id(of instance: Instance, begin: Int64) -> String {
+        let (prefix, mask) = key(of: instance)
+        let slot = UInt64(begin / step) ^ mask
+        let hex = String(slot & 0xFFFF_FFFF_FFFF, radix: 16)
+        return prefix + String(repeating: "0", count: 12 - hex.count) + hex + BackupIdentifiers.suffix(for: instance)
+    }
+
+    /// The begin `id` stands for, when it is an incremental id of `instance`.
+    public static func begin(ofID id: String, instance: Instance) -> Int64? {
+        let (prefix, mask) = key(of: instance)
+        let bytes = Array(id.utf8)
+        let suffix = Array(BackupIdentifiers.suffix(for: instance).utf8)
+        guard bytes.count == 32 + suffix.count, id.hasPrefix(prefix), Array(bytes[32...]) == suffix,
+            let masked = UInt64(String(decoding: bytes[20..<32], as: UTF8.self), radix: 16)
+        else { return nil }
+        return Int64((masked ^ mask) & 0xFFFF_FFFF_FFFF) * step
+    }
+
+    /// The instance's id prefix (20 hex digits) and slot mask, from SHA-256 of what the chain is.
+    public static func key(of instance: Instance) -> (prefix: String, mask: UInt64) {
+        key(instanceID: instance.id)
+    }
+
+    /// The same, from the instance id alone (the store indexes chains by their prefix).
+    public static func key(instanceID: String) -> (prefix: String, mask: UInt64) {
+        let digest = Array(SHA256.hash(data: Array("backupd:incremental:\(instanceID)".utf8)))
+        let digits = Array("0123456789abcdef".utf8)
+        let prefix = String(decoding: digest.prefix(10).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+        let mask = digest[10..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return (prefix, mask)
+    }
+
+    /// The name of the incremental that begins at `begin`: the instance name and its instant (§8.6).
+    public func name(begin: Int64) -> String {
+        instance.name + "-" + TimeText.compactUTC(epochSeconds: (begin + Self.step) / 1000) + "000"
+    }
+
+    /// The begin of the incremental named `name`, if it has the form of this chain's names.
+    public func begin(ofName name: String) -> Int64? {
+        let prefix = instance.name + "-"
+        guard name.hasPrefix(prefix) else { return nil }
+        let digits = Array(name.utf8.dropFirst(prefix.utf8.count))
+        guard digits.count == 17, digits.suffix(3) == Array("000".utf8),
+            let seconds = TimeGrammar.parseCompactUTC(String(decoding: digits.prefix(14), as: UTF8.self))
+        else { return nil }
+        return seconds * 1000 - Self.step
+    }
+
+    /// Element `index` as an RDS record.
+    public func rdsBackup(at index: Int) -> RDSBackup {
+        let begin = begin(at: index)
+        let isMySQL = instance.datastore?.type.lowercased() == "mysql"
+        return RDSBackup(
+            id: Self.id(of: instance, begin: begin),
+            instanceID: instance.id,
+            name: name(begin: begin),
+            type: .incremental,
+            status: .completed,
+            size: Self.size,
+            beginTime: Self.time(begin),
+            endTime: Self.time(begin + Self.step),
+            associatedWithDDM: isMySQL ? false : nil
+        )
+    }
+
+    /// Element `index` as a TaurusDB record.
+    public func taurusDBBackup(at index: Int) -> TaurusDBBackup {
+        let begin = begin(at: index)
+        return TaurusDBBackup(
+            id: Self.id(of: instance, begin: begin),
+            instanceID: instance.id,
+            name: name(begin: begin),
+            type: .incremental,
+            beginTime: Self.time(begin),
+            endTime: Self.time(begin + Self.step),
+            size: Double(Self.size)
+        )
+    }
+
+    /// What an incremental holds, in KB (§6.1).
+    public static let size: Int64 = 16
+
+    private static func time(_ instant: Int64) -> RecordedTime {
+        RecordedTime(instant: instant, text: TimeText.offsetTime(epochSeconds: instant / 1000))
+    }
+}
+
+/// One page of a list that holds stored records and an incremental series, in API order (newest
+/// begin first, ties by id): the stored part is read by offset and counted by key, the series
+/// computed, so a page costs a few reads whatever its depth (`docs/lifecycle.md` §8.2).
+public enum MergedPage {
+    /// - Parameters:
+    ///   - storedTotal: how many stored records match.
+    ///   - series: the matching part of the series.
+    ///   - storedBefore: how many matching stored records come before `(begin second, id)`.
+    ///   - stored: the matching stored records at an offset, in API order.
+    ///   - element: series element `index` as a record.
+    ///   - key: a record's begin second and id.
+    public static func page<Item: Sendable>(
+        _ request: PageRequest,
+        storedTotal: Int,
+        series: IncrementalSeries,
+        storedBefore: (Int64, String) async throws -> Int,
+        stored: (PageRequest) async throws -> [Item],
+        element: (Int) -> Item,
+        key: (Item) -> (Int64, String)
+    ) async throws -> Page<Item> {
+        let total = storedTotal + series.count
+        guard request.offset < total else { return Page(items: [], total: total) }
+        // The number of series elements before the page: the first index whose merged position
+        // (its index plus the stored records before it) reaches the offset.
+        var low = 0
+        var high = series.count
+        if request.offset > 0 {
+            while low < high {
+                let middle = (low + high) / 2
+                let begin = series.begin(at: middle)
+                let position = try await middle + storedBefore(begin / 1000, IncrementalSeries.id(of: series.instance, begin: begin))
+                if position >= request.offset { high = middle } else { low = middle + 1 }
+            }
+        }
+        let storedSkipped = request.offset - low
+        let storedItems = try await stored(PageRequest(offset: storedSkipped, limit: request.limit))
+        var items: [Item] = []
+        items.reserveCapacity(request.limit)
+        var nextStored = 0
+        var nextElement = low
+        while items.count < request.limit {
+            let candidate = nextElement < series.count ? element(nextElement) : nil
+            let storedItem = nextStored < storedItems.count ? storedItems[nextStored] : nil
+            switch (storedItem, candidate) {
+            case (nil, nil):
+                return Page(items: items, total: total)
+            case (let item?, nil):
+                items.append(item)
+                nextStored += 1
+            case (nil, let item?):
+                items.append(item)
+                nextElement += 1
+            case (let first?, let second?):
+                let (firstBegin, firstID) = key(first)
+                let (secondBegin, secondID) = key(second)
+                if firstBegin > secondBegin || (firstBegin == secondBegin && firstID.utf8.lexicographicallyPrecedes(secondID.utf8)) {
+                    items.append(first)
+                    nextStored += 1
+                } else {
+                    items.append(second)
+                    nextElement += 1
+                }
+            }
+        }
+        return Page(items: items, total: total)
+    }
+}
