@@ -17,9 +17,14 @@ struct SeedDecoding {
         var accessKeys: [AccessKey] = []
         var instances: [Instance] = []
         var backups: [Backup] = []
+        /// The policies the file sets, by instance id, in file order.
+        var policies: [(instanceID: String, change: PolicyChange)] = []
     }
 
     let store: any AccountStore & CredentialStore
+    /// The catalog clock's reading at the start of the load: what relative times and policies
+    /// are taken at (`docs/lifecycle.md` §8.8, §9).
+    let now: Int64
 
     func decode(_ root: JSONValue) async throws -> Content {
         let document = try SeedObject(root, path: "")
@@ -221,8 +226,14 @@ struct SeedDecoding {
                 case .dcs: ["engine", "engine_version"]
                 case .ddm: ["related_data_nodes"]
                 }
+            let policyFields: Set<String> =
+                switch service {
+                case .rds: ["backup_policy", "offsite_policy"]
+                case .taurusdb, .dcs: ["backup_policy"]
+                case .ddm: ["auto_backup"]
+                }
             try object.rejectUnknownFields(
-                allowed: specific.union(["id", "project_id", "service", "name"]),
+                allowed: specific.union(policyFields).union(["id", "project_id", "service", "name"]),
                 context: "a \(service.rawValue) instance"
             )
             let id = try object.requiredString("id")
@@ -255,6 +266,9 @@ struct SeedDecoding {
                     path: object.fieldPath("datastore"),
                     rule: "the store holds this instance as a \(type) instance; its engine cannot change"
                 )
+            }
+            if let change = try SeedPolicies.change(of: object, service: service) {
+                content.policies.append((id, change))
             }
             content.instances.append(
                 Instance(
@@ -380,8 +394,8 @@ struct SeedDecoding {
             type: try object.choice("type", RDSBackupType.self),
             status: try object.choice("status", RDSBackupStatus.self),
             size: try object.nonNegativeInteger("size"),
-            beginTime: try object.offsetTime("begin_time"),
-            endTime: try object.offsetTime("end_time"),
+            beginTime: try object.offsetTime("begin_time", now: now),
+            endTime: try object.offsetTime("end_time", now: now),
             databases: databases,
             associatedWithDDM: associated,
             datastore: try object.datastore("datastore"),
@@ -399,8 +413,8 @@ struct SeedDecoding {
             instanceID: instance.id,
             name: try object.requiredString("name"),
             type: try object.choice("type", TaurusDBBackupType.self),
-            beginTime: try object.offsetTime("begin_time"),
-            endTime: try object.offsetTime("end_time"),
+            beginTime: try object.offsetTime("begin_time", now: now),
+            endTime: try object.offsetTime("end_time", now: now),
             size: try object.nonNegativeNumber("size")
         )
     }
@@ -433,9 +447,9 @@ struct SeedDecoding {
             period: try object.string("period", required: false, nullable: true),
             errorCode: errorCode,
             isSupportRestore: restorable,
-            createdAt: try object.millisecondTime("created_at"),
-            updatedAt: try object.millisecondTime("updated_at"),
-            executionAt: try object.millisecondTime("execution_at")
+            createdAt: try object.millisecondTime("created_at", now: now),
+            updatedAt: try object.millisecondTime("updated_at", now: now),
+            executionAt: try object.millisecondTime("execution_at", now: now)
         )
     }
 
@@ -451,8 +465,8 @@ struct SeedDecoding {
             id: try object.requiredString("id"),
             instanceID: instance.id,
             name: try object.requiredString("name"),
-            beginTime: try object.offsetTime("begin_time"),
-            endTime: try object.offsetTime("end_time"),
+            beginTime: try object.offsetTime("begin_time", now: now),
+            endTime: try object.offsetTime("end_time", now: now),
             relatedDataNodes: try object.dataNodes("related_data_nodes"),
             description: try object.string("description", required: false) ?? "",
             fileSize: object.has("file_size") ? try object.nonNegativeNumber("file_size") : 0,

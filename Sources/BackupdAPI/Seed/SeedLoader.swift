@@ -21,12 +21,19 @@ public struct SeedLoader: Sendable {
         public var records: Int { domains + projects + users + accessKeys + instances + backups }
     }
 
-    private let store: any AccountStore & CredentialStore
+    private let store: any AccountStore & ClockStore & CredentialStore & PolicyStore
     private let hasher: PasswordHasher
+    /// Real time, which the catalog clock runs from.
+    private let realTime: WallClock
 
-    public init(store: any AccountStore & CredentialStore, hasher: PasswordHasher = PasswordHasher()) {
+    public init(
+        store: any AccountStore & ClockStore & CredentialStore & PolicyStore,
+        hasher: PasswordHasher = PasswordHasher(),
+        realTime: WallClock = .system
+    ) {
         self.store = store
         self.hasher = hasher
+        self.realTime = realTime
     }
 
     /// Validates and writes a seed document.
@@ -43,7 +50,9 @@ public struct SeedLoader: Sendable {
         } catch {
             throw SeedError(path: "", rule: "the file is not valid JSON (\(error))")
         }
-        let decoded = try await SeedDecoding(store: store).decode(root)
+        // The clock is read once: every relative time and policy of the file is taken then.
+        let now = try await store.clockSetting().reading(realMilliseconds: realTime.milliseconds)
+        let decoded = try await SeedDecoding(store: store, now: now).decode(root)
         let content = CatalogContent(
             domains: decoded.domains,
             projects: decoded.projects,
@@ -57,6 +66,11 @@ public struct SeedLoader: Sendable {
             + content.instances.count + content.backups.count
         progress(0, total)
         try await store.load(content) { progress($0, total) }
+        // Policies take effect at the load's instant, as if their API had been called then (§8.8).
+        let instances = Dictionary(content.instances.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (instanceID, change) in decoded.policies {
+            if let instance = instances[instanceID] { _ = try await store.setPolicy(change, of: instance, at: now) }
+        }
         return Summary(
             domains: content.domains.count,
             projects: content.projects.count,

@@ -104,8 +104,18 @@ struct SeedObject {
     }
 
     /// A time in `yyyy-mm-ddThh:mm:ss±hhmm` (RDS, TaurusDB, DDM).
-    func offsetTime(_ key: String) throws(SeedError) -> RecordedTime {
+    /// The member `key` as it is, for rules read elsewhere (policies).
+    func raw(_ key: String) -> JSONValue? { members[key] }
+
+    /// A time in `yyyy-mm-ddThh:mm:ss±hhmm`, or relative to the clock reading `now` (`now-26h@+0800`).
+    func offsetTime(_ key: String, now: Int64) throws(SeedError) -> RecordedTime {
         let text = try requiredString(key)
+        if text.hasPrefix("now") {
+            guard let time = RelativeSeedTime.offsetTime(text, now: now) else {
+                throw SeedError(path: fieldPath(key), rule: "must be a time like 2018-08-06T12:41:14+0800 or now-26h@+0800")
+            }
+            return time
+        }
         guard let time = RecordedTime(offsetTime: text) else {
             throw SeedError(path: fieldPath(key), rule: "must be a time like 2018-08-06T12:41:14+0800")
         }
@@ -113,8 +123,14 @@ struct SeedObject {
     }
 
     /// A time in `yyyy-mm-ddThh:mm:ss.SSSZ` (DCS).
-    func millisecondTime(_ key: String) throws(SeedError) -> RecordedTime {
+    func millisecondTime(_ key: String, now: Int64) throws(SeedError) -> RecordedTime {
         let text = try requiredString(key)
+        if text.hasPrefix("now") {
+            guard let time = RelativeSeedTime.utcMilliseconds(text, now: now) else {
+                throw SeedError(path: fieldPath(key), rule: "must be a UTC time like 2019-05-10T08:31:16.166Z or now-26h")
+            }
+            return time
+        }
         guard let time = RecordedTime(utcMillisecondTime: text) else {
             throw SeedError(path: fieldPath(key), rule: "must be a UTC time like 2019-05-10T08:31:16.166Z")
         }

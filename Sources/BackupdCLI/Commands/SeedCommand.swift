@@ -30,7 +30,7 @@ struct SeedCommand: AsyncParsableCommand {
 
 /// Reading a seed file from disk or standard input and loading it, shared by `seed` and `serve --seed`.
 enum SeedFileLoading {
-    static func load(path: String, into store: any AccountStore & CredentialStore, showProgress: Bool) async throws -> SeedLoader.Summary {
+    static func load(path: String, into store: any CatalogStore, showProgress: Bool) async throws -> SeedLoader.Summary {
         let bytes: [UInt8]
         if path == "-" {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())

@@ -43,8 +43,8 @@ public enum TimeGrammar {
     }
 
     /// Writes `yyyy-mm-ddThh:mm:ss+0000`.
-    public static func formatOffsetTime(epochSeconds seconds: Int64) -> String {
-        TimeText.offsetTime(epochSeconds: seconds)
+    public static func formatOffsetTime(epochSeconds seconds: Int64, offsetSeconds: Int64 = 0, offset: String = "+0000") -> String {
+        TimeText.offsetTime(epochSeconds: seconds, offsetSeconds: offsetSeconds, offset: offset)
     }
 
     /// Writes `yyyy-mm-ddThh:mm:ss.SSSZ`.
