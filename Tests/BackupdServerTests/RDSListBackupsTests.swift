@@ -624,18 +624,7 @@ import Testing
                 404,
                 Expected.instanceNotFound
             ),
-            RequestCase(
-                "a TaurusDB instance id",
-                Target.rdsList("instance_id=\(Acme.taurusInstance)", project: Acme.cnEast3),
-                404,
-                Expected.instanceNotFound
-            ),
-            RequestCase(
-                "a DDM instance id",
-                Target.rdsList("instance_id=\(Acme.ddmInstance)", project: Acme.apSoutheast3),
-                404,
-                Expected.instanceNotFound
-            ),
+            // A TaurusDB or DDM instance id now goes to that service's list (`docs/lifecycle.md` §2).
             RequestCase(
                 "an RDS instance of another project of the account",
                 Target.rdsList("instance_id=\(Acme.sqlServerInstance)"),

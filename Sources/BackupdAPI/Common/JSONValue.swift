@@ -127,6 +127,8 @@ private struct JSONParser {
         try enter()
         index += 1
         var members: [(key: String, value: JSONValue)] = []
+        // Names compared byte for byte: canonically equivalent names are still two names.
+        var names: Set<[UInt8]> = []
         skipBlanks()
         if peek(UInt8(ascii: "}")) {
             index += 1
@@ -137,7 +139,7 @@ private struct JSONParser {
             skipBlanks()
             guard peek(UInt8(ascii: "\"")) else { throw fail("expected a member name") }
             let key = try parseString()
-            if rejectsRepeatedNames, members.contains(where: { $0.key == key }) { throw fail("a repeated member name") }
+            if rejectsRepeatedNames, !names.insert(Array(key.utf8)).inserted { throw fail("a repeated member name") }
             skipBlanks()
             guard peek(UInt8(ascii: ":")) else { throw fail("expected ':'") }
             index += 1

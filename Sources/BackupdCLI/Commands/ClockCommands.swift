@@ -122,8 +122,10 @@ struct TimingsCommand: AsyncParsableCommand {
                 let value = parts.count == 2 ? String(parts[1]) : ""
                 return (name, Int64(value).map(JSONValue.integer) ?? .string(value))
             }
+            // A name given twice is refused, as the API refuses a body that repeats a member.
+            let repeated = Swift.Set(members.map(\.0)).count != members.count
             try await runControl(storeOptions) { control in
-                try await control.changeTimings(try ControlRequests.timingsChange(body(members)))
+                try await control.changeTimings(try ControlRequests.timingsChange(repeated ? nil : body(members)))
             }
         }
     }

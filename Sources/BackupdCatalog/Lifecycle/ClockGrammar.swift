@@ -101,10 +101,11 @@ public enum ClockGrammar {
         return (seconds, millis)
     }
 
-    /// The value of ASCII digits; `nil` past 18 digits, which no valid duration needs.
+    /// The value of ASCII digits; `nil` past 18 significant digits, which no valid duration needs.
     private static func decimal(_ digits: ArraySlice<UInt8>) -> Int64? {
-        guard digits.count <= 18 else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        let significant = digits.drop { $0 == UInt8(ascii: "0") }
+        guard significant.count <= 18 else { return nil }
+        return significant.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

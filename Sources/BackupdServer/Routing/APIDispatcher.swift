@@ -3,6 +3,7 @@ import BackupdAuth
 import BackupdCatalog
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Matches the raw request target against the routes (`docs/api.md` §1.1) and runs the checks of
 /// §1.2 in order: route, body, authentication, scope, then the operation's own parameters and
@@ -196,6 +197,8 @@ struct APIDispatcher: HTTPResponder {
             let buffer = try await request.body.collect(upTo: configuration.maximumBodySize)
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayErrors.requestTooLarge
+        } catch is NIOTooManyBytesError {
             throw GatewayErrors.requestTooLarge
         }
     }
