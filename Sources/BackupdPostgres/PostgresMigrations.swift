@@ -18,28 +18,6 @@ enum PostgresMigrations {
         let identifier: String
         let sql: String
 
-        /// The statements of `sql` one by one (PostgresNIO runs one per query): split at the
-        /// semicolons outside `$$`-quoted function bodies and outside comments.
-        var statements: [String] {
-            var statements: [String] = []
-            var current = ""
-            var inBody = false
-            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
-                let code = line.trimmingPrefix(while: \.isWhitespace)
-                if code.hasPrefix("--") { continue }
-                current += line + "\n"
-                // Each `$$` opens or closes a body; an odd count on a line flips the state.
-                let dollars = line.split(separator: "$$", omittingEmptySubsequences: false).count - 1
-                if dollars % 2 == 1 { inBody.toggle() }
-                if !inBody, line.hasSuffix(";") {
-                    statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
-                    current = ""
-                }
-            }
-            let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !rest.isEmpty { statements.append(rest) }
-            return statements
-        }
     }
 
     static let all = [

@@ -379,15 +379,15 @@ import Testing
             let port = try #require(client.port)
             let host = "127.0.0.1:\(port)"
             let date = sdkDate(clock.seconds)
-            func status(_ bytes: [UInt8]) throws -> (String, String) {
-                let (head, body) = try #require(UnparsableRequestTests.split(try UnparsableRequestTests.exchange(bytes, port: port)))
+            func status(_ bytes: [UInt8]) async throws -> (String, String) {
+                let (head, body) = try #require(UnparsableRequestTests.split(try await UnparsableRequestTests.exchange(bytes, port: port)))
                 #expect(!Self.secrets.contains { body.contains($0) })
                 return (String(head.prefix(12)), body)
             }
-            #expect(try status(Self.rawRequest(Self.target, signedFor: host, hosts: [host], date: date)).0 == "HTTP/1.1 200")
+            #expect(try await status(Self.rawRequest(Self.target, signedFor: host, hosts: [host], date: date)).0 == "HTTP/1.1 200")
             // The same request arriving with another Host, or with the port left out, or with Host twice.
             for hosts in [["127.0.0.1:1"], ["127.0.0.1"], ["localhost:\(port)"], [host, host]] {
-                let (head, body) = try status(Self.rawRequest(Self.target, signedFor: host, hosts: hosts, date: date))
+                let (head, body) = try await status(Self.rawRequest(Self.target, signedFor: host, hosts: hosts, date: date))
                 #expect(head == "HTTP/1.1 401", "Host \(hosts)")
                 #expect(try JSONValue(parsing: body)["error_msg"] == .string("Incorrect IAM authentication information: " + Expected.badSignature))
             }

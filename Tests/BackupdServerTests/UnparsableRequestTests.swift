@@ -25,7 +25,7 @@ import Glibc
         let app = makeTestApplication(store: try await Fixtures.exampleStore())
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let answer = try Self.exchange(bytes, port: port)
+            let answer = try await Self.exchange(bytes, port: port)
             let (head, body) = try #require(Self.split(answer))
             #expect(head.hasPrefix("HTTP/1.1 404"))
             #expect(head.lowercased().contains("content-type: application/json;charset=utf-8"))
@@ -49,7 +49,17 @@ import Glibc
 
     /// Sends `bytes` on a new connection to 127.0.0.1 and reads until the server closes it
     /// (bounded by a 5-second receive timeout).
-    static func exchange(_ bytes: [UInt8], port: Int) throws -> [UInt8] {
+    /// Sends `bytes` and reads the answer on a thread of its own: the blocking socket calls must
+    /// not hold one of the few threads the server's own tasks run on.
+    static func exchange(_ bytes: [UInt8], port: Int) async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try blockingExchange(bytes, port: port) })
+            }
+        }
+    }
+
+    private static func blockingExchange(_ bytes: [UInt8], port: Int) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try #require(fd >= 0)
         defer { close(fd) }

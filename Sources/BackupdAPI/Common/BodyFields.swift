@@ -1,3 +1,5 @@
+import BackupdCatalog
+
 /// Reads the fields of a write route's body in the order of its table (`docs/lifecycle.md` §3.1):
 /// each field has at most two errors, one for absent and one for everything else (wrong JSON
 /// type, range, grammar). Strings are never converted to numbers or back.

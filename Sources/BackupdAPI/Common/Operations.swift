@@ -27,11 +27,15 @@ public struct OperationAnswer: Sendable {
     /// Whether the answer depends on the very instant it was made, beyond the store's state (a
     /// running DCS backup's progress): then it is never served again from a cache.
     public let dependsOnInstant: Bool
+    /// The success status of the operation that answered, when the route's declaration is not
+    /// its own (a path several services share, `SharedRoute`); `nil` means the declared one.
+    public var status: Int?
 
-    public init(body: [UInt8], subjectToken: String? = nil, dependsOnInstant: Bool = false) {
+    public init(body: [UInt8], subjectToken: String? = nil, dependsOnInstant: Bool = false, status: Int? = nil) {
         self.body = body
         self.subjectToken = subjectToken
         self.dependsOnInstant = dependsOnInstant
+        self.status = status
     }
 }
 

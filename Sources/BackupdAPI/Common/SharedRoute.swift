@@ -30,7 +30,9 @@ public struct SharedRoute: TenantOperation {
     public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         let service = try await resolve(request, catalog)
         let operation = service.flatMap { operations[$0] } ?? fallback
-        return try await operation.respond(to: request, in: catalog)
+        var answer = try await operation.respond(to: request, in: catalog)
+        answer.status = operation.declaration.successStatus
+        return answer
     }
 }
 

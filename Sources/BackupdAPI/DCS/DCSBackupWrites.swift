@@ -23,7 +23,9 @@ public struct DCSCreateBackup: TenantOperation {
         guard let body = RequestBody(request.body) else { throw DCSErrors.malformedBody }
         let fields = BodyFields(body)
         let remark =
-            try fields.optionalString("remark", invalid: DCSErrors.invalidField("remark")) { $0.unicodeScalars.count <= 128 } ?? ""
+            try fields.optionalString("remark", invalid: DCSErrors.invalidField("remark")) {
+                $0.unicodeScalars.count <= 128 && CatalogText.isStorable($0)
+            } ?? ""
         if version == .v2 {
             _ = try fields.optionalString("backup_format", invalid: DCSErrors.invalidField("backup_format")) {
                 $0 == "aof" || $0 == "rdb"

@@ -84,7 +84,7 @@ public struct RDSCreateManualBackup: TenantOperation {
         guard case .array(let items) = value else { throw invalid }
         var names: [String] = []
         for item in items {
-            guard let name = item.member("name")?.string, !name.isEmpty else { throw invalid }
+            guard let name = item.member("name")?.string, !name.isEmpty, CatalogText.isStorable(name) else { throw invalid }
             names.append(name)
         }
         return names

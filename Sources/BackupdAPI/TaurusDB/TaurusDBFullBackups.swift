@@ -33,7 +33,8 @@ public struct TaurusDBCreateManualBackup: TenantOperation {
             isValid: BodyGrammar.isTaurusDBBackupName
         )
         let description = try fields.optionalString("description", invalid: TaurusDBErrors.invalidDescription) {
-            BodyGrammar.isDescription($0, refusingLineBreaks: true)
+            // Kept with the record, so it must be storable too (no NUL).
+            BodyGrammar.isDescription($0, refusingLineBreaks: true) && CatalogText.isStorable($0)
         }
 
         let instance = try await catalog.instance(instanceID, of: .taurusdb, otherwise: TaurusDBErrors.instanceNotFound)

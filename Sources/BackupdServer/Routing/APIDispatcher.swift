@@ -111,7 +111,7 @@ struct APIDispatcher: HTTPResponder {
                 }
             }
             let answer = try await respond(identity, marker, body)
-            let status = Self.status(declaration.successStatus)
+            let status = Self.status(answer.status ?? declaration.successStatus)
             response = status == .noContent ? Response(status: status) : .json(status: status, body: answer.body)
             if let token = answer.subjectToken {
                 response.headers[.xSubjectToken] = token
