@@ -315,6 +315,10 @@ extension PostgresCatalogStore {
                 """,
                 logger: logger
             )
+            // A home backup that completes now is copied across regions when its policy says so.
+            if shown.status == .completed, backup.status != .completed, backup.offsiteProjectID == nil, track.startedAt != nil {
+                try await copyIfDue(connection, shown, at: instant)
+            }
         }
         try await connection.execute(
             Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),

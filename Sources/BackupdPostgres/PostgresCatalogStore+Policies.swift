@@ -148,3 +148,95 @@ extension PostgresCatalogStore {
         }
     }
 }
+
+/// Cross-region policies and copies, as SQLite's (`docs/lifecycle.md` §8.3).
+extension PostgresCatalogStore {
+    public func offsitePolicy(instanceID: String) async throws -> OffsitePolicy? {
+        guard CatalogText.isStorable(instanceID) else { return nil }
+        return try await read { connection in try await self.offsitePolicy(connection, instanceID: instanceID) }
+    }
+
+    public func setOffsitePolicy(_ change: OffsitePolicyChange, of instance: Instance, at instant: Int64) async throws -> OffsitePolicy {
+        try await lifecycleWrite(at: instant) { connection in
+            let home = try await connection.first(
+                "\(unescaped: StoredTables.projects.select) WHERE id = \(instance.projectID)",
+                logger: self.logger,
+                StoredRecords.project
+            )
+            var candidate: Project?
+            if let id = change.destinationProjectID, CatalogText.isStorable(id) {
+                candidate = try await connection.first(
+                    "\(unescaped: StoredTables.projects.select) WHERE id = \(id)",
+                    logger: self.logger,
+                    StoredRecords.project
+                )
+            }
+            let current = try await self.offsitePolicy(connection, instanceID: instance.id)
+            let policy = try OffsiteEffects.policy(
+                after: change,
+                replacing: current,
+                isSQLServer: instance.datastore?.type.lowercased() == "sqlserver"
+            ) { _, region in
+                guard let home, let candidate else { return false }
+                return candidate.domainID == home.domainID && candidate.region == region && candidate.region != home.region
+            }
+            try await connection.execute(
+                Self.upsert(StoredTables.offsitePolicies, StoredValues.of(policy, instanceID: instance.id)),
+                logger: self.logger
+            )
+            if change.keepDays >= 1 {
+                let copies = try await connection.all(
+                    """
+                    SELECT \(unescaped: StoredTables.lifecycleTracks.columnList(as: "t")) FROM lifecycle_tracks t
+                    JOIN rds_backups b ON b.id = t.backup_id WHERE b.instance_id = \(instance.id) AND b.offsite_project_id IS NOT NULL
+                    """,
+                    logger: self.logger,
+                    StoredRecords.track
+                )
+                for var track in copies {
+                    guard
+                        let copy = try await connection.first(
+                            "\(unescaped: StoredTables.rdsBackups.select) WHERE id = \(track.backupID)",
+                            logger: self.logger,
+                            StoredRecords.rdsBackup
+                        )
+                    else { continue }
+                    track.retiredAt = copy.beginTime.instant + policy.keepMilliseconds
+                    try await self.applyAny(track, to: .rds(copy), connection, at: instant)
+                }
+            }
+            return policy
+        }
+    }
+
+    func offsitePolicy(_ connection: PostgresConnection, instanceID: String) async throws -> OffsitePolicy? {
+        try await connection.first(
+            "\(unescaped: StoredTables.offsitePolicies.select) WHERE instance_id = \(instanceID)",
+            logger: logger,
+            StoredRecords.offsitePolicy
+        )
+    }
+
+    /// Stores the cross-region copy of `backup`, a home backup completed at `instant`, when its
+    /// instance's policy copies its type and the copy is not already past its retention.
+    func copyIfDue(_ connection: PostgresConnection, _ backup: RDSBackup, at instant: Int64) async throws {
+        guard let policy = try await offsitePolicy(connection, instanceID: backup.instanceID), policy.copies(backup.type),
+            let instance = try await connection.first(
+                "\(unescaped: StoredTables.instances.select) WHERE id = \(backup.instanceID)",
+                logger: logger,
+                StoredRecords.instance
+            )
+        else { return }
+        let retired = backup.beginTime.instant + policy.keepMilliseconds
+        guard retired > instant else { return }
+        var copy = backup
+        copy.id = OffsiteEffects.copyID(of: backup.id, in: policy.destinationProjectID, instance: instance)
+        copy.offsiteProjectID = policy.destinationProjectID
+        let track = LifecycleTrack(backupID: copy.id, service: .rds, instanceID: backup.instanceID, startedAt: nil, retiredAt: retired)
+        try await connection.execute(Self.upsert(StoredTables.rdsBackups, StoredValues.of(.rds(copy))), logger: logger)
+        try await connection.execute(
+            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+            logger: logger
+        )
+    }
+}

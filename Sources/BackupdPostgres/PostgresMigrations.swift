@@ -27,6 +27,7 @@ enum PostgresMigrations {
         Migration(identifier: "v4-lifecycle", sql: v4Lifecycle),
         Migration(identifier: "v5-written-fields", sql: v5WrittenFields),
         Migration(identifier: "v6-policies", sql: v6Policies),
+        Migration(identifier: "v7-offsite-policies", sql: v7OffsitePolicies),
     ]
 
     private static let v1Catalog = """
@@ -373,5 +374,18 @@ enum PostgresMigrations {
         );
         CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
         CREATE INDEX backup_policies_by_series ON backup_policies(series_prefix) WHERE series_prefix IS NOT NULL;
+        """
+
+    /// Cross-region policies, as SQLite's `v7-offsite-policies`.
+    private static let v7OffsitePolicies = """
+        CREATE TABLE offsite_policies (
+            instance_id text COLLATE "C" PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+            copies_auto boolean NOT NULL,
+            copies_incremental boolean NOT NULL,
+            copies_manual boolean NOT NULL,
+            keep_days bigint NOT NULL CHECK (keep_days BETWEEN 0 AND 1825),
+            destination_region text COLLATE "C" NOT NULL,
+            destination_project_id text COLLATE "C" NOT NULL
+        );
         """
 }

@@ -286,6 +286,10 @@ extension SQLiteCatalogStore {
                 sql: "UPDATE rds_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
                 arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
             )
+            // A home backup that completes now is copied across regions when its policy says so.
+            if shown.status == .completed, backup.status != .completed, backup.offsiteProjectID == nil, track.startedAt != nil {
+                try copyIfDue(db, shown, at: instant)
+            }
         }
         try db.execute(
             sql: StoredTables.lifecycleTracks.sqliteUpsert,

@@ -144,3 +144,75 @@ extension SQLiteCatalogStore {
         }
     }
 }
+
+/// Cross-region policies and copies (`docs/lifecycle.md` §8.3).
+extension SQLiteCatalogStore {
+    public func offsitePolicy(instanceID: String) async throws -> OffsitePolicy? {
+        guard CatalogText.isStorable(instanceID) else { return nil }
+        return try await read { db in try Self.offsitePolicy(db, instanceID: instanceID) }
+    }
+
+    public func setOffsitePolicy(_ change: OffsitePolicyChange, of instance: Instance, at instant: Int64) async throws -> OffsitePolicy {
+        try await write { db in
+            try Self.settle(db, through: instant)
+            let home = try fetchOne(db, "\(StoredTables.projects.select) WHERE id = ?", [instance.projectID], StoredRecords.project)
+            let candidate = try change.destinationProjectID.flatMap { id in
+                CatalogText.isStorable(id) ? try fetchOne(db, "\(StoredTables.projects.select) WHERE id = ?", [id], StoredRecords.project) : nil
+            }
+            let policy = try OffsiteEffects.policy(
+                after: change,
+                replacing: try Self.offsitePolicy(db, instanceID: instance.id),
+                isSQLServer: instance.datastore?.type.lowercased() == "sqlserver"
+            ) { _, region in
+                guard let home, let candidate else { return false }
+                return candidate.domainID == home.domainID && candidate.region == region && candidate.region != home.region
+            }
+            try db.execute(
+                sql: StoredTables.offsitePolicies.sqliteUpsert,
+                arguments: StatementArguments(StoredValues.of(policy, instanceID: instance.id))
+            )
+            if change.keepDays >= 1 {
+                // The retention applies at once to every copy of the instance.
+                let copies = try fetchAll(
+                    db,
+                    """
+                    SELECT \(StoredTables.lifecycleTracks.columnList(as: "t")) FROM lifecycle_tracks t
+                    JOIN rds_backups b ON b.id = t.backup_id WHERE b.instance_id = ? AND b.offsite_project_id IS NOT NULL
+                    """,
+                    [instance.id],
+                    StoredRecords.track
+                )
+                for var track in copies {
+                    guard let copy = try fetchOne(db, "\(StoredTables.rdsBackups.select) WHERE id = ?", [track.backupID], StoredRecords.rdsBackup)
+                    else { continue }
+                    track.retiredAt = copy.beginTime.instant + policy.keepMilliseconds
+                    try Self.applyAny(track, to: .rds(copy), db, at: instant)
+                }
+            }
+            return policy
+        }
+    }
+
+    static func offsitePolicy(_ db: Database, instanceID: String) throws -> OffsitePolicy? {
+        try fetchOne(db, "\(StoredTables.offsitePolicies.select) WHERE instance_id = ?", [instanceID], StoredRecords.offsitePolicy)
+    }
+
+    /// Stores the cross-region copy of `backup`, a home backup completed at `instant`, when its
+    /// instance's policy copies its type and the copy is not already past its retention.
+    static func copyIfDue(_ db: Database, _ backup: RDSBackup, at instant: Int64) throws {
+        guard let policy = try offsitePolicy(db, instanceID: backup.instanceID), policy.copies(backup.type),
+            let instance = try fetchOne(db, "\(StoredTables.instances.select) WHERE id = ?", [backup.instanceID], StoredRecords.instance)
+        else { return }
+        let retired = backup.beginTime.instant + policy.keepMilliseconds
+        guard retired > instant else { return }
+        var copy = backup
+        copy.id = OffsiteEffects.copyID(of: backup.id, in: policy.destinationProjectID, instance: instance)
+        copy.offsiteProjectID = policy.destinationProjectID
+        let track = LifecycleTrack(backupID: copy.id, service: .rds, instanceID: backup.instanceID, startedAt: nil, retiredAt: retired)
+        try db.execute(sql: StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(copy))))
+        try db.execute(
+            sql: StoredTables.lifecycleTracks.sqliteUpsert,
+            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
+        )
+    }
+}

@@ -24,6 +24,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6-policies") { db in
             try db.execute(sql: v6Policies)
         }
+        migrator.registerMigration("v7-offsite-policies") { db in
+            try db.execute(sql: v7OffsitePolicies)
+        }
         return migrator
     }
 
@@ -323,5 +326,18 @@ enum SQLiteMigrations {
         ) STRICT;
         CREATE INDEX backup_policies_due ON backup_policies(next_run) WHERE next_run IS NOT NULL;
         CREATE INDEX backup_policies_by_series ON backup_policies(series_prefix) WHERE series_prefix IS NOT NULL;
+        """
+
+    /// Cross-region policies of RDS instances (`docs/lifecycle.md` §8.3).
+    private static let v7OffsitePolicies = """
+        CREATE TABLE offsite_policies (
+            instance_id TEXT PRIMARY KEY NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+            copies_auto INTEGER NOT NULL CHECK (copies_auto IN (0, 1)),
+            copies_incremental INTEGER NOT NULL CHECK (copies_incremental IN (0, 1)),
+            copies_manual INTEGER NOT NULL CHECK (copies_manual IN (0, 1)),
+            keep_days INTEGER NOT NULL CHECK (keep_days BETWEEN 0 AND 1825),
+            destination_region TEXT NOT NULL,
+            destination_project_id TEXT NOT NULL
+        ) STRICT;
         """
 }

@@ -116,6 +116,17 @@ public enum StoredRecords {
         )
     }
 
+    public static func offsitePolicy(_ row: some StoredRow) throws -> OffsitePolicy {
+        OffsitePolicy(
+            copiesAuto: try row.optionalBool(1) ?? false,
+            copiesIncremental: try row.optionalBool(2) ?? false,
+            copiesManual: try row.optionalBool(3) ?? false,
+            keepDays: Int(try row.integer(4)),
+            destinationRegion: try row.text(5),
+            destinationProjectID: try row.text(6)
+        )
+    }
+
     @inlinable
     public static func instance(_ row: some StoredRow) throws -> Instance {
         Instance(

@@ -120,6 +120,16 @@ public enum StoredTables {
         key: ["instance_id"]
     )
 
+    /// The cross-region policies of RDS instances (`OffsitePolicy`).
+    public static let offsitePolicies = StoredTable(
+        name: "offsite_policies",
+        columns: [
+            "instance_id", "copies_auto", "copies_incremental", "copies_manual", "keep_days", "destination_region",
+            "destination_project_id",
+        ],
+        key: ["instance_id"]
+    )
+
     /// The table holding `service`'s backups; its key is the backup id.
     public static func backups(of service: Service) -> StoredTable {
         switch service {

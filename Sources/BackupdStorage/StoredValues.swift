@@ -76,6 +76,13 @@ public enum StoredValues {
         ]
     }
 
+    public static func of(_ policy: OffsitePolicy, instanceID: String) -> [StoredValue] {
+        [
+            .text(instanceID), .boolean(policy.copiesAuto), .boolean(policy.copiesIncremental), .boolean(policy.copiesManual),
+            .integer(Int64(policy.keepDays)), .text(policy.destinationRegion), .text(policy.destinationProjectID),
+        ]
+    }
+
     /// The row of a backup of any service, for the table `StoredTables.backups(of: backup.service)`.
     public static func of(_ backup: Backup) -> [StoredValue] {
         switch backup {

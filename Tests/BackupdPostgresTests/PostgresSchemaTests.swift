@@ -18,7 +18,10 @@ struct PostgresSchemaTests {
         #expect(stores.count == 8)
         let applied = try await TestPostgres.sql("SELECT identifier FROM backupd_migrations ORDER BY identifier", schema: schema)
         #expect(
-            applied == [["v1-catalog"], ["v2-credentials"], ["v3-clock"], ["v4-lifecycle"], ["v5-written-fields"], ["v6-policies"]]
+            applied == [
+                ["v1-catalog"], ["v2-credentials"], ["v3-clock"], ["v4-lifecycle"], ["v5-written-fields"], ["v6-policies"],
+                ["v7-offsite-policies"],
+            ]
         )
         // Every node works on the one schema.
         try await stores[0].load(CatalogContent(domains: [Domain(id: String(repeating: "d", count: 32), name: "acme")])) { _ in }
@@ -29,13 +32,13 @@ struct PostgresSchemaTests {
     @Test func aSchemaNewerThanKnownIsRefused() async throws {
         let schema = TestPostgres.newSchema()
         try await TestPostgres.makeStore(schema: schema).close()
-        _ = try await TestPostgres.sql("INSERT INTO backupd_migrations (identifier) VALUES ('v7-from-the-future')", schema: schema)
-        await #expect(throws: CatalogError.schemaTooNew(known: 6, found: 7)) {
+        _ = try await TestPostgres.sql("INSERT INTO backupd_migrations (identifier) VALUES ('v8-from-the-future')", schema: schema)
+        await #expect(throws: CatalogError.schemaTooNew(known: 7, found: 8)) {
             try await TestPostgres.makeStore(schema: schema)
         }
         // Refusing changed nothing.
         let applied = try await TestPostgres.sql("SELECT count(*)::text FROM backupd_migrations", schema: schema)
-        #expect(applied == [["7"]])
+        #expect(applied == [["8"]])
     }
 
     @Test func aWrongPasswordFailsAtOnceNamingTheProblem() async throws {

@@ -304,6 +304,18 @@ extension TenantCatalog {
         try await backups.store.setPolicy(change, of: instance.record, at: now)
     }
 
+    /// The cross-region policy of an RDS `instance`; `nil` when it never had one.
+    public func offsitePolicy(of instance: ScopedInstance) async throws -> OffsitePolicy? {
+        try await backups.store.offsitePolicy(instanceID: instance.record.id)
+    }
+
+    /// Applies a cross-region policy change to `instance` now. The destination must be a project
+    /// of the instance's own account; the caller need not be allowed in it (`docs/lifecycle.md` §10).
+    /// - Throws: `OffsiteRefusal` by the instance's state.
+    public func setOffsitePolicy(_ change: OffsitePolicyChange, of instance: ScopedInstance) async throws -> OffsitePolicy {
+        try await backups.store.setOffsitePolicy(change, of: instance.record, at: now)
+    }
+
     /// Starts `backup`, a new RDS full backup of `instance`, now. - Returns: the record stored.
     /// - Throws: `BackupRefusal` when a full backup is in progress or the name is taken.
     public func createRDSBackup(_ backup: RDSBackup, of instance: ScopedInstance) async throws -> RDSBackup {

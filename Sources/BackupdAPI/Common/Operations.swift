@@ -76,11 +76,13 @@ public enum BackupOperations {
         DCSListBackupRecords(version: .v2),
         // Before route F, whose `{backup_id}` would take the literal `policy`.
         SharedRoute.backupPolicy,
+        SharedRoute.offsitePolicy,
         DDMShowBackup(),
         RDSCreateManualBackup(),
         SharedRoute.backupDelete,
         RDSBatchDeleteManualBackups(),
         RDSSetBackupPolicy(),
+        RDSSetOffsitePolicy(),
         TaurusDBCreateManualBackup(),
         TaurusDBUpdateBackupPolicy(),
         DCSCreateBackup(version: .v1),

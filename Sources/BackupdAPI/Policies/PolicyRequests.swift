@@ -63,6 +63,56 @@ public enum PolicyRequests {
         return FullBackupPolicy(keepDays: Int(keepDays), startTime: startTime, period: period)
     }
 
+    /// RDS `policy_para` (W6): the types, the retention, and where copies go when it is on.
+    public static func offsitePolicy(_ fields: BodyFields, prefix: String = "policy_para.") throws(FieldRefusal) -> OffsitePolicyChange {
+        let type = try field("backup_type") { () throws(APIError) in
+            try fields.requiredString(
+                "backup_type",
+                absent: RDSErrors.mandatory(prefix + "backup_type"),
+                invalid: RDSErrors.parameter("Parameter error. \(prefix)backup_type must be one of auto, incremental, all.")
+            ) { OffsitePolicyChange.Types(rawValue: $0) != nil }
+        }
+        let keepDays = try field("keep_days") { () throws(APIError) in
+            try fields.integer("keep_days", in: 0...1825, absent: RDSErrors.mandatory(prefix + "keep_days"), invalid: PolicyErrors.retentionDays)!
+        }
+        var region: String?
+        var project: String?
+        if keepDays >= 1 {
+            region = try field("destination_region") { () throws(APIError) in
+                try fields.requiredString(
+                    "destination_region",
+                    absent: RDSErrors.mandatory(prefix + "destination_region"),
+                    invalid: RDSErrors.parameter("Parameter error. \(prefix)destination_region must be a string.")
+                )
+            }
+            project = try field("destination_project_id") { () throws(APIError) in
+                try fields.requiredString(
+                    "destination_project_id",
+                    absent: RDSErrors.mandatory(prefix + "destination_project_id"),
+                    invalid: RDSErrors.parameter("Parameter error. \(prefix)destination_project_id must be a string.")
+                )
+            }
+        }
+        return OffsitePolicyChange(
+            types: OffsitePolicyChange.Types(rawValue: type) ?? .all,
+            keepDays: Int(keepDays),
+            destinationRegion: region,
+            destinationProjectID: project
+        )
+    }
+
+    /// What W6 answers for a change the instance's state refuses (§3.6 rows 8–10).
+    public static func error(_ refusal: OffsiteRefusal) -> APIError {
+        switch refusal {
+        case .sqlServerNeedsAll: RDSErrors.parameter("Parameter error. SQL Server instances support only backup_type all.")
+        case .incrementalNeedsFull: RDSErrors.parameter("Parameter error. Cross-region incremental backups need cross-region full backups.")
+        case .invalidDestination:
+            RDSErrors.parameter(
+                "Parameter error. destination_project_id must be a project of destination_region in another region of the same account."
+            )
+        }
+    }
+
     /// DCS `instance_backup_policy` (W15, the SDK's `BackupPolicy`).
     public static func dcsPlan(_ fields: BodyFields) throws(FieldRefusal) -> DCSBackupPlan {
         let type = try field("backup_type") { () throws(APIError) in

@@ -19,6 +19,7 @@ struct SeedDecoding {
         var backups: [Backup] = []
         /// The policies the file sets, by instance id, in file order.
         var policies: [(instanceID: String, change: PolicyChange)] = []
+        var offsitePolicies: [(instanceID: String, change: OffsitePolicyChange)] = []
     }
 
     let store: any AccountStore & CredentialStore
@@ -269,6 +270,16 @@ struct SeedDecoding {
             }
             if let change = try SeedPolicies.change(of: object, service: service) {
                 content.policies.append((id, change))
+            }
+            if service == .rds,
+                let change = try SeedPolicies.offsiteChange(
+                    of: object,
+                    isSQLServer: datastore?.type.lowercased() == "sqlserver",
+                    homeProject: projects[projectID],
+                    projects: projects
+                )
+            {
+                content.offsitePolicies.append((id, change))
             }
             content.instances.append(
                 Instance(

@@ -71,6 +71,9 @@ public struct SeedLoader: Sendable {
         for (instanceID, change) in decoded.policies {
             if let instance = instances[instanceID] { _ = try await store.setPolicy(change, of: instance, at: now) }
         }
+        for (instanceID, change) in decoded.offsitePolicies {
+            if let instance = instances[instanceID] { _ = try await store.setOffsitePolicy(change, of: instance, at: now) }
+        }
         return Summary(
             domains: content.domains.count,
             projects: content.projects.count,

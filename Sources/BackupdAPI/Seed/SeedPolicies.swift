@@ -6,9 +6,6 @@ enum SeedPolicies {
     static func change(of object: SeedObject, service: Service) throws(SeedError) -> PolicyChange? {
         switch service {
         case .rds, .taurusdb:
-            if object.has("offsite_policy") {
-                throw SeedError(path: object.fieldPath("offsite_policy"), rule: "cross-region policies are not served yet")
-            }
             guard let fields = try fields(of: object, "backup_policy") else { return nil }
             do {
                 let policy =
@@ -29,6 +26,32 @@ enum SeedPolicies {
         case .ddm:
             return try object.bool("auto_backup") == true ? PolicyChange(policy: .ddmDaily) : nil
         }
+    }
+
+    /// The instance's `offsite_policy` (RDS), checked as W6 checks it for an instance without one.
+    static func offsiteChange(
+        of object: SeedObject,
+        isSQLServer: Bool,
+        homeProject: Project?,
+        projects: [String: Project]
+    ) throws(SeedError) -> OffsitePolicyChange? {
+        guard let fields = try fields(of: object, "offsite_policy") else { return nil }
+        let change: OffsitePolicyChange
+        do {
+            change = try PolicyRequests.offsitePolicy(fields, prefix: "")
+        } catch {
+            throw SeedError(path: object.fieldPath("offsite_policy") + "." + error.field, rule: error.error.message)
+        }
+        do {
+            _ = try OffsiteEffects.policy(after: change, replacing: nil, isSQLServer: isSQLServer) { projectID, region in
+                guard let homeProject, let destination = projects[projectID] else { return false }
+                return destination.domainID == homeProject.domainID && destination.region == region && destination.region != homeProject.region
+            }
+        } catch {
+            let field = error == .invalidDestination ? ".destination_project_id" : ".backup_type"
+            throw SeedError(path: object.fieldPath("offsite_policy") + field, rule: PolicyRequests.error(error).message)
+        }
+        return change
     }
 
     /// The object `key` as a body's fields; `nil` when absent.

@@ -161,3 +161,121 @@ public struct PolicyState: Sendable, Hashable {
     /// The next instant the scheduler makes a backup at; `nil` while it makes none.
     public var nextRun: Int64? { policy.schedule?.next(after: scheduledThrough) }
 }
+
+/// An RDS instance's cross-region backup policy (`docs/lifecycle.md` §8.3): which types are
+/// copied, for how long copies are kept, and where they go.
+public struct OffsitePolicy: Sendable, Hashable {
+    public var copiesAuto: Bool
+    public var copiesIncremental: Bool
+    /// SQL Server's `all` copies manual backups too.
+    public var copiesManual: Bool
+    public var keepDays: Int
+    public var destinationRegion: String
+    public var destinationProjectID: String
+
+    public init(
+        copiesAuto: Bool = false,
+        copiesIncremental: Bool = false,
+        copiesManual: Bool = false,
+        keepDays: Int = 0,
+        destinationRegion: String = "",
+        destinationProjectID: String = ""
+    ) {
+        self.copiesAuto = copiesAuto
+        self.copiesIncremental = copiesIncremental
+        self.copiesManual = copiesManual
+        self.keepDays = keepDays
+        self.destinationRegion = destinationRegion
+        self.destinationProjectID = destinationProjectID
+    }
+
+    public var isOn: Bool { copiesAuto || copiesIncremental || copiesManual }
+
+    /// Whether a completed home backup of `type` is copied.
+    public func copies(_ type: RDSBackupType) -> Bool {
+        switch type {
+        case .auto: copiesAuto
+        case .manual: copiesManual
+        case .incremental: copiesIncremental
+        case .fragment: false
+        }
+    }
+
+    public var keepMilliseconds: Int64 { Int64(keepDays) * 86_400_000 }
+}
+
+/// A valid `PUT …/backups/offsite-policy` body (W6), checked against the instance's state by
+/// `OffsiteEffects`.
+public struct OffsitePolicyChange: Sendable, Hashable {
+    public enum Types: String, Sendable, Hashable {
+        case auto, incremental, all
+    }
+
+    public var types: Types
+    public var keepDays: Int
+    public var destinationRegion: String?
+    public var destinationProjectID: String?
+
+    public init(types: Types, keepDays: Int, destinationRegion: String?, destinationProjectID: String?) {
+        self.types = types
+        self.keepDays = keepDays
+        self.destinationRegion = destinationRegion
+        self.destinationProjectID = destinationProjectID
+    }
+}
+
+/// Why a cross-region policy change was refused by the instance's state (`docs/lifecycle.md` §3.6 rows 8–10).
+public enum OffsiteRefusal: Error, Sendable, Hashable, TransactionRefusal {
+    case sqlServerNeedsAll
+    case incrementalNeedsFull
+    case invalidDestination
+}
+
+/// The rules of a cross-region policy change (`docs/lifecycle.md` §3.6, §8.3).
+public enum OffsiteEffects {
+    /// The policy after `change`, given the current one.
+    /// - Parameter destinationIsValid: whether a project is of the instance's account, in the
+    ///   given region, and in another region than the instance.
+    public static func policy(
+        after change: OffsitePolicyChange,
+        replacing current: OffsitePolicy?,
+        isSQLServer: Bool,
+        destinationIsValid: (_ projectID: String, _ region: String) -> Bool
+    ) throws(OffsiteRefusal) -> OffsitePolicy {
+        if isSQLServer, change.types != .all { throw .sqlServerNeedsAll }
+        var policy = current ?? OffsitePolicy()
+        guard change.keepDays >= 1 else {
+            switch change.types {
+            case .incremental: policy.copiesIncremental = false
+            case .auto, .all:
+                policy.copiesAuto = false
+                policy.copiesIncremental = false
+                policy.copiesManual = false
+            }
+            return policy
+        }
+        if change.types == .incremental, !policy.copiesAuto { throw .incrementalNeedsFull }
+        if !policy.isOn {
+            guard let project = change.destinationProjectID, let region = change.destinationRegion,
+                destinationIsValid(project, region)
+            else { throw .invalidDestination }
+            policy.destinationRegion = region
+            policy.destinationProjectID = project
+        }
+        switch change.types {
+        case .auto: policy.copiesAuto = true
+        case .incremental: policy.copiesIncremental = true
+        case .all:
+            policy.copiesAuto = true
+            policy.copiesIncremental = true
+            policy.copiesManual = isSQLServer
+        }
+        policy.keepDays = change.keepDays
+        return policy
+    }
+
+    /// The id of the copy of `sourceID` held in `destination` (§8.7).
+    public static func copyID(of sourceID: String, in destination: String, instance: Instance) -> String {
+        Scheduler.automatedHex(kind: "copy", instanceID: sourceID, at: 0, extra: destination) + BackupIdentifiers.suffix(for: instance)
+    }
+}

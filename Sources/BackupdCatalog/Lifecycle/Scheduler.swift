@@ -199,9 +199,10 @@ public enum Scheduler {
         automatedHex(kind: kind, instanceID: instance.id, at: instant) + BackupIdentifiers.suffix(for: instance)
     }
 
-    /// The first 32 hex digits of SHA-256 of `backupd:<kind>:<instance id>:<instant>`.
-    static func automatedHex(kind: String, instanceID: String, at instant: Int64) -> String {
-        let digest = SHA256.hash(data: Array("backupd:\(kind):\(instanceID):\(instant)".utf8))
+    /// The first 32 hex digits of SHA-256 of `backupd:<kind>:<instance id>:<instant>` (a copy:
+    /// `backupd:copy:<source id>:<destination project>`).
+    static func automatedHex(kind: String, instanceID: String, at instant: Int64, extra: String? = nil) -> String {
+        let digest = SHA256.hash(data: Array("backupd:\(kind):\(instanceID):\(extra ?? String(instant))".utf8))
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: digest.prefix(16).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
     }

@@ -10,6 +10,14 @@ public protocol PolicyStore: Sendable {
     /// already in force changes nothing (same instant, same DCS policy id).
     /// - Returns: the policy in force afterwards.
     func setPolicy(_ change: PolicyChange, of instance: Instance, at instant: Int64) async throws -> PolicyState
+
+    /// The cross-region policy of an RDS instance; `nil` when it never had one.
+    func offsitePolicy(instanceID: String) async throws -> OffsitePolicy?
+
+    /// Applies `change` to the cross-region policy of `instance` at `instant` (`docs/lifecycle.md`
+    /// §8.3): the retention applies at once to every copy. - Throws: `OffsiteRefusal` by the
+    /// instance's state, with nothing changed.
+    func setOffsitePolicy(_ change: OffsitePolicyChange, of instance: Instance, at instant: Int64) async throws -> OffsitePolicy
 }
 
 /// A policy as an API or a seed file sets it.
