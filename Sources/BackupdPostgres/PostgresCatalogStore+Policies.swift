@@ -24,6 +24,19 @@ extension PostgresCatalogStore {
             let new = PolicyEffects.state(after: change, replacing: old, of: instance.id, at: instant, base: base)
             guard new != old else { return new }
             try await connection.execute(Self.upsert(StoredTables.backupPolicies, StoredValues.of(new)), logger: self.logger)
+            if instance.service == .rds, let offsite = try await self.offsitePolicy(connection, instanceID: instance.id) {
+                try await self.apply(
+                    OffsiteEffects.segmentChange(
+                        homeWasRunning: old?.policy.schedule != nil,
+                        homeRuns: new.policy.schedule != nil,
+                        chainStart: old?.chainStart,
+                        copiesIncremental: offsite.copiesIncremental,
+                        at: instant
+                    ),
+                    toSegmentsOf: instance.id,
+                    connection
+                )
+            }
             if case .full(let policy) = new.policy {
                 try await self.retire(
                     connection,
@@ -172,7 +185,7 @@ extension PostgresCatalogStore {
                 )
             }
             let current = try await self.offsitePolicy(connection, instanceID: instance.id)
-            let policy = try OffsiteEffects.policy(
+            var policy = try OffsiteEffects.policy(
                 after: change,
                 replacing: current,
                 isSQLServer: instance.datastore?.type.lowercased() == "sqlserver"
@@ -180,6 +193,15 @@ extension PostgresCatalogStore {
                 guard let home, let candidate else { return false }
                 return candidate.domainID == home.domainID && candidate.region == region && candidate.region != home.region
             }
+            policy.incrementalFloor = OffsiteEffects.floor(after: current, keepDays: policy.keepDays, at: instant)
+            let homeChain = try await self.policy(connection, instanceID: instance.id).flatMap {
+                $0.policy.schedule == nil ? nil : $0.chainStart
+            }
+            try await self.apply(
+                OffsiteEffects.segmentChange(from: current, to: policy, homeChainStart: homeChain, at: instant),
+                toSegmentsOf: instance.id,
+                connection
+            )
             try await connection.execute(
                 Self.upsert(StoredTables.offsitePolicies, StoredValues.of(policy, instanceID: instance.id)),
                 logger: self.logger
@@ -238,5 +260,49 @@ extension PostgresCatalogStore {
             Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
             logger: logger
         )
+    }
+}
+
+/// The segments of copied incrementals, as SQLite's (`docs/lifecycle.md` §8.3).
+extension PostgresCatalogStore {
+    public func offsiteIncrementalSegments(instanceID: String) async throws -> [IncrementalCopySegment] {
+        guard CatalogText.isStorable(instanceID) else { return [] }
+        return try await read { connection in
+            try await connection.rows(
+                "SELECT first_begin, last_begin FROM offsite_incremental_segments WHERE instance_id = \(instanceID) ORDER BY ctid",
+                logger: self.logger
+            ).map { IncrementalCopySegment(first: try $0[0].decode(Int64?.self), last: try $0[1].decode(Int64?.self)) }
+        }
+    }
+
+    func apply(_ change: SegmentChange, toSegmentsOf instanceID: String, _ connection: PostgresConnection) async throws {
+        switch change {
+        case .none: break
+        case .open(let first):
+            try await connection.execute(
+                """
+                INSERT INTO offsite_incremental_segments SELECT \(instanceID), \(first), NULL
+                WHERE NOT EXISTS (SELECT 1 FROM offsite_incremental_segments WHERE instance_id = \(instanceID) AND last_begin IS NULL)
+                """,
+                logger: logger
+            )
+        case .close(let first, let last):
+            try await connection.execute(
+                """
+                UPDATE offsite_incremental_segments SET first_begin = coalesce(first_begin, \(first)), last_begin = \(last)
+                WHERE instance_id = \(instanceID) AND last_begin IS NULL
+                """,
+                logger: logger
+            )
+            try await connection.execute(
+                """
+                DELETE FROM offsite_incremental_segments
+                WHERE instance_id = \(instanceID) AND (first_begin IS NULL OR first_begin > last_begin)
+                """,
+                logger: logger
+            )
+        case .removeAll:
+            try await connection.execute("DELETE FROM offsite_incremental_segments WHERE instance_id = \(instanceID)", logger: logger)
+        }
     }
 }

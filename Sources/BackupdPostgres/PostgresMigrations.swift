@@ -385,7 +385,14 @@ enum PostgresMigrations {
             copies_manual boolean NOT NULL,
             keep_days bigint NOT NULL CHECK (keep_days BETWEEN 0 AND 1825),
             destination_region text COLLATE "C" NOT NULL,
-            destination_project_id text COLLATE "C" NOT NULL
+            destination_project_id text COLLATE "C" NOT NULL,
+            incremental_floor bigint
         );
+        CREATE TABLE offsite_incremental_segments (
+            instance_id text COLLATE "C" NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+            first_begin bigint,
+            last_begin bigint
+        );
+        CREATE INDEX offsite_incremental_segments_by_instance ON offsite_incremental_segments(instance_id);
         """
 }

@@ -23,6 +23,19 @@ extension SQLiteCatalogStore {
             )
             guard new != old else { return new }
             try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(new)))
+            if instance.service == .rds, let offsite = try Self.offsitePolicy(db, instanceID: instance.id) {
+                try Self.apply(
+                    OffsiteEffects.segmentChange(
+                        homeWasRunning: old?.policy.schedule != nil,
+                        homeRuns: new.policy.schedule != nil,
+                        chainStart: old?.chainStart,
+                        copiesIncremental: offsite.copiesIncremental,
+                        at: instant
+                    ),
+                    toSegmentsOf: instance.id,
+                    db
+                )
+            }
             if case .full(let policy) = new.policy {
                 try Self.retire(
                     db,
@@ -159,14 +172,22 @@ extension SQLiteCatalogStore {
             let candidate = try change.destinationProjectID.flatMap { id in
                 CatalogText.isStorable(id) ? try fetchOne(db, "\(StoredTables.projects.select) WHERE id = ?", [id], StoredRecords.project) : nil
             }
-            let policy = try OffsiteEffects.policy(
+            let current = try Self.offsitePolicy(db, instanceID: instance.id)
+            var policy = try OffsiteEffects.policy(
                 after: change,
-                replacing: try Self.offsitePolicy(db, instanceID: instance.id),
+                replacing: current,
                 isSQLServer: instance.datastore?.type.lowercased() == "sqlserver"
             ) { _, region in
                 guard let home, let candidate else { return false }
                 return candidate.domainID == home.domainID && candidate.region == region && candidate.region != home.region
             }
+            policy.incrementalFloor = OffsiteEffects.floor(after: current, keepDays: policy.keepDays, at: instant)
+            let homeChain = try Self.policy(db, instanceID: instance.id).flatMap { $0.policy.schedule == nil ? nil : $0.chainStart }
+            try Self.apply(
+                OffsiteEffects.segmentChange(from: current, to: policy, homeChainStart: homeChain, at: instant),
+                toSegmentsOf: instance.id,
+                db
+            )
             try db.execute(
                 sql: StoredTables.offsitePolicies.sqliteUpsert,
                 arguments: StatementArguments(StoredValues.of(policy, instanceID: instance.id))
@@ -214,5 +235,51 @@ extension SQLiteCatalogStore {
             sql: StoredTables.lifecycleTracks.sqliteUpsert,
             arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
         )
+    }
+}
+
+/// The segments of copied incrementals (`docs/lifecycle.md` §8.3).
+extension SQLiteCatalogStore {
+    public func offsiteIncrementalSegments(instanceID: String) async throws -> [IncrementalCopySegment] {
+        guard CatalogText.isStorable(instanceID) else { return [] }
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT first_begin, last_begin FROM offsite_incremental_segments WHERE instance_id = ? ORDER BY rowid",
+                arguments: [instanceID]
+            ).map { IncrementalCopySegment(first: $0[0], last: $0[1]) }
+        }
+    }
+
+    static func apply(_ change: SegmentChange, toSegmentsOf instanceID: String, _ db: Database) throws {
+        switch change {
+        case .none: break
+        case .open(let first):
+            let open = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM offsite_incremental_segments WHERE instance_id = ? AND last_begin IS NULL)",
+                arguments: [instanceID]
+            )
+            if open != true {
+                try db.execute(sql: "INSERT INTO offsite_incremental_segments VALUES (?, ?, NULL)", arguments: [instanceID, first])
+            }
+        case .close(let first, let last):
+            try db.execute(
+                sql: """
+                    UPDATE offsite_incremental_segments SET first_begin = coalesce(first_begin, ?), last_begin = ?
+                    WHERE instance_id = ? AND last_begin IS NULL
+                    """,
+                arguments: [first, last, instanceID]
+            )
+            try db.execute(
+                sql: """
+                    DELETE FROM offsite_incremental_segments
+                    WHERE instance_id = ? AND (first_begin IS NULL OR first_begin > last_begin)
+                    """,
+                arguments: [instanceID]
+            )
+        case .removeAll:
+            try db.execute(sql: "DELETE FROM offsite_incremental_segments WHERE instance_id = ?", arguments: [instanceID])
+        }
     }
 }

@@ -337,7 +337,16 @@ enum SQLiteMigrations {
             copies_manual INTEGER NOT NULL CHECK (copies_manual IN (0, 1)),
             keep_days INTEGER NOT NULL CHECK (keep_days BETWEEN 0 AND 1825),
             destination_region TEXT NOT NULL,
-            destination_project_id TEXT NOT NULL
+            destination_project_id TEXT NOT NULL,
+            incremental_floor INTEGER
         ) STRICT;
+        -- The home incrementals whose copies the policy made: from first_begin (NULL: the start
+        -- of the home chain, not known yet) through last_begin (NULL: still open).
+        CREATE TABLE offsite_incremental_segments (
+            instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+            first_begin INTEGER,
+            last_begin INTEGER
+        ) STRICT;
+        CREATE INDEX offsite_incremental_segments_by_instance ON offsite_incremental_segments(instance_id);
         """
 }

@@ -123,7 +123,8 @@ public enum StoredRecords {
             copiesManual: try row.optionalBool(3) ?? false,
             keepDays: Int(try row.integer(4)),
             destinationRegion: try row.text(5),
-            destinationProjectID: try row.text(6)
+            destinationProjectID: try row.text(6),
+            incrementalFloor: try row.optionalInteger(7)
         )
     }
 

@@ -125,7 +125,7 @@ public enum StoredTables {
         name: "offsite_policies",
         columns: [
             "instance_id", "copies_auto", "copies_incremental", "copies_manual", "keep_days", "destination_region",
-            "destination_project_id",
+            "destination_project_id", "incremental_floor",
         ],
         key: ["instance_id"]
     )

@@ -80,6 +80,7 @@ public enum StoredValues {
         [
             .text(instanceID), .boolean(policy.copiesAuto), .boolean(policy.copiesIncremental), .boolean(policy.copiesManual),
             .integer(Int64(policy.keepDays)), .text(policy.destinationRegion), .text(policy.destinationProjectID),
+            .integer(policy.incrementalFloor),
         ]
     }
 

@@ -45,6 +45,16 @@ extension Cached where Role == any TenantStore {
         try await lookup(LookupKey("policy", instanceID)) { try await $0.policy(instanceID: instanceID) }
     }
 
+    /// The cross-region policy of an RDS instance: every cross-region list of it reads it.
+    func offsitePolicy(instanceID: String) async throws -> OffsitePolicy? {
+        try await lookup(LookupKey("offsitePolicy", instanceID)) { try await $0.offsitePolicy(instanceID: instanceID) }
+    }
+
+    /// The segments of incrementals whose copies an RDS instance's cross-region policy made.
+    func offsiteIncrementalSegments(instanceID: String) async throws -> [IncrementalCopySegment] {
+        try await lookup(LookupKey("offsiteSegments", instanceID)) { try await $0.offsiteIncrementalSegments(instanceID: instanceID) }
+    }
+
     /// The begins of an instance's automated full backups, where its retention base is.
     func automatedFullBackupStarts(instanceID: String) async throws -> [Int64] {
         try await lookup(LookupKey("automatedStarts", instanceID)) { try await $0.automatedFullBackupStarts(instanceID: instanceID) }

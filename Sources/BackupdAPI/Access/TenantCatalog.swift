@@ -78,10 +78,17 @@ public struct TenantCatalog: Sendable {
             page: page
         )
         let store = backups.store
-        // The instance's incremental chain is computed, and merged into the stored records.
-        guard copies == .home, types?.contains(.incremental) ?? true, status.map({ $0 == .completed }) ?? true,
-            let chain = try await incrementalChain(of: instance)?.restricted(to: window)
-        else { return try await store.rdsBackups(query) }
+        // Incremental chains (and their copies) are computed, and merged into the stored records.
+        guard types?.contains(.incremental) ?? true, status.map({ $0 == .completed }) ?? true else {
+            return try await store.rdsBackups(query)
+        }
+        let computed: SeriesSet
+        switch copies {
+        case .home: computed = SeriesSet([try await incrementalChain(of: instance)].compactMap { $0 })
+        case .heldInPathProject: computed = try await incrementalCopies(of: instance)
+        }
+        let chain = computed.restricted(to: window)
+        guard !chain.isEmpty else { return try await store.rdsBackups(query) }
         if let backupID {
             guard let index = chain.index(ofID: backupID) else { return try await store.rdsBackups(query) }
             return Page(items: page.offset == 0 && page.limit > 0 ? [chain.rdsBackup(at: index)] : [], total: 1)
@@ -135,6 +142,31 @@ public struct TenantCatalog: Sendable {
         )
     }
 
+    /// The cross-region copies of `instance`'s incrementals held in the path's project, as
+    /// retained now (`docs/lifecycle.md` §8.3).
+    func incrementalCopies(of instance: ScopedInstance) async throws -> SeriesSet {
+        let record = instance.record
+        guard let policy = try await backups.offsitePolicy(instanceID: record.id), policy.destinationProjectID == scope.projectID
+        else { return SeriesSet([]) }
+        let segments = try await backups.offsiteIncrementalSegments(instanceID: record.id)
+        guard !segments.isEmpty else { return SeriesSet([]) }
+        let chainStart = try await backups.policy(instanceID: record.id)?.chainStart
+        return SeriesSet(
+            segments.compactMap { segment in
+                guard let first = segment.first ?? chainStart else { return nil }
+                return IncrementalSeries.copies(
+                    of: record,
+                    in: scope.projectID,
+                    first: first,
+                    last: segment.last,
+                    floor: policy.incrementalFloor,
+                    keep: policy.keepMilliseconds,
+                    at: now
+                )
+            }
+        )
+    }
+
     /// The instance of the path's project whose incremental chain now holds `id`, if any.
     func instance(ofIncremental id: String, of service: Service) async throws -> ScopedInstance? {
         guard id.utf8.count > 20, let instanceID = try await backups.store.instanceID(ofIncrementalPrefix: String(id.prefix(20))),
@@ -156,13 +188,14 @@ public struct TenantCatalog: Sendable {
         guard let chain = try await incrementalChain(of: instance)?.restricted(to: window) else {
             return try await store.taurusDBBackups(query)
         }
+        let series = SeriesSet([chain])
         func part(_ window: TimeWindow?, _ page: PageRequest) async throws -> Page<TaurusDBBackup> {
             try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
         }
         return try await MergedPage.page(
             page,
             storedTotal: try await part(window, PageRequest(offset: 0, limit: 0)).total,
-            series: chain,
+            series: series,
             storedBefore: { second, id in
                 let upper = window?.upperBound
                 let count =
@@ -176,7 +209,10 @@ public struct TenantCatalog: Sendable {
                 return count + ties.filter { $0.id.utf8.lexicographicallyPrecedes(id.utf8) }.count
             },
             stored: { try await part(window, $0).items },
-            element: chain.taurusDBBackup(at:),
+            element: { index in
+                let (part, local) = series.locate(index)
+                return part.taurusDBBackup(at: local)
+            },
             key: { ($0.beginTime.epochSeconds, $0.id) }
         )
     }

@@ -172,6 +172,9 @@ public struct OffsitePolicy: Sendable, Hashable {
     public var keepDays: Int
     public var destinationRegion: String
     public var destinationProjectID: String
+    /// No incremental copy that began before this is shown again (a longer retention set later
+    /// never brings back what a shorter one removed).
+    public var incrementalFloor: Int64?
 
     public init(
         copiesAuto: Bool = false,
@@ -179,7 +182,8 @@ public struct OffsitePolicy: Sendable, Hashable {
         copiesManual: Bool = false,
         keepDays: Int = 0,
         destinationRegion: String = "",
-        destinationProjectID: String = ""
+        destinationProjectID: String = "",
+        incrementalFloor: Int64? = nil
     ) {
         self.copiesAuto = copiesAuto
         self.copiesIncremental = copiesIncremental
@@ -187,6 +191,7 @@ public struct OffsitePolicy: Sendable, Hashable {
         self.keepDays = keepDays
         self.destinationRegion = destinationRegion
         self.destinationProjectID = destinationProjectID
+        self.incrementalFloor = incrementalFloor
     }
 
     public var isOn: Bool { copiesAuto || copiesIncremental || copiesManual }
@@ -274,8 +279,76 @@ public enum OffsiteEffects {
         return policy
     }
 
+    /// What a change of the cross-region policy at `instant` does to the segments of copied
+    /// incrementals (§8.3): turning incrementals on opens one (from the home chain's next
+    /// incremental, or from its start when the chain has not started yet), turning them off
+    /// removes every copy.
+    public static func segmentChange(
+        from old: OffsitePolicy?,
+        to new: OffsitePolicy,
+        homeChainStart: Int64?,
+        at instant: Int64
+    ) -> SegmentChange {
+        let was = old?.copiesIncremental ?? false
+        switch (was, new.copiesIncremental) {
+        case (false, true):
+            let step = IncrementalSeries.step
+            // Copies exist for incrementals completed from now on: begin + 5 min ≥ instant.
+            let next = (instant - step + step - 1) / step * step
+            return .open(first: homeChainStart.map { max($0, next) })
+        case (true, false): return .removeAll
+        default: return .none
+        }
+    }
+
+    /// What a change of the home policy does to the segments of copied incrementals: a chain that
+    /// ends closes the open segment at its last incremental; one that starts again opens another.
+    public static func segmentChange(
+        homeWasRunning: Bool,
+        homeRuns: Bool,
+        chainStart: Int64?,
+        copiesIncremental: Bool,
+        at instant: Int64
+    ) -> SegmentChange {
+        guard copiesIncremental else { return .none }
+        let step = IncrementalSeries.step
+        switch (homeWasRunning, homeRuns) {
+        case (true, false): return .close(first: chainStart, last: (instant >= 0 ? instant / step : (instant - step + 1) / step) * step - step)
+        case (false, true): return .open(first: nil)
+        default: return .none
+        }
+    }
+
+    /// The new floor of copied incrementals when the retention changes from `old` at `instant`.
+    public static func floor(after old: OffsitePolicy?, keepDays: Int, at instant: Int64) -> Int64? {
+        guard let old, old.copiesIncremental, keepDays != old.keepDays else { return old?.incrementalFloor }
+        return max(old.incrementalFloor ?? Int64.min, instant - old.keepMilliseconds + 1)
+    }
+
     /// The id of the copy of `sourceID` held in `destination` (§8.7).
     public static func copyID(of sourceID: String, in destination: String, instance: Instance) -> String {
         Scheduler.automatedHex(kind: "copy", instanceID: sourceID, at: 0, extra: destination) + BackupIdentifiers.suffix(for: instance)
     }
+}
+
+/// The incrementals of one home chain whose copies a cross-region policy made (§8.3): from
+/// `first` (`nil`: the start of the home chain, not known yet) through `last` (`nil`: still open).
+public struct IncrementalCopySegment: Sendable, Hashable {
+    public var first: Int64?
+    public var last: Int64?
+
+    public init(first: Int64?, last: Int64?) {
+        self.first = first
+        self.last = last
+    }
+}
+
+/// What a policy change does to the segments of copied incrementals.
+public enum SegmentChange: Sendable, Hashable {
+    case none
+    case open(first: Int64?)
+    /// The open segment ends at `last`; its start is `first` when it was not known yet (`nil`
+    /// with an unknown start: the chain never ran, and the segment goes).
+    case close(first: Int64?, last: Int64)
+    case removeAll
 }

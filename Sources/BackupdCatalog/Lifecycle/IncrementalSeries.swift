@@ -14,6 +14,8 @@ public struct IncrementalSeries: Sendable, Hashable {
     /// The earliest and latest `begin_time` held (milliseconds, multiples of five minutes).
     public let lowest: Int64
     public let highest: Int64
+    /// The project holding these records when they are cross-region copies (§8.3); `nil` at home.
+    public let holder: String?
 
     /// The incrementals retained at `t` of a chain started at `chainStart` (§8.1 rule 3): those
     /// that began at or after `floor`, and after `t - keep` unless the retention base (the
@@ -37,10 +39,31 @@ public struct IncrementalSeries: Sendable, Hashable {
         return IncrementalSeries(instance: instance, lowest: lowest, highest: highest)
     }
 
-    init(instance: Instance, lowest: Int64, highest: Int64) {
+    /// The cross-region copies held in `holder` of the incrementals that began from `first`
+    /// through `last` (or, while the segment is open, the newest completed by `t`), kept while
+    /// `begin + keep > t` and never below `floor` (§8.3).
+    public static func copies(
+        of instance: Instance,
+        in holder: String,
+        first: Int64,
+        last: Int64?,
+        floor: Int64?,
+        keep: Int64,
+        at t: Int64
+    ) -> IncrementalSeries? {
+        let newest = (t >= 0 ? t / step : (t - step + 1) / step) * step - step
+        let highest = min(last ?? newest, newest)
+        var lowest = max(first, t - keep + 1, floor ?? Int64.min)
+        lowest = (lowest + step - 1) / step * step
+        guard lowest <= highest else { return nil }
+        return IncrementalSeries(instance: instance, lowest: lowest, highest: highest, holder: holder)
+    }
+
+    init(instance: Instance, lowest: Int64, highest: Int64, holder: String? = nil) {
         self.instance = instance
         self.lowest = lowest
         self.highest = highest
+        self.holder = holder
     }
 
     public var count: Int { Int((highest - lowest) / Self.step) + 1 }
@@ -59,12 +82,12 @@ public struct IncrementalSeries: Sendable, Hashable {
             high = min(high, (limit >= 0 ? limit / Self.step : (limit - Self.step + 1) / Self.step) * Self.step)
         }
         guard low <= high else { return nil }
-        return IncrementalSeries(instance: instance, lowest: low, highest: high)
+        return IncrementalSeries(instance: instance, lowest: low, highest: high, holder: holder)
     }
 
     /// The element whose id is `id`; `nil` when it is not one of this series.
     public func index(ofID id: String) -> Int? {
-        guard let begin = Self.begin(ofID: id, instance: instance), begin >= lowest, begin <= highest,
+        guard let begin = Self.begin(ofID: id, instance: instance, holder: holder), begin >= lowest, begin <= highest,
             (begin - lowest) % Self.step == 0
         else { return nil }
         return Int((highest - begin) / Self.step)
@@ -73,16 +96,16 @@ public struct IncrementalSeries: Sendable, Hashable {
     /// The id of the incremental that begins at `begin`: a prefix fixed by the instance and the
     /// 5-minute slot masked by it, so that the id is the same on every node and leads back to
     /// its instant (§8.7).
-    public static func id(of instance: Instance, begin: Int64) -> String {
-        let (prefix, mask) = key(of: instance)
+    public static func id(of instance: Instance, begin: Int64, holder: String? = nil) -> String {
+        let (prefix, mask) = key(instanceID: instance.id, holder: holder)
         let slot = UInt64(begin / step) ^ mask
         let hex = String(slot & 0xFFFF_FFFF_FFFF, radix: 16)
         return prefix + String(repeating: "0", count: 12 - hex.count) + hex + BackupIdentifiers.suffix(for: instance)
     }
 
     /// The begin `id` stands for, when it is an incremental id of `instance`.
-    public static func begin(ofID id: String, instance: Instance) -> Int64? {
-        let (prefix, mask) = key(of: instance)
+    public static func begin(ofID id: String, instance: Instance, holder: String? = nil) -> Int64? {
+        let (prefix, mask) = key(instanceID: instance.id, holder: holder)
         let bytes = Array(id.utf8)
         let suffix = Array(BackupIdentifiers.suffix(for: instance).utf8)
         guard bytes.count == 32 + suffix.count, id.hasPrefix(prefix), Array(bytes[32...]) == suffix,
@@ -96,9 +119,11 @@ public struct IncrementalSeries: Sendable, Hashable {
         key(instanceID: instance.id)
     }
 
-    /// The same, from the instance id alone (the store indexes chains by their prefix).
-    public static func key(instanceID: String) -> (prefix: String, mask: UInt64) {
-        let digest = Array(SHA256.hash(data: Array("backupd:incremental:\(instanceID)".utf8)))
+    /// The same, from the instance id alone (the store indexes chains by their prefix); copies
+    /// held in another project have a key of their own, so that ids stay unique in the catalog.
+    public static func key(instanceID: String, holder: String? = nil) -> (prefix: String, mask: UInt64) {
+        let name = holder.map { "backupd:incremental-copy:\($0):\(instanceID)" } ?? "backupd:incremental:\(instanceID)"
+        let digest = Array(SHA256.hash(data: Array(name.utf8)))
         let digits = Array("0123456789abcdef".utf8)
         let prefix = String(decoding: digest.prefix(10).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
         let mask = digest[10..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -126,7 +151,7 @@ public struct IncrementalSeries: Sendable, Hashable {
         let begin = begin(at: index)
         let isMySQL = instance.datastore?.type.lowercased() == "mysql"
         return RDSBackup(
-            id: Self.id(of: instance, begin: begin),
+            id: Self.id(of: instance, begin: begin, holder: holder),
             instanceID: instance.id,
             name: name(begin: begin),
             type: .incremental,
@@ -134,7 +159,8 @@ public struct IncrementalSeries: Sendable, Hashable {
             size: Self.size,
             beginTime: Self.time(begin),
             endTime: Self.time(begin + Self.step),
-            associatedWithDDM: isMySQL ? false : nil
+            associatedWithDDM: isMySQL ? false : nil,
+            offsiteProjectID: holder
         )
     }
 
@@ -163,6 +189,59 @@ public struct IncrementalSeries: Sendable, Hashable {
 /// One page of a list that holds stored records and an incremental series, in API order (newest
 /// begin first, ties by id): the stored part is read by offset and counted by key, the series
 /// computed, so a page costs a few reads whatever its depth (`docs/lifecycle.md` §8.2).
+/// Disjoint series of one instance, newest first, seen as one: the cross-region copies of
+/// incrementals may come from several chains (§8.3).
+public struct SeriesSet: Sendable, Hashable {
+    public let parts: [IncrementalSeries]
+
+    /// - Parameter parts: disjoint series of one instance, in any order.
+    public init(_ parts: [IncrementalSeries]) {
+        self.parts = parts.sorted { $0.highest > $1.highest }
+    }
+
+    public var count: Int { parts.reduce(0) { $0 + $1.count } }
+    public var isEmpty: Bool { parts.isEmpty }
+
+    /// The part and index in it of element `index` (0 is the newest of all).
+    public func locate(_ index: Int) -> (IncrementalSeries, Int) {
+        var rest = index
+        for part in parts {
+            if rest < part.count { return (part, rest) }
+            rest -= part.count
+        }
+        return (parts[parts.count - 1], parts[parts.count - 1].count - 1)
+    }
+
+    public func begin(at index: Int) -> Int64 {
+        let (part, local) = locate(index)
+        return part.begin(at: local)
+    }
+
+    public func id(at index: Int) -> String {
+        let (part, local) = locate(index)
+        return IncrementalSeries.id(of: part.instance, begin: part.begin(at: local), holder: part.holder)
+    }
+
+    public func restricted(to window: TimeWindow?) -> SeriesSet {
+        SeriesSet(parts.compactMap { $0.restricted(to: window) })
+    }
+
+    /// The element whose id is `id`, as an index of the whole set.
+    public func index(ofID id: String) -> Int? {
+        var before = 0
+        for part in parts {
+            if let local = part.index(ofID: id) { return before + local }
+            before += part.count
+        }
+        return nil
+    }
+
+    public func rdsBackup(at index: Int) -> RDSBackup {
+        let (part, local) = locate(index)
+        return part.rdsBackup(at: local)
+    }
+}
+
 public enum MergedPage {
     /// - Parameters:
     ///   - storedTotal: how many stored records match.
@@ -171,10 +250,31 @@ public enum MergedPage {
     ///   - stored: the matching stored records at an offset, in API order.
     ///   - element: series element `index` as a record.
     ///   - key: a record's begin second and id.
+    /// The same for a single series.
     public static func page<Item: Sendable>(
         _ request: PageRequest,
         storedTotal: Int,
         series: IncrementalSeries,
+        storedBefore: (Int64, String) async throws -> Int,
+        stored: (PageRequest) async throws -> [Item],
+        element: (Int) -> Item,
+        key: (Item) -> (Int64, String)
+    ) async throws -> Page<Item> {
+        try await page(
+            request,
+            storedTotal: storedTotal,
+            series: SeriesSet([series]),
+            storedBefore: storedBefore,
+            stored: stored,
+            element: element,
+            key: key
+        )
+    }
+
+    public static func page<Item: Sendable>(
+        _ request: PageRequest,
+        storedTotal: Int,
+        series: SeriesSet,
         storedBefore: (Int64, String) async throws -> Int,
         stored: (PageRequest) async throws -> [Item],
         element: (Int) -> Item,
@@ -190,7 +290,7 @@ public enum MergedPage {
             while low < high {
                 let middle = (low + high) / 2
                 let begin = series.begin(at: middle)
-                let position = try await middle + storedBefore(begin / 1000, IncrementalSeries.id(of: series.instance, begin: begin))
+                let position = try await middle + storedBefore(begin / 1000, series.id(at: middle))
                 if position >= request.offset { high = middle } else { low = middle + 1 }
             }
         }

@@ -11,6 +11,9 @@ public protocol PolicyStore: Sendable {
     /// - Returns: the policy in force afterwards.
     func setPolicy(_ change: PolicyChange, of instance: Instance, at instant: Int64) async throws -> PolicyState
 
+    /// The segments of an RDS instance's home incrementals whose copies its cross-region policy made.
+    func offsiteIncrementalSegments(instanceID: String) async throws -> [IncrementalCopySegment]
+
     /// The cross-region policy of an RDS instance; `nil` when it never had one.
     func offsitePolicy(instanceID: String) async throws -> OffsitePolicy?
 
