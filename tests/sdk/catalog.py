@@ -44,6 +44,11 @@ RDS_PAGING_COUNT = 250
 TAURUS_PAGING_COUNT = 130
 DCS_PAGING_COUNT = 230
 
+# Instances only the write-side catalog has (build_write_seed), each written by one test only.
+RDS_FLOW = "5d1c2b3a49f84e7d9c6b5a4f3e2d1c0bin01"  # lifecycle.md §11.2, step by step
+TAURUS_QUIET = "3e4f5a6b7c8d49e0a1b2c3d4e5f6a7b8in07"  # never written: no policy, no backups
+DDM_AUTO = "8b7a6c5d4e3f42a1b0c9d8e7f6a5b4c3in09"  # "auto_backup": true, daily metadata backups
+
 
 class User:
     def __init__(self, name, domain, ak, sk):
@@ -164,6 +169,21 @@ def build_seed():
     instances, backups = _generated(random.Random(20240301))
     seed["instances"] += instances
     seed["backups"] += backups
+    return seed
+
+
+def build_write_seed():
+    """The catalog of test_write_side.py's own servers: examples/seed.json (the catalog of
+    lifecycle.md §11) plus a few instances that no read test knows."""
+    seed = json.loads(EXAMPLE_SEED.read_text(encoding="utf-8"))
+    seed["instances"] += [
+        {"id": RDS_FLOW, "project_id": P_CN_NORTH_4, "service": "rds", "name": "rds-mysql-flow",
+         "datastore": {"type": "MySQL", "version": "8.0"}},
+        {"id": TAURUS_QUIET, "project_id": P_CN_EAST_3, "service": "taurusdb", "name": "taurus-quiet",
+         "datastore": {"type": "gaussdb-mysql", "version": "8.0"}},
+        {"id": DDM_AUTO, "project_id": P_AP_SOUTHEAST_3, "service": "ddm", "name": "ddm-write-auto",
+         "related_data_nodes": [], "auto_backup": True},
+    ]
     return seed
 
 

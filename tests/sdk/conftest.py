@@ -12,6 +12,9 @@ tests talk to:
 Every process listens on 127.0.0.1, logs to a file in a temporary directory, and is stopped
 (SIGTERM, then SIGKILL) at the end, also when a test or the start fails. Should pytest itself be
 killed, the kernel sends them SIGTERM (PR_SET_PDEATHSIG).
+
+Every `backupd serve` gets `--control-token` with BACKUPD_SDK_CONTROL_TOKEN (scripts/sdk-tests sets
+it), so the control API (lifecycle.md §5.2) exists for the tests that move the catalog clock.
 """
 
 import contextlib
@@ -125,10 +128,19 @@ def _serve(command, workdir, name, port):
         raise
 
 
+def _control_token():
+    token = os.environ.get("BACKUPD_SDK_CONTROL_TOKEN")
+    if not token:
+        pytest.exit("BACKUPD_SDK_CONTROL_TOKEN is not set: run the suite with scripts/sdk-tests",
+                    returncode=2)
+    return token
+
+
 def start_backupd(workdir, store, seed_file=None, name="backupd"):
-    """Starts `backupd serve` on a free 127.0.0.1 port, ready (see _serve)."""
+    """Starts `backupd serve` on a free 127.0.0.1 port with the control token, ready (see _serve)."""
     port = _free_port()
-    command = [_binary(), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store]
+    command = [_binary(), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store,
+               "--control-token", _control_token()]
     if seed_file:
         command += ["--seed", str(seed_file)]
     return _serve(command, workdir, name, port)
@@ -209,6 +221,23 @@ def _drop_schema(url, schema):
 TOPOLOGIES = {"single": _single, "nginx-postgres": _behind_nginx}
 
 
+@contextlib.contextmanager
+def _topology(workdir, seed_file):
+    """The suite's topology (BACKUPD_SDK_TOPOLOGY) on seed_file: yields (front, processes), where
+    front is what tests talk to; at the end fails if one of the processes died meanwhile."""
+    topology = TOPOLOGIES.get(TOPOLOGY)
+    if topology is None:
+        pytest.exit("BACKUPD_SDK_TOPOLOGY=%s: expected one of %s" % (TOPOLOGY, ", ".join(TOPOLOGIES)),
+                    returncode=2)
+    with topology(workdir, seed_file) as (front, processes):
+        yield front, processes
+        for process in processes:
+            if process.process.poll() is not None:
+                pytest.fail("%s died during the suite (status %s); log tail:\n%s"
+                            % (process.name, process.process.returncode, _tail(process.log)),
+                            pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def launch():
     """start_backupd, for tests that need servers of their own (they must stop them)."""
@@ -235,22 +264,27 @@ def model(seed):
 @pytest.fixture(scope="session")
 def server(seed_file, tmp_path_factory):
     """What the suite talks to (BACKUPD_SDK_TOPOLOGY): a Server whose base every test uses."""
-    topology = TOPOLOGIES.get(TOPOLOGY)
-    if topology is None:
-        pytest.exit("BACKUPD_SDK_TOPOLOGY=%s: expected one of %s" % (TOPOLOGY, ", ".join(TOPOLOGIES)),
-                    returncode=2)
     with contextlib.ExitStack() as cleanup:
         try:
-            front, processes = cleanup.enter_context(topology(tmp_path_factory.mktemp("backupd"), seed_file))
+            front, _ = cleanup.enter_context(_topology(tmp_path_factory.mktemp("backupd"), seed_file))
         except pytest.fail.Exception as failure:
             # Every test needs it: stop here rather than report the same error once per test.
             pytest.exit(str(failure), returncode=3)
         yield front
-        for process in processes:
-            if process.process.poll() is not None:
-                pytest.fail("%s died during the suite (status %s); log tail:\n%s"
-                            % (process.name, process.process.returncode, _tail(process.log)),
-                            pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def start_topology():
+    """A context manager (workdir, seed_file) -> (front, processes): another instance of the
+    suite's topology on a store of its own, for tests that change the catalog (test_write_side.py),
+    so that the read tests' catalog stays exactly the seed. It stops everything on exit."""
+    return _topology
+
+
+@pytest.fixture(scope="session")
+def control_token():
+    """The token of the control API (Authorization: Bearer …) every backupd of the suite has."""
+    return _control_token()
 
 
 @pytest.fixture(scope="session")

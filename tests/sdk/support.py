@@ -6,6 +6,7 @@ import hmac
 import http.client
 import json
 import re
+from datetime import datetime, timezone
 from types import SimpleNamespace
 from urllib.parse import quote, unquote, urlsplit
 
@@ -26,14 +27,19 @@ SDK_USER_AGENT = "huaweicloud-usdk-python/3.0"
 
 
 class Captured:
-    """Requests as the SDK put them on the wire (requests' PreparedRequest), newest last."""
+    """Requests as the SDK put them on the wire (requests' PreparedRequest), and the responses it
+    got (requests' Response), newest last."""
 
     def __init__(self):
         self.requests = []
+        self.responses = []
+
+    def _record(self, response):
+        self.requests.append(response.request)
+        self.responses.append(response)
 
     def handler(self):
-        return HttpHandler().add_response_handler(
-            lambda **kw: self.requests.append(kw["response"].request))
+        return HttpHandler().add_response_handler(lambda **kw: self._record(kw["response"]))
 
 
 def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, capture=None,
@@ -62,6 +68,21 @@ def expect_sdk_error(call, status, code, message):
     assert (error.status_code, error.error_code, error.error_msg) == (status, code, message)
     assert error.request_id and REQUEST_ID.match(error.request_id), error.request_id
     return error
+
+
+def ordered(value):
+    """A JSON value with every object turned into its list of (key, value) pairs, recursively, so
+    that == also compares key order (api.md §1.5, lifecycle.md §4: keys in the listed order)."""
+    if isinstance(value, dict):
+        return [(k, ordered(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [ordered(v) for v in value]
+    return value
+
+
+def wire(response):
+    """The JSON body an SDK response was parsed from (None for an empty body)."""
+    return json.loads(response.raw_content.decode("utf-8")) if response.raw_content else None
 
 
 def plain(model):
@@ -175,6 +196,52 @@ def issue_token(base, user, scope=None, password=None, query=""):
     return http_request(base, "POST", "/v3/auth/tokens" + query,
                         {"Content-Type": "application/json;charset=utf8"},
                         json.dumps(body).encode("utf-8"))
+
+
+def control_request(base, token, method, path, body=None):
+    """A control API request (lifecycle.md §5.2): `Authorization: Bearer token` when token is
+    given, body (a dict, or bytes as they are) as JSON."""
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode("utf-8")
+    return http_request(base, method, path, headers, body)
+
+
+class Control:
+    """The catalog clock of a backupd (or of the nodes behind nginx, which share it), through the
+    control API. Each call must succeed."""
+
+    def __init__(self, base, token):
+        self.base, self.token = base, token
+
+    def _ok(self, method, path, body=None):
+        answer = control_request(self.base, self.token, method, path, body)
+        assert answer.status == 200, answer
+        return answer.json
+
+    def clock(self):
+        return self._ok("GET", "/_backupd/v1/clock")
+
+    def set_clock(self, **body):
+        return self._ok("PUT", "/_backupd/v1/clock", body)
+
+    def advance(self, duration):
+        return self.set_clock(advance=duration)
+
+    def now(self):
+        return parse_stamp(self.clock()["now"])
+
+
+def stamp(instant):
+    """An aware datetime as the control API and DCS write it: 2030-01-07T08:00:00.000Z."""
+    instant = instant.astimezone(timezone.utc)
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (instant.microsecond // 1000)
+
+
+def parse_stamp(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
 
 def check_common_headers(response):

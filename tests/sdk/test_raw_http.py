@@ -55,7 +55,8 @@ def test_request_ids_are_fresh_and_not_echoed(base):
 
 @pytest.mark.parametrize("method,target", [
     ("GET", "/nowhere"),
-    ("POST", "/v3/%s/backups" % P_CN_NORTH_4),
+    ("PATCH", "/v3/%s/backups" % P_CN_NORTH_4),  # POST is route W1 now (lifecycle.md §2.1)
+    ("DELETE", "/v3/%s/backups" % P_CN_NORTH_4),  # TaurusDB batch delete: not served
     ("DELETE", DDM_PATH + "09902ee7866649b8908ec209bfee2747br09"),
     ("GET", "/v3/%s/backups/" % P_CN_NORTH_4),
     ("GET", "/v3//backups"),
@@ -64,7 +65,7 @@ def test_request_ids_are_fresh_and_not_echoed(base):
     ("GET", "/v3/%s/instances/%s/backups/x/y" % (P_AP_SOUTHEAST_3, DDM)),
     ("GET", "/v1.0/%s/instances/%s/backups/" % (P_CN_NORTH_4, DCS_REDIS)),
     ("PUT", "/v3/auth/tokens"),
-], ids=lambda v: v if v in ("GET", "POST", "PUT", "DELETE") else None)
+], ids=lambda v: v if v in ("GET", "POST", "PUT", "DELETE", "PATCH") else None)
 def test_no_route_is_a_gateway_404_before_authentication(base, method, target):
     check_gateway_error(http_request(base, method, target), 404, "APIGW.0101", NO_API)
 

@@ -131,7 +131,7 @@ public struct TaurusDBListFullBackups: TenantOperation {
         let instanceID = try parameters.string(Self.instanceID)
         let backupID = try parameters.string(Self.backupID)
         let type = try parameters.choice(Self.backupType, message: "Parameter error. backup_type must be one of auto, manual.") {
-            TaurusDBBackupType(rawValue: $0)
+            ["auto": TaurusDBBackupType.auto, "manual": .manual][$0]
         }
         let offset = try parameters.integer(TaurusDBErrors.offset, message: "Parameter error. offset must be an integer from 0 to 2147483647.")
         let limit = try parameters.integer(Self.limit, message: "Parameter error. limit must be an integer from 1 to 100.")
