@@ -90,11 +90,40 @@ public enum TestPostgres {
     public static func makeStore(schema: String) async throws -> PostgresCatalogStore {
         // Half the schemas page past the first record from the order in memory, half from SQL.
         let policy: ListIndexPolicy = schema.utf8.last.map { $0 % 2 == 0 } ?? false ? .always : .standard
-        return try await PostgresCatalogStore(
-            location: location(schema: schema),
-            options: .init(maximumConnections: 4, queryTimeout: .seconds(20), listIndexPolicy: policy),
-            logger: Logger(label: "backupd.test.postgres")
-        )
+        // A few schemas are created at a time: hundreds of tests start at once, and each
+        // migration's deadline would otherwise run out in the queue of all the others.
+        return try await creations.run {
+            try await PostgresCatalogStore(
+                location: location(schema: schema),
+                options: .init(maximumConnections: 4, queryTimeout: .seconds(20), listIndexPolicy: policy),
+                logger: Logger(label: "backupd.test.postgres")
+            )
+        }
+    }
+
+    private static let creations = Gate(width: 3)
+}
+
+/// At most `width` bodies at once; the others wait their turn, in order.
+actor Gate {
+    private let width: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) {
+        self.width = width
+    }
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if running >= width {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            running += 1
+        }
+        defer {
+            if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
     }
 }
 

@@ -48,6 +48,11 @@ DCS_PAGING_COUNT = 230
 RDS_FLOW = "5d1c2b3a49f84e7d9c6b5a4f3e2d1c0bin01"  # lifecycle.md §11.2, step by step
 TAURUS_QUIET = "3e4f5a6b7c8d49e0a1b2c3d4e5f6a7b8in07"  # never written: no policy, no backups
 DDM_AUTO = "8b7a6c5d4e3f42a1b0c9d8e7f6a5b4c3in09"  # "auto_backup": true, daily metadata backups
+# Cross-region policies (test_offsite_policy.py), one test each: copies and their retention, the
+# incremental chain, SQL Server's `all`.
+RDS_OFFSITE_KEEP = "6a5b4c3d2e1f40a9b8c7d6e5f4a3b2c1in01"
+RDS_OFFSITE_PG = "7b6c5d4e3f2a41b0c9d8e7f6a5b4c3d2in03"
+RDS_OFFSITE_SQLSERVER = "8c7d6e5f4a3b42c1d0e9f8a7b6c5d4e3in04"
 
 
 class User:
@@ -183,6 +188,12 @@ def build_write_seed():
          "datastore": {"type": "gaussdb-mysql", "version": "8.0"}},
         {"id": DDM_AUTO, "project_id": P_AP_SOUTHEAST_3, "service": "ddm", "name": "ddm-write-auto",
          "related_data_nodes": [], "auto_backup": True},
+        {"id": RDS_OFFSITE_KEEP, "project_id": P_CN_NORTH_4, "service": "rds", "name": "rds-mysql-offsite",
+         "datastore": {"type": "MySQL", "version": "8.0"}},
+        {"id": RDS_OFFSITE_PG, "project_id": P_CN_NORTH_4, "service": "rds", "name": "rds-pg-offsite",
+         "datastore": {"type": "PostgreSQL", "version": "12"}},
+        {"id": RDS_OFFSITE_SQLSERVER, "project_id": P_AP_SOUTHEAST_1, "service": "rds",
+         "name": "sqlserver-offsite", "datastore": {"type": "sqlserver", "version": "2019_SE"}},
     ]
     return seed
 
