@@ -296,9 +296,12 @@ extension TenantCatalog {
 
     /// The instance of the home record `id` of the path's project, when it is of `service`.
     public func instance(ofBackup id: String, of service: Service, otherwise notFound: APIError) async throws -> ScopedInstance {
-        guard let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID), found.service == service else {
-            throw notFound
+        guard let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID) else {
+            // An incremental of a computed chain is a backup of its instance too (§2 rule 2).
+            guard let instance = try await instance(ofIncremental: id, of: service) else { throw notFound }
+            return instance
         }
+        guard found.service == service else { throw notFound }
         return try await instance(found.instanceID, of: service, otherwise: notFound)
     }
 

@@ -104,6 +104,23 @@ public struct DailySchedule: Sendable, Hashable {
         return nil
     }
 
+    /// The `count`-th scheduled instant at or before `t`, going back; `nil` when there is none.
+    public func instant(_ count: Int, before t: Int64) -> Int64? {
+        guard !weekdays.isEmpty, count >= 1 else { return nil }
+        var day = t >= 0 ? t / Self.day : (t - Self.day + 1) / Self.day
+        var found = 0
+        // At most one instant a day: count weeks enough for `count` of them.
+        for _ in 0..<(count * 7 + 8) {
+            let instant = day * Self.day + Int64(minuteOfDay) * 60_000
+            if instant <= t, weekdays.contains(Self.isoWeekday(ofDay: day)) {
+                found += 1
+                if found == count { return instant }
+            }
+            day -= 1
+        }
+        return nil
+    }
+
     /// The ISO weekday of a day counted from 1970-01-01, a Thursday.
     public static func isoWeekday(ofDay day: Int64) -> Int {
         Int(((day + 3) % 7 + 7) % 7) + 1

@@ -48,9 +48,16 @@ public enum Scheduler {
         let linked = retiresPredecessor(state.policy)
         var fault = faultArmedAt
         var previous = predecessor.map { (id: $0.backupID, startedAt: $0.startedAt, position: nil as Int?) }
-        // Backups made before this are retired by `t` whatever happens (two weekly periods before
-        // the retention): skip to it, as if they had been made and removed, the fault included.
-        let horizon = t - keep - 15 * 86_400_000
+        // Backups made before this are gone by `t` whatever happens: for RDS and TaurusDB two
+        // weekly periods before the retention; for DCS, whose expired records stay listed until
+        // the 24-record cap removes them, the 25th instant before `t`. Skip to it, as if they had
+        // been made and removed, the fault included.
+        let horizon: Int64
+        if case .dcs = state.policy {
+            horizon = schedule.instant(DCSRetention.recordCap + 1, before: t) ?? Int64.min
+        } else {
+            horizon = t - keep - 15 * 86_400_000
+        }
         if linked, instant < horizon, let skippedTo = schedule.next(after: horizon - 1) {
             if let armed = fault, let taker = schedule.next(after: max(armed - 1, state.scheduledThrough)), taker < skippedTo {
                 fault = nil
