@@ -118,14 +118,20 @@ extension PostgresCatalogStore {
                 ? nil
                 : try await connection.rows(
                     """
-                    SELECT t.backup_id, t.started_at FROM lifecycle_tracks t
+                    SELECT t.backup_id, t.started_at, t.retention_ms FROM lifecycle_tracks t
                     JOIN \(unescaped: table.name) b ON b.\(unescaped: table.key[0]) = t.backup_id
                     WHERE t.instance_id = \(instance.id) AND b.\(unescaped: typeColumn) = 'auto' AND NOT t.fails
                         AND t.retired_at IS NULL AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
                     ORDER BY t.started_at DESC LIMIT 1
                     """,
                     logger: logger
-                ).first.map { Scheduler.Predecessor(backupID: try $0[0].decode(String.self), startedAt: try $0[1].decode(Int64.self)) }
+                ).first.map {
+                    Scheduler.Predecessor(
+                        backupID: try $0[0].decode(String.self),
+                        startedAt: try $0[1].decode(Int64.self),
+                        retention: try $0[2].decode(Int64?.self)
+                    )
+                }
             let armed = try await connection.rows(
                 "SELECT armed_at FROM armed_faults WHERE instance_id = \(instance.id)",
                 logger: logger

@@ -325,6 +325,7 @@ enum PostgresMigrations {
             deleted_at bigint,
             deleting_ms bigint NOT NULL CHECK (deleting_ms >= 0),
             retired_at bigint,
+            retention_ms bigint,
             -- The next instant the record changes; NULL when it never will.
             next_change bigint
         );

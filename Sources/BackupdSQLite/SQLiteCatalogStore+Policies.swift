@@ -120,13 +120,13 @@ extension SQLiteCatalogStore {
                 : try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT t.backup_id, t.started_at FROM lifecycle_tracks t JOIN \(table.name) b ON b.\(table.key[0]) = t.backup_id
+                        SELECT t.backup_id, t.started_at, t.retention_ms FROM lifecycle_tracks t JOIN \(table.name) b ON b.\(table.key[0]) = t.backup_id
                         WHERE t.instance_id = ? AND b.\(typeColumn) = 'auto' AND t.fails = 0 AND t.retired_at IS NULL
                             AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
                         ORDER BY t.started_at DESC LIMIT 1
                         """,
                     arguments: [instance.id]
-                ).map { Scheduler.Predecessor(backupID: $0[0], startedAt: $0[1]) }
+                ).map { Scheduler.Predecessor(backupID: $0[0], startedAt: $0[1], retention: $0[2]) }
             let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
             let result = Scheduler.catchUp(
                 state,

@@ -275,6 +275,7 @@ enum SQLiteMigrations {
             deleted_at INTEGER,
             deleting_ms INTEGER NOT NULL CHECK (deleting_ms >= 0),
             retired_at INTEGER,
+            retention_ms INTEGER,
             -- The next instant the record changes; NULL when it never will.
             next_change INTEGER
         ) STRICT;

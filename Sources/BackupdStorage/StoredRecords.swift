@@ -75,7 +75,8 @@ public enum StoredRecords {
             fails: try row.optionalBool(6) ?? false,
             deletedAt: try row.optionalInteger(7),
             deletingMilliseconds: try row.integer(8),
-            retiredAt: try row.optionalInteger(9)
+            retiredAt: try row.optionalInteger(9),
+            retentionMilliseconds: try row.optionalInteger(10)
         )
     }
 

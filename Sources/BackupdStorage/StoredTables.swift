@@ -104,7 +104,7 @@ public enum StoredTables {
         name: "lifecycle_tracks",
         columns: [
             "backup_id", "service", "instance_id", "started_at", "waiting_ms", "building_ms", "fails", "deleted_at",
-            "deleting_ms", "retired_at", "next_change",
+            "deleting_ms", "retired_at", "retention_ms", "next_change",
         ],
         key: ["backup_id"]
     )

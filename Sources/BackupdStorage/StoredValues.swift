@@ -47,7 +47,8 @@ public enum StoredValues {
         [
             .text(track.backupID), .text(track.service.rawValue), .text(track.instanceID), .integer(track.startedAt),
             .integer(track.waitingMilliseconds), .integer(track.buildingMilliseconds), .boolean(track.fails), .integer(track.deletedAt),
-            .integer(track.deletingMilliseconds), .integer(track.retiredAt), .integer(track.nextChange(after: instant)),
+            .integer(track.deletingMilliseconds), .integer(track.retiredAt), .integer(track.retentionMilliseconds),
+            .integer(track.nextChange(after: instant)),
         ]
     }
 

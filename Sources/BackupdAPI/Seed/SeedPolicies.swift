@@ -101,6 +101,8 @@ enum RelativeSeedTime {
             default: return nil
             }
             instant -= count * scale
+            // Before 0001-01-01 no time of the API's formats can say it.
+            guard instant >= -62_135_596_800_000 else { return nil }
             rest = rest.dropFirst(digits.count + 1)
         }
         guard !rest.isEmpty else { return (instant, nil) }

@@ -108,7 +108,9 @@ public struct IncrementalSeries: Sendable, Hashable {
         let (prefix, mask) = key(instanceID: instance.id, holder: holder)
         let bytes = Array(id.utf8)
         let suffix = Array(BackupIdentifiers.suffix(for: instance).utf8)
+        // Only the canonical spelling: lower-case hex digits, as stored ids are compared by bytes.
         guard bytes.count == 32 + suffix.count, id.hasPrefix(prefix), Array(bytes[32...]) == suffix,
+            bytes[20..<32].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
             let masked = UInt64(String(decoding: bytes[20..<32], as: UTF8.self), radix: 16)
         else { return nil }
         return Int64((masked ^ mask) & 0xFFFF_FFFF_FFFF) * step

@@ -27,6 +27,8 @@ public struct LifecycleTrack: Sendable, Hashable {
     /// When retention ends it (§8): RDS, TaurusDB and DDM records are gone then, DCS records
     /// `expired`. `nil` while it is not known.
     public var retiredAt: Int64?
+    /// The retention in force when the record was made, where it keeps its own (DCS `save_days`).
+    public var retentionMilliseconds: Int64?
 
     public init(
         backupID: String,
@@ -38,7 +40,8 @@ public struct LifecycleTrack: Sendable, Hashable {
         fails: Bool = false,
         deletedAt: Int64? = nil,
         deletingMilliseconds: Int64 = 0,
-        retiredAt: Int64? = nil
+        retiredAt: Int64? = nil,
+        retentionMilliseconds: Int64? = nil
     ) {
         self.backupID = backupID
         self.service = service
@@ -50,6 +53,7 @@ public struct LifecycleTrack: Sendable, Hashable {
         self.deletedAt = deletedAt
         self.deletingMilliseconds = deletingMilliseconds
         self.retiredAt = retiredAt
+        self.retentionMilliseconds = retentionMilliseconds
     }
 
     /// Where a record is at one clock time, in every service's terms: each service shows it in
@@ -205,6 +209,9 @@ extension DCSBackup {
             stamp(track.endsAt)
         case .expired:
             guard status != .expired else { return self }
+            // Expiry comes after success: a record that succeeds and expires within one
+            // settle shows the fields of its success.
+            if status != .succeed { shown = shown.shown(as: .completed, track: track) }
             shown.status = .expired
             shown.isSupportRestore = "FALSE"
             stamp(track.retiredAt)

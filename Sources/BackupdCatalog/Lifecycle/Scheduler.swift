@@ -21,10 +21,13 @@ public enum Scheduler {
     public struct Predecessor: Sendable, Hashable {
         public var backupID: String
         public var startedAt: Int64
+        /// The retention it was made with, when it keeps its own (DCS `save_days`).
+        public var retention: Int64?
 
-        public init(backupID: String, startedAt: Int64) {
+        public init(backupID: String, startedAt: Int64, retention: Int64? = nil) {
             self.backupID = backupID
             self.startedAt = startedAt
+            self.retention = retention
         }
     }
 
@@ -43,11 +46,13 @@ public enum Scheduler {
         var result = CatchUp(policy: state)
         guard let schedule = state.policy.schedule, var instant = schedule.next(after: state.scheduledThrough), instant <= t
         else { return result }
-        if result.policy.chainStart == nil { result.policy.chainStart = instant }
+        if result.policy.chainStart == nil, case .full = state.policy, hasIncrementals(instance) {
+            result.policy.chainStart = instant
+        }
         let keep = retention(of: state.policy)
         let linked = retiresPredecessor(state.policy)
         var fault = faultArmedAt
-        var previous = predecessor.map { (id: $0.backupID, startedAt: $0.startedAt, position: nil as Int?) }
+        var previous = predecessor.map { (id: $0.backupID, startedAt: $0.startedAt, keep: $0.retention ?? keep, position: nil as Int?) }
         // Backups made before this are gone by `t` whatever happens: for RDS and TaurusDB two
         // weekly periods before the retention; for DCS, whose expired records stay listed until
         // the 24-record cap removes them, the 25th instant before `t`. Skip to it, as if they had
@@ -77,14 +82,14 @@ public enum Scheduler {
             if linked, !fails {
                 // The new backup retires the previous one (§8.1 base rule, §8.4 rule 1).
                 if let previous {
-                    let retired = retirement(of: previous.startedAt, successor: record.track, keep: keep, policy: state.policy)
+                    let retired = retirement(of: previous.startedAt, successor: record.track, keep: previous.keep, policy: state.policy)
                     if let position = previous.position {
                         result.records[position].track.retiredAt = retired
                     } else {
                         result.retirements.append((previous.id, retired))
                     }
                 }
-                previous = (record.track.backupID, instant, result.records.count)
+                previous = (record.track.backupID, instant, keep, result.records.count)
             } else if linked, case .full = state.policy {
                 // A failed full backup is never a base: it goes when it is past retention.
                 record.track.retiredAt = instant + keep
@@ -99,6 +104,15 @@ public enum Scheduler {
             record.track.service != .dcs && (record.track.retiredAt.map { $0 <= t } ?? false)
         }
         return result
+    }
+
+    /// Whether the instance's policy makes incrementals (§8.2): RDS MySQL and PostgreSQL, TaurusDB.
+    public static func hasIncrementals(_ instance: Instance) -> Bool {
+        switch instance.service {
+        case .taurusdb: true
+        case .rds: ["mysql", "postgresql"].contains(instance.datastore?.type.lowercased() ?? "")
+        case .dcs, .ddm: false
+        }
     }
 
     /// How long a policy keeps its automated backups, in milliseconds.
@@ -171,7 +185,8 @@ public enum Scheduler {
                 startedAt: instant,
                 waitingMilliseconds: Int64(timings.dcsWaiting) * 1000,
                 buildingMilliseconds: Int64(timings.dcsBackuping) * 1000,
-                fails: fails
+                fails: fails,
+                retentionMilliseconds: Int64(plan.saveDays ?? 1) * 86_400_000
             )
             let backup = DCSBackup.started(id: id, instanceID: instance.id, type: .auto, remark: "", period: plan.beginAt, at: instant)
             return (.dcs(backup.planned(by: track)), track)
