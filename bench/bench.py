@@ -2,7 +2,8 @@
 Python environment first; `bench/run --help` lists the options.
 
 Phases: catalogs (generated once per parameter set and reused), one backupd per catalog driven by wrk
-with SDK-signed requests, the nginx and moto references, then the figures, the ratios, the targets,
+with SDK-signed requests, the nginx and moto references, the policies-and-clock part (issue 12: the
+catch-up of 30 days, the RDS list with and without a policy), then the figures, the ratios, the targets,
 bench/RESULTS.md and the raw JSON in the work directory. Everything listens on 127.0.0.1, every load
 loop runs for a fixed time, and every process started here is killed when the run ends, however it ends.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from backupd_bench import options, processes, report, results_file
 from backupd_bench.catalogs import SQLiteCatalogs, generator_fingerprint, has_generate, prepare_catalog
+from backupd_bench.lifecycle_part import lifecycle_part
 from backupd_bench.checks import checks, failed_runs, notes
 from backupd_bench.machine import machine, now_iso, versions
 from backupd_bench.parameters import BENCH, CATALOGS, PG_CATALOGS, RATIO_CATALOG
@@ -40,7 +42,8 @@ def main():
     run_id = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ("-quick" if opts.quick else "")
     results = {"run_id": run_id, "started": now_iso(), "loadavg_start": round(os.getloadavg()[0], 2), "machine": machine(), "versions": versions(opts.bin),
                "options": {"quick": opts.quick, "catalogs": names, "postgres": not opts.no_postgres,
-                           "postgres_only": opts.postgres_only, "duration": opts.duration, "warmup": opts.warmup,
+                           "postgres_only": opts.postgres_only, "lifecycle": not opts.no_lifecycle,
+                           "lifecycle_only": opts.lifecycle_only, "duration": opts.duration, "warmup": opts.warmup,
                            "connections": opts.connections, "log_level": opts.log_level or "backupd default"},
                "catalogs": {}, "references": {}, "postgres": {"catalogs": {}}, "notes": []}
     phases = Phases()
@@ -77,6 +80,8 @@ def main():
                                                             opts, work)
                 results["references"]["nginx"]["catalog"] = ref_cat
             results["references"]["moto"] = phases.run("references", "moto reference", moto_reference, opts, work)
+        if not opts.no_lifecycle:
+            lifecycle_part(opts.bin, opts, work, results, phases)
     finally:
         processes.stop_all()
     results["phases"] = phases.rows
@@ -85,6 +90,8 @@ def main():
     rows = checks(results)
     if opts.postgres_only:
         rows = [c for c in rows if c["issue"] == 6]
+    if opts.lifecycle_only:
+        rows = [c for c in rows if c["issue"] == 12]
     results["checks"] = rows
     results["failed_runs"] = failed_runs(results)
     results["notes"] += notes(results)

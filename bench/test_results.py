@@ -37,13 +37,66 @@ def sqlite_catalog(name, instances, backups, targets):
                             "runs": {"c1": wrk_run(4000, 250), "c32": wrk_run(15000, 2000)}} for t in targets}}
 
 
-def canned_run(run_id, postgres_only=False, postgres=True, references=True):
+def canned_lifecycle(instances=10_000, problems=()):
+    """The policies-and-clock part's results as lifecycle_part keeps them, with made-up figures."""
+    sizes = {"db": 60_000_000, "wal": 4_000_000, "total": 64_000_000}
+    catchup = [{"store": f"/tmp/catchup-{i}/store.sqlite", "clock_set_s": 0.1, "seed_s": 9.5, "before_request_s": 0.002,
+                "advance_cli_s": 0.05, "first_status": 200, "first_request_s": s, "second_request_s": 0.0012,
+                "first_request_server_cpu_s": s - 0.3, "first_request_other_cpu_pct": 2.0,
+                "first_total": 2096, "clock_after": "2030-02-06T08:00:00.050Z",
+                "expected": {"autos": 8, "incrementals": 2088}, "store_bytes_before": sizes, "store_bytes_after": sizes,
+                "rows": {"auto_rows": instances * 8, "manual_rows": 4800, "incremental_rows": 0,
+                         "tracks": instances * 8, "policies": instances},
+                "log": {"statuses": {"200": 20}}, "check_problems": list(problems) if i == 3 else []}
+               for i, s in ((1, 7.5), (2, 6.9), (3, 7.2))]
+    targets, settles = {}, []
+    for kind in ("plain", "policy"):
+        for page, offset in (("page100", 0), ("deep", 1920 if kind == "plain" else 3600), ("pages", 0)):
+            runs = [{"round": r, "preflight_s": 0.004 + 9.2 * (r == 1 and page == "deep"),
+                     "clock": f"2030-02-0{7 + r}T0{r}:00:00.000Z", "crosses_window": r == 1 and page == "deep",
+                     "status": 200, "items": 100, "total": 2400 if kind == "plain" else 4500 + r, "body_bytes": 34_000,
+                     **wrk_run(9000 if kind == "plain" else 8400, 3500), "cpu_us_per_request": 100.0 + 5 * (kind == "policy")}
+                    for r in range(3)]
+            settles += [{"round": x["round"], "target": f"{kind}_{page}", "clock": x["clock"], "seconds": x["preflight_s"],
+                         "crosses_window": x["crosses_window"]} for x in runs]
+            targets[f"{kind}_{page}"] = {
+                "label": f"label of {kind}_{page}", "instance": kind, "page": page, "offset": offset,
+                "offset_max": (2300 if kind == "plain" else 4400) if page == "pages" else None, "runs": runs,
+                "median_rps": 9000.0 if kind == "plain" else 8400.0, "median_p50_us": 3500, "median_p99_us": 10_500,
+                "median_cpu_us": 100.0 + 5 * (kind == "policy"), "max_other_cpu_pct": 0.0,
+                "totals": sorted({x["total"] for x in runs}), "items": 100, "body_bytes": 34_000}
+    paired = {page: {"rps_ratios": [0.93, 0.94, 0.92], "median_rps_ratio": 0.93, "median_cpu_ratio": 1.05}
+              for page in ("page100", "deep", "pages")}
+    crossings = [x["seconds"] for x in settles if x["crosses_window"]]
+    return {"params": {"instances": instances, "policy": {"keep_days": 7, "start_time": "02:00-03:00",
+                                                          "period": "1,2,3,4,5,6,7"},
+                       "t0": "2030-01-07T08:00:00.000Z", "catch_up": "P30D", "seeded_backups": 2400, "repeats": 3,
+                       "seed_bytes": 3_500_000},
+            "catchup": {"runs": catchup, "median_s": 7.2, "min_s": 6.9, "max_s": 7.5},
+            "throughput": {"pinned": True, "rounds": 3, "duration": 5, "warmup": 1, "advance": "PT6H", "nudge": "PT5M",
+                           "targets": targets, "clock_start": "2030-02-06T08:00:01.000Z",
+                           "clock_end": "2030-02-08T02:00:00.000Z", "check_problems": [],
+                           "expected_after": {"autos": 8, "incrementals": 2100, "total": 4508},
+                           "settles": settles, "paired": paired,
+                           "settle_summary": {"crossings": crossings, "others_median_s": 0.004, "others_max_s": 0.004,
+                                              "others": len(settles) - len(crossings)},
+                           "log": {"statuses": {"200": 250_000}}},
+            "store_bytes_end": sizes}
+
+
+def canned_run(run_id, postgres_only=False, postgres=True, references=True, lifecycle=False, lifecycle_only=False):
     """The results of a run as bench.py keeps them, with made-up figures; `run_id` tells runs apart."""
     targets = ["rds_page100"] if postgres_only else ["rds_page100", "rds_page10", "rds_deep"]
-    names = ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
+    names = [] if lifecycle_only else ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
+    postgres, references = postgres and not lifecycle_only, references and not lifecycle_only
     cats = {n: sqlite_catalog(n, 1000, 10_000, targets) for n in names}
     phases = [{"phase": "build (bench/run)", "seconds": 22.0}, {"phase": "catalogs", "seconds": 0.0, "loadavg_1m": 0.4,
                                                                 "part": "sqlite"}]
+    if lifecycle or lifecycle_only:
+        phases += [{"phase": "catch-up of P30D for 10,000 instances (x3)", "seconds": 60.2, "loadavg_1m": 1.1,
+                    "part": "lifecycle"},
+                   {"phase": "policies on, clock advancing: RDS list throughput", "seconds": 140.0, "loadavg_1m": 1.9,
+                    "part": "lifecycle"}]
     phases += [{"phase": f"backupd on the {n} catalog", "seconds": 11.4, "loadavg_1m": 0.7, "part": "sqlite"}
                for n in names]
     results = {"run_id": run_id, "started": "2026-11-24T10:00:00Z", "finished": "2026-11-24T10:07:00Z",
@@ -53,6 +106,7 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True):
                             "swift": "Swift 6.3.1", "wrk": "wrk 4.1.0", "nginx": "nginx/1.22.1", "moto": "5.2.5",
                             "python": "3.11.7", "binary_sha256": "0123456789abcdef"},
                "options": {"quick": False, "catalogs": names, "postgres": postgres, "postgres_only": postgres_only,
+                           "lifecycle": lifecycle or lifecycle_only, "lifecycle_only": lifecycle_only,
                            "duration": 5, "warmup": 1, "connections": [1, 32], "log_level": "backupd default"},
                "catalogs": cats, "references": {}, "postgres": {"catalogs": {}}, "notes": [], "phases": phases}
     if references and not postgres_only:
@@ -82,6 +136,8 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True):
                                                            "pool_size": "16", "query_timeout_ms": "1000"}}
         phases += [{"phase": "PostgreSQL: cluster and catalogs", "seconds": 28.3, "loadavg_1m": 1.9, "part": "postgres"},
                    {"phase": "PostgreSQL on the 10k catalog", "seconds": 22.8, "loadavg_1m": 3.1, "part": "postgres"}]
+    if lifecycle or lifecycle_only:
+        results["lifecycle"] = canned_lifecycle()
     return results
 
 
@@ -90,6 +146,8 @@ def render(results, command):
     rows = checks(results)
     if results["options"]["postgres_only"]:
         rows = [c for c in rows if c["issue"] == 6]
+    if results["options"].get("lifecycle_only"):
+        rows = [c for c in rows if c["issue"] == 12]
     results["notes"] += notes(results)
     return report.render_sections(results, rows, command)
 
@@ -106,9 +164,9 @@ class SectionsTest(unittest.TestCase):
         return results_file.update(self.path, render(results, command))
 
     def test_full_run_writes_every_part(self):
-        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa"), "bench/run")
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True), "bench/run")
         text = self.path.read_text()
-        self.assertEqual(list(results_file.sections(text)), ["sqlite", "references", "postgres"])
+        self.assertEqual(list(results_file.sections(text)), ["sqlite", "references", "postgres", "lifecycle"])
         self.assertTrue(text.startswith(results_file.HEADER))
         for title in report.TITLES.values():
             self.assertIn(f"\n## {title}\n", text)
@@ -165,11 +223,37 @@ class SectionsTest(unittest.TestCase):
         kept, replaced_whole = self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa"), "bench/run")
         self.assertEqual((kept, replaced_whole), ([], True))
 
+    def test_lifecycle_only_rewrites_its_section_only(self):
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True), "bench/run")
+        before = results_file.sections(self.path.read_text())
+        self.assertEqual(list(before), ["sqlite", "references", "postgres", "lifecycle"])
+        kept, replaced_whole = self.write(canned_run("20261125T100000Z-life-eeeeeeeeeeee", lifecycle_only=True),
+                                          "bench/run --lifecycle-only")
+        after = results_file.sections(self.path.read_text())
+        self.assertEqual((sorted(kept), replaced_whole), (["postgres", "references", "sqlite"], False))
+        for part in ("sqlite", "references", "postgres"):
+            self.assertEqual(after[part], before[part])
+        self.assertNotEqual(after["lifecycle"], before["lifecycle"])
+        self.assertIn("`bench/run --lifecycle-only`", after["lifecycle"])
+        self.assertIn("| catch-up of P30D for 10,000 instances (x3) |", after["lifecycle"])
+        self.assertNotIn("| backupd on the 1m catalog |", after["lifecycle"])
+        self.assertEqual(list(after), ["sqlite", "references", "postgres", "lifecycle"])
+
+    def test_runs_without_the_lifecycle_part_keep_its_section(self):
+        self.write(canned_run("20261124T100000Z-life-eeeeeeeeeeee", lifecycle_only=True), "bench/run --lifecycle-only")
+        before = results_file.sections(self.path.read_text())
+        self.write(canned_run("20261125T100000Z-pgon-bbbbbbbbbbbb", postgres_only=True), "bench/run --postgres-only")
+        self.write(canned_run("20261125T110000Z-nolc-ffffffffffff"), "bench/run --no-lifecycle")
+        after = results_file.sections(self.path.read_text())
+        self.assertEqual(after["lifecycle"], before["lifecycle"])
+        self.assertEqual(list(after), ["sqlite", "references", "postgres", "lifecycle"])
+
     def test_committed_results_keep_their_other_sections(self):
-        """The committed RESULTS.md: a --postgres-only run leaves its SQLite and references sections be."""
+        """The committed RESULTS.md: a --postgres-only run leaves its SQLite, references and lifecycle
+        sections be."""
         committed = RESULTS_MD.read_text()
         old = results_file.sections(committed)
-        self.assertEqual(list(old), ["sqlite", "references", "postgres"])
+        self.assertEqual(list(old), ["sqlite", "references", "postgres", "lifecycle"])
         # Already in the layout merge() writes: rewriting it with nothing new changes no byte.
         self.assertEqual(results_file.merge(committed, {}), committed)
         self.path.write_text(committed)
@@ -177,10 +261,34 @@ class SectionsTest(unittest.TestCase):
         new = results_file.sections(self.path.read_text())
         self.assertEqual(new["sqlite"], old["sqlite"])
         self.assertEqual(new["references"], old["references"])
+        self.assertEqual(new["lifecycle"], old["lifecycle"])
         self.assertNotEqual(new["postgres"], old["postgres"])
 
 
 class FiguresTest(unittest.TestCase):
+    def test_lifecycle_targets(self):
+        run = canned_run("20261124T100000Z-life-eeeeeeeeeeee", lifecycle_only=True)
+        rows = {c["target"]: c for c in checks(run) if c["issue"] == 12}
+        self.assertEqual(len(rows), 5)
+        self.assertEqual([c["result"] for c in rows.values()], ["PASS"] * 5)
+        catch_up = next(c for name, c in rows.items() if name.startswith("Catch-up of 30 days"))
+        self.assertEqual((catch_up["value"], catch_up["result"]), (7.2, "PASS"))
+        page = next(c for name, c in rows.items() if "first page of 100, cached: ≥ 80%" in name)
+        self.assertEqual((page["value"], page["result"]), (0.933, "PASS"))
+        self.assertEqual(failed_runs(run), [])
+        # A list that disagrees with the rules fails the check target; a failed wrk run is a failed run.
+        run = canned_run("20261124T100000Z-life-eeeeeeeeeeee", lifecycle_only=True)
+        run["lifecycle"] = canned_lifecycle(problems=["instance 0: total_count 2095, expected 2096"])
+        run["lifecycle"]["throughput"]["targets"]["policy_deep"]["runs"][1].update(failed="errors: timeout 2")
+        rows = {c["target"]: c for c in checks(run) if c["issue"] == 12}
+        listed = next(c for name, c in rows.items() if name.startswith("Catch-up and the phase"))
+        self.assertEqual((listed["result"], listed["value"]), ("FAIL", 1))
+        self.assertIn("total_count 2095", listed["detail"])
+        self.assertEqual(failed_runs(run), ["lifecycle/policy_deep/round 1: errors: timeout 2"])
+        section = render(run, "bench/run --lifecycle-only")["lifecycle"]
+        self.assertIn("- lifecycle/policy_deep/round 1: errors: timeout 2", section)
+
+
     def test_every_part_shows_its_own_failures_and_busy_runs(self):
         run = canned_run("20261124T100000Z-full-aaaaaaaaaaaa")
         run["catalogs"]["1m"]["targets"]["rds_deep"]["runs"]["c32"] = {"failed": "errors: timeout 3", "error_total": 3}

@@ -10,7 +10,8 @@
     sqlite_part    backupd on each SQLite catalog: start-up, the API targets under wrk, RSS, its log
     postgres_part  the PostgreSQL part (issue 6): the cluster, its catalogs, one node and two
     references     nginx and moto, the references of issue 5
-    checks         the targets of issues 5 and 6 (PASS/FAIL), the ratios, failed and busy runs
+    lifecycle_part policies and the clock (issue 12): the catch-up of 30 days, lists with and without a policy
+    checks         the targets of issues 5, 6 and 12 (PASS/FAIL), the ratios, failed and busy runs
     report         the Markdown section of each part of a run
     results_file   RESULTS.md: one section per part, a run rewrites only the sections of its parts
 """

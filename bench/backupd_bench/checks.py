@@ -1,13 +1,15 @@
 """What a run's figures say against the issues: the targets of issue 5 (backupd against nginx and moto,
-flat latency from 10k to 10M backups, deep pages, RSS, start-up) and of issue 6 (PostgreSQL against
-SQLite, flat latency), the ratios, and the runs that failed or were taken while other work used the
-machine. Every comparison uses figures of the same run only."""
+flat latency from 10k to 10M backups, deep pages, RSS, start-up), of issue 6 (PostgreSQL against
+SQLite, flat latency) and of issue 12 (the catch-up of 30 days, reads with policies against reads
+without), the ratios, and the runs that failed or were taken while other work used the machine. Every
+comparison uses figures of the same run only."""
 
-from .parameters import CATALOG_LABEL, CATALOGS, MB, PG_CATALOGS, PG_TARGET, RATIO_CATALOG, TARGET_NAMES
+from .parameters import (CATALOG_LABEL, CATALOGS, CATCH_UP_LIMIT_S, MB, PG_CATALOGS, PG_TARGET,
+                         RATIO_CATALOG, TARGET_NAMES, THROUGHPUT_RATIO_LIMIT)
 
 # The groups of figures of a run, in the order they are listed: backupd on the SQLite catalogs, the
-# references (nginx, moto), the PostgreSQL part.
-GROUPS = ("sqlite", "references", "postgres")
+# references (nginx, moto), the PostgreSQL part, the policies-and-clock part.
+GROUPS = ("sqlite", "references", "postgres", "lifecycle")
 
 
 def run_of(results, catalog, target, c):
@@ -22,7 +24,7 @@ def pg_run(results, catalog, setup, c):
 
 
 def target_row(name, value, limit, passed, detail, issue):
-    if passed is False and value:
+    if passed is False and value and limit:
         if "≥" in name:
             detail += f"; short by {(1 - value / limit) * 100:.0f}% (needs {limit / value:.2f}× the requests/s)"
         else:
@@ -145,7 +147,59 @@ def checks(results):
     else:
         add("/health within 1 s of start on the 10M catalog (store not in the page cache)", None, 1, None,
             "needs the 10M catalog")
-    return out + postgres_checks(results)
+    return out + postgres_checks(results) + lifecycle_checks(results)
+
+
+def lifecycle_checks(results):
+    """Issue 12: the catch-up of 30 days for the seed's instances under 30 s on SQLite (median of the
+    repeats), its result as the rules give it, and the RDS list of an instance with a policy within
+    20% of the requests/s of one without (medians of alternated, pinned runs of the same run): the
+    first page and a deep page from the response cache, and every page in turn, never cached."""
+    part = results.get("lifecycle") or {}
+    if not part:
+        return []
+    out = []
+    n = part.get("params", {}).get("instances", 0)
+    cu = part.get("catchup", {})
+    runs = cu.get("runs", [])
+    name = f"Catch-up of 30 days for {n:,} instances with policies, SQLite: < {CATCH_UP_LIMIT_S:.0f} s (median)"
+    if "median_s" in cu:
+        times = ", ".join(f"{r['first_request_s']:.2f}" for r in runs if not r.get("failed"))
+        last = runs[-1]
+        out.append(target_row(name, round(cu["median_s"], 2), CATCH_UP_LIMIT_S, cu["median_s"] < CATCH_UP_LIMIT_S,
+                              f"first request after `backupd clock advance P30D`: {times} s; store after "
+                              f"{last['store_bytes_after']['total'] / MB:,.1f} MB", issue=12))
+    else:
+        out.append(target_row(name, None, CATCH_UP_LIMIT_S, None, "not measured", 12))
+    problems = [p for r in runs for p in r.get("check_problems", [])]
+    problems += part.get("throughput", {}).get("check_problems", [])
+    exp = runs[-1].get("expected", {}) if runs else {}
+    out.append(target_row("Catch-up and the phase after it: every list checked as lifecycle.md §8.1–§8.2 give it",
+                          len(problems), 0, (not problems) if runs else None,
+                          ("; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""))
+                          if problems else (f"after P30D: {exp.get('autos')} automated full backups (7 days and the base) and "
+                                            f"{exp.get('incrementals', 0):,} incrementals per instance, "
+                                            f"{n:,} × {exp.get('autos')} full backups in the store" if exp else "not measured"),
+                          issue=12))
+    tp = part.get("throughput", {})
+    targets = tp.get("targets", {})
+    for page, what in (("page100", "first page of 100, cached"), ("deep", "deep page, cached"),
+                       ("pages", "every page in turn, never cached")):
+        with_, without = targets.get(f"policy_{page}", {}), targets.get(f"plain_{page}", {})
+        name = (f"Policy on, clock advancing: RDS list, {what}: ≥ {THROUGHPUT_RATIO_LIMIT:.0%} of the requests/s "
+                "without a policy")
+        if with_.get("median_rps") and without.get("median_rps"):
+            r = with_["median_rps"] / without["median_rps"]
+            paired = tp.get("paired", {}).get(page, {})
+            detail = (f"medians {with_['median_rps']:,.0f} vs {without['median_rps']:,.0f} req/s, p50 "
+                      f"{with_['median_p50_us'] / 1000:.3f} vs {without['median_p50_us'] / 1000:.3f} ms, "
+                      f"{with_.get('median_cpu_us')} vs {without.get('median_cpu_us')} µs server CPU/request"
+                      + (f"; round by round {paired['median_rps_ratio']:.3f} (median of "
+                         f"{', '.join(f'{x:.2f}' for x in paired['rps_ratios'])})" if paired.get("median_rps_ratio") else ""))
+            out.append(target_row(name, round(r, 3), THROUGHPUT_RATIO_LIMIT, r >= THROUGHPUT_RATIO_LIMIT, detail, issue=12))
+        else:
+            out.append(target_row(name, None, THROUGHPUT_RATIO_LIMIT, None, "not measured", 12))
+    return out
 
 
 def _p50_ratios(runs_at, limit):
@@ -181,6 +235,20 @@ def failed_runs(results, groups=GROUPS):
             bad += _failures(f"postgres/{cat}/", r.get("setups", {}))
             if _non2xx(r):
                 bad.append(f"postgres/{cat}: the servers logged non-2xx answers {_non2xx(r)}")
+    if "lifecycle" in groups:
+        part = results.get("lifecycle") or {}
+        for i, r in enumerate(part.get("catchup", {}).get("runs", []), 1):
+            if r.get("failed"):
+                bad.append(f"lifecycle/catch-up {i}: {r['failed']}")
+            if _non2xx(r):
+                bad.append(f"lifecycle/catch-up {i}: the server logged non-2xx answers {_non2xx(r)}")
+        tp = part.get("throughput") or {}
+        for name, e in tp.get("targets", {}).items():
+            for run in e.get("runs", []):
+                if run.get("failed"):
+                    bad.append(f"lifecycle/{name}/round {run['round']}: {run['failed']}")
+        if _non2xx(tp):
+            bad.append(f"lifecycle/throughput: the server logged non-2xx answers {_non2xx(tp)}")
     return bad
 
 
@@ -222,6 +290,11 @@ def busy_runs(results, groups=GROUPS, limit=10):
                 for c, run in e.get("runs", {}).items():
                     if (run.get("other_cpu_pct") or 0) > limit:
                         out.append(f"postgres/{cat}/{setup}/{c} ({run['other_cpu_pct']:.0f}%)")
+    if "lifecycle" in groups:
+        for name, e in ((results.get("lifecycle") or {}).get("throughput") or {}).get("targets", {}).items():
+            for run in e.get("runs", []):
+                if (run.get("other_cpu_pct") or 0) > limit:
+                    out.append(f"lifecycle/{name}/round {run['round']} ({run['other_cpu_pct']:.0f}%)")
     return out
 
 

@@ -13,10 +13,12 @@ from .machine import cpu_snapshot, machine_pct, other_cpu_pct
 from .parameters import LUA
 
 
-def wrk(url, headers, connections, duration, timeout_s=10, env=None, pgid=None, db_pid=None):
+def wrk(url, headers, connections, duration, timeout_s=10, env=None, pgid=None, db_pid=None, pin=None, threads=None):
     """One bounded wrk run; returns the figures of report.lua's done() plus the error total, and
-    (given the server's process group) how much of the machine other work used meanwhile."""
-    return measured(lambda: _wrk(url, headers, connections, duration, timeout_s, env), pgid, db_pid)
+    (given the server's process group) how much of the machine other work used meanwhile. `pin`: the
+    CPU wrk runs on (taskset), as bench/compare.py pins it; `threads`: wrk's threads (default 1 at one
+    connection, else 2)."""
+    return measured(lambda: _wrk(url, headers, connections, duration, timeout_s, env, threads, pin), pgid, db_pid)
 
 
 def wrk_split(jobs, duration, pgids, db_pid=None):
@@ -85,10 +87,10 @@ def merge_runs(runs):
             "per_node": [{k: r[k] for k in ("connections", "rps", "p50_us", "p99_us")} for r in runs]}
 
 
-def _wrk(url, headers, connections, duration, timeout_s=10, env=None, threads=None):
+def _wrk(url, headers, connections, duration, timeout_s=10, env=None, threads=None, pin=None):
     threads = threads or (1 if connections < 2 else 2)
     duration = max(1, int(round(duration)))  # wrk takes whole seconds
-    argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+    argv = ([] if pin is None else ["taskset", "-c", str(pin)]) + ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
             "--timeout", f"{timeout_s}s", "-s", str(LUA)]
     for k, v in headers.items():
         argv += ["-H", f"{k}: {v}"]

@@ -182,6 +182,12 @@ def os_name():
 def versions(bin_path):
     commit = run_text(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"])
     source = os.environ.get("BENCH_SOURCE", "tree")
+    # A binary built in an export of a commit (`--source head`, or `--bin` pointing into one) is that
+    # commit's, whatever HEAD is now.
+    export = next((p for p in Path(bin_path).resolve().parents if (p / ".bench-commit").is_file()), None)
+    if export is not None and source in ("head", "prebuilt"):
+        commit = (export / ".bench-commit").read_text().strip()[:12]
+        source = "head"
     dirty = ""
     if source == "tree":
         dirty = run_text(["git", "-C", str(ROOT), "status", "--porcelain", "--", "Sources", "Package.swift"])
@@ -189,7 +195,8 @@ def versions(bin_path):
     wrk_v = run_text(["wrk", "-v"]).splitlines()[0]
     return {"backupd_commit": commit, "built_from": {"tree": "the work tree", "head": "an export of the committed HEAD",
                                                      "prebuilt": "a prebuilt binary (--bin)"}.get(source, source),
-            "backupd_sources_dirty": [l[3:] for l in dirty.splitlines() if l.strip()],
+            # `XY path` lines; run_text strips the output, and with it the first line's leading blank.
+            "backupd_sources_dirty": [l.split(None, 1)[1] for l in dirty.splitlines() if len(l.split(None, 1)) == 2],
             "swift": run_text(["swift", "--version"]).splitlines()[0] if shutil.which("swift") else "unavailable",
             "wrk": wrk_v.split(" Copyright")[0], "nginx": run_text(["nginx", "-v"]).replace("nginx version: ", ""),
             "moto": version("moto"), "python": platform.python_version(),

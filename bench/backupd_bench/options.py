@@ -33,6 +33,16 @@ def parse(argv, description):
     pg.add_argument("--postgres-only", action="store_true",
                     help="the PostgreSQL part and the SQLite page of 100 it compares against: no other API target, "
                          "no references; catalogs 10k,1m unless --catalogs says otherwise (--quick: 10k)")
+    lc = parser.add_mutually_exclusive_group()
+    lc.add_argument("--no-lifecycle", action="store_true", help="skip the policies-and-clock part (issue 12)")
+    lc.add_argument("--lifecycle-only", action="store_true",
+                    help="only the policies-and-clock part (issue 12): the catch-up and the throughput with and "
+                         "without a policy; no catalog, no reference, no PostgreSQL")
+    parser.add_argument("--lifecycle-instances", type=int,
+                        help="RDS instances with a policy in that part's seed (default 10000; --quick 1000)")
+    parser.add_argument("--lifecycle-repeats", type=int, help="catch-ups timed, each from a fresh store (default 3; --quick 1)")
+    parser.add_argument("--lifecycle-rounds", type=int,
+                        help="rounds of the throughput phase, each a wrk run per target (default 5; --quick 2)")
     parser.add_argument("--reuse-catalogs", action="store_true",
                         help="reuse a stored catalog of the same parameters even if the store or generator sources changed")
     parser.add_argument("--log-level", help="LOG_LEVEL for backupd serve (default: backupd's own, info)")
@@ -41,7 +51,23 @@ def parse(argv, description):
     opts = parser.parse_args(argv)
     # As given, for the command RESULTS.md names (the defaults below fill these in).
     opts.given = {"duration": opts.duration, "warmup": opts.warmup, "targets": opts.targets,
-                  "no_references": opts.no_references}
+                  "no_references": opts.no_references, "lifecycle_instances": opts.lifecycle_instances,
+                  "lifecycle_repeats": opts.lifecycle_repeats, "lifecycle_rounds": opts.lifecycle_rounds}
+    if opts.lifecycle_only and opts.postgres_only:
+        parser.error("--lifecycle-only and --postgres-only exclude each other")
+    if opts.lifecycle_instances is None:
+        opts.lifecycle_instances = 1_000 if opts.quick else 10_000
+    if opts.lifecycle_repeats is None:
+        opts.lifecycle_repeats = 1 if opts.quick else 3
+    if opts.lifecycle_rounds is None:
+        opts.lifecycle_rounds = 2 if opts.quick else 5
+    for name in ("lifecycle_instances", "lifecycle_repeats", "lifecycle_rounds"):
+        if getattr(opts, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if opts.postgres_only:
+        opts.no_lifecycle = True
+    if opts.lifecycle_only:
+        opts.no_references = opts.no_postgres = True
     opts.connections = [1, 32]
     if opts.duration is None:
         opts.duration = 2 if opts.quick else 5
@@ -53,6 +79,10 @@ def parse(argv, description):
         opts.no_references = True
         opts.targets = opts.targets or PG_TARGET
     names = (opts.catalogs or ("10k" if opts.quick else "10k,1m" if opts.postgres_only else "10k,1m,10m")).split(",")
+    if opts.lifecycle_only:
+        if opts.catalogs:
+            parser.error("--lifecycle-only measures no catalog: leave --catalogs out")
+        names = []
     for n in names:
         if n not in CATALOGS:
             parser.error(f"unknown catalog {n} (10k, 1m, 10m)")
@@ -68,9 +98,14 @@ def command_line(opts):
     """The bench/run command of this run, with every option that changes what it measured."""
     given = opts.given
     return ("bench/run" + (" --quick" if opts.quick else "") + (f" --catalogs {opts.catalogs}" if opts.catalogs else "")
-            + (" --postgres-only" if opts.postgres_only else " --no-postgres" if opts.no_postgres else "")
+            + (" --postgres-only" if opts.postgres_only else " --lifecycle-only" if opts.lifecycle_only
+               else " --no-postgres" if opts.no_postgres else "")
+            + (" --no-lifecycle" if opts.no_lifecycle and not opts.postgres_only else "")
+            + (f" --lifecycle-instances {given['lifecycle_instances']}" if given.get("lifecycle_instances") else "")
+            + (f" --lifecycle-repeats {given['lifecycle_repeats']}" if given.get("lifecycle_repeats") else "")
+            + (f" --lifecycle-rounds {given['lifecycle_rounds']}" if given.get("lifecycle_rounds") else "")
             + (" --reuse-catalogs" if opts.reuse_catalogs else "")
-            + (" --no-references" if given["no_references"] else "")
+            + (" --no-references" if given["no_references"] and not opts.lifecycle_only else "")
             + (f" --targets {given['targets']}" if given["targets"] else "")
             + (f" --duration {given['duration']}" if given["duration"] is not None else "")
             + (f" --warmup {given['warmup']}" if given["warmup"] is not None else "")

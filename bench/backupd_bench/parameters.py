@@ -25,3 +25,7 @@ TARGET_NAMES = ["rds_page100", "rds_page10", "rds_deep", "rds_filter", "rds_wind
 PG_CATALOGS = ("10k", "1m")
 # The API target the PostgreSQL part measures, and compares with SQLite's.
 PG_TARGET = "rds_page100"
+
+# The policies-and-clock part (issue 12): its limits.
+CATCH_UP_LIMIT_S = 30.0          # the catch-up of 30 days for 10,000 instances with policies, SQLite
+THROUGHPUT_RATIO_LIMIT = 0.8     # requests/s of a list with a policy on against one without ("within 20%")

@@ -1,5 +1,5 @@
 """The Markdown of a run, one section per part of the benchmark it measured (backupd on SQLite, the
-references, PostgreSQL), each complete by itself: the command, date and commit of its run, the machine,
+references, PostgreSQL, policies and the clock), each complete by itself: the command, date and commit of its run, the machine,
 the figures, the targets, the phases and the notes of that part. results_file puts the sections into
 RESULTS.md, where each stays until a later run measures its part again."""
 
@@ -7,9 +7,9 @@ from .checks import failed_runs, notes
 from .parameters import CATALOG_LABEL, MB, PG_TARGET
 
 # The parts of a run, in the order of RESULTS.md, and their sections' titles.
-PARTS = ("sqlite", "references", "postgres")
+PARTS = ("sqlite", "references", "postgres", "lifecycle")
 TITLES = {"sqlite": "backupd on SQLite (issue 5)", "references": "References: nginx and moto",
-          "postgres": "PostgreSQL (issue 6)"}
+          "postgres": "PostgreSQL (issue 6)", "lifecycle": "Policies and the clock (issue 12)"}
 
 
 def measured_parts(results):
@@ -22,6 +22,8 @@ def measured_parts(results):
         parts.append("references")
     if results.get("postgres", {}).get("catalogs"):
         parts.append("postgres")
+    if results.get("lifecycle"):
+        parts.append("lifecycle")
     return parts
 
 
@@ -39,7 +41,7 @@ def render_sections(results, checks_rows, command):
 
 def render_section(part, results, checks_rows, command):
     groups = groups_of(part, results)
-    lines = [f"## {TITLES[part]}", ""] + run_header(results, command)
+    lines = [f"## {TITLES[part]}", ""] + run_header(results, command, part)
     bad = failed_runs(results, groups)
     if bad:
         lines += ["", "**Failed runs** (errors under load; these are not figures):", ""] + [f"- {b}" for b in bad]
@@ -47,6 +49,8 @@ def render_section(part, results, checks_rows, command):
         lines += sqlite_body(results, [c for c in checks_rows if c["issue"] == 5])
     elif part == "references":
         lines += references_body(results)
+    elif part == "lifecycle":
+        lines += lifecycle_body(results, [c for c in checks_rows if c["issue"] == 12])
     else:
         lines += postgres_body(results, [c for c in checks_rows if c["issue"] == 6])
     lines += phases_table(results, groups)
@@ -56,8 +60,14 @@ def render_section(part, results, checks_rows, command):
     return "\n".join(lines) + "\n"
 
 
-def run_header(results, command):
+def run_header(results, command, part=None):
     m, v = results["machine"], results["versions"]
+    if part == "lifecycle":
+        load = (f"wrk runs {results['options']['duration']} s per figure with 1 thread at 32 connections, pinned to one "
+                f"core and the server to the other, after a {results['options']['warmup']} s warm-up.")
+    else:
+        load = (f"wrk runs {results['options']['duration']} s per figure with 2 threads at 32 connections and 1 thread "
+                f"at 1 connection, after a {results['options']['warmup']} s warm-up at 32 connections.")
     return [f"Produced by `{command}` (see `bench/README.md`) on {results['finished'][:10]}, against backupd commit "
             f"`{v['backupd_commit']}`, in {results['elapsed_s'] / 60:.1f} minutes. The raw figures of this run are in "
             f"`bench/.work/results/{results['run_id']}.json` on the machine that ran it.", "",
@@ -73,10 +83,8 @@ def run_header(results, command):
             f"| wrk | {v['wrk']} |", f"| nginx | {v['nginx']} |", f"| moto | {v['moto']} (Python {v['python']}) |",
             "",
             f"Every request to backupd is signed with SDK-HMAC-SHA256 as the official SDK signs it "
-            f"(headers computed once per target at the start of each catalog's phase). wrk runs "
-            f"{results['options']['duration']} s per figure with 2 threads at 32 connections and 1 thread at 1 "
-            f"connection, after a {results['options']['warmup']} s warm-up at 32 connections. "
-            f"Latencies are milliseconds. A run with any error or non-2xx answer is reported as FAILED, not as a figure. "
+            f"(headers computed once per target at the start of each {'run' if part == 'lifecycle' else 'catalog' + chr(39) + 's phase'}). "
+            f"{load} Latencies are milliseconds. A run with any error or non-2xx answer is reported as FAILED, not as a figure. "
             f"*Server CPU* is the share of the whole machine ({m['nproc']} cores = 100%) the measured server used during "
             f"the run; *Other work* the share used by processes outside the benchmark (other users of a shared machine): "
             f"above a few percent, the figures of that run are lower than the machine can do."]
@@ -216,6 +224,133 @@ def postgres_body(results, checks_rows):
                   "The SQLite stores this run measured for the comparison (`--postgres-only`: the page of 100 only); "
                   "the SQLite part's own figures are in its section.", ""]
         lines += catalogs_table(results) + [""] + per_api_table(results)
+    return lines
+
+
+def lifecycle_body(results, checks_rows):
+    part = results["lifecycle"]
+    p = part["params"]
+    pol = p["policy"]
+    cu = part.get("catchup", {})
+    tp = part.get("throughput") or {}
+    lines = ["",
+             f"A seed of {p['instances']:,} RDS MySQL instances, each with the backup policy `keep_days` {pol['keep_days']}, "
+             f"`start_time` `{pol['start_time']}`, `period` `{pol['period']}` (a daily full backup at "
+             f"{pol['start_time'][:5]} UTC and incrementals every 5 minutes), over two projects of one domain, plus one "
+             f"instance without a policy; that one and the first policy instance hold the same {p['seeded_backups']:,} "
+             f"seeded manual backups, the others none ({p['seed_bytes'] / MB:,.1f} MB of JSON). Each catch-up starts from a "
+             f"fresh SQLite store: `backupd clock set {p['t0']}` and `clock freeze`, `backupd seed` (the policies take "
+             "effect at that instant), `backupd serve` and one request, then `backupd clock advance "
+             f"{p['catch_up']}` on the command line while the server runs, and the **first API request after it** (an "
+             "SDK-signed RDS list of one instance, page of 100), which writes down the 30 skipped days of every "
+             "instance before it answers: its time from sending to the last byte is the catch-up. The lists of three "
+             "instances and the store's rows are then checked against `docs/lifecycle.md` §8.1–§8.2.", ""]
+    lines += ["### Targets (issue 12)", ""] + target_table(checks_rows)
+    runs = cu.get("runs", [])
+    if runs:
+        lines += ["", f"### Catch-up of {p['catch_up'][1:-1]} days", "",
+                  "| Run | Seed load (`backupd seed`) | `clock advance` (CLI) | First request: the catch-up | Server CPU during it | "
+                  "Other work during it | Next request | Store before → after (file + wal) | "
+                  "Rows after: automated full / tracks / policies | Server log |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for i, r in enumerate(runs, 1):
+            b, a, rows = r["store_bytes_before"], r["store_bytes_after"], r.get("rows", {})
+            statuses = r.get("log", {}).get("statuses", {})
+            first = f"FAILED: {r['failed']}" if r.get("failed") else f"**{r['first_request_s']:.2f} s**"
+            cpu = r.get("first_request_server_cpu_s")
+            lines.append(f"| {i} | {r['seed_s']:.1f} s | {r['advance_cli_s'] * 1000:,.0f} ms | {first} | "
+                         f"{'' if cpu is None else f'{cpu:.1f} s'} | {pct(r.get('first_request_other_cpu_pct'))} | "
+                         f"{r['second_request_s'] * 1000:.1f} ms | {b['total'] / MB:,.1f} MB → {a['total'] / MB:,.1f} MB "
+                         f"({a['db'] / MB:,.1f} + {a['wal'] / MB:,.1f}) | {rows.get('auto_rows', 0):,} / "
+                         f"{rows.get('tracks', 0):,} / {rows.get('policies', 0):,} | "
+                         f"{', '.join(f'{k}: {n:,}' for k, n in sorted(statuses.items()))} |")
+        if "median_s" in cu:
+            lines += ["", f"Median {cu['median_s']:.2f} s, range {cu['min_s']:.2f}–{cu['max_s']:.2f} s over "
+                          f"{len(runs)} fresh stores. The clock read {runs[-1].get('clock_after')} after the jump. "
+                          "*Server CPU* is the CPU time the server process used during the request (one core at most does "
+                          "the work: the catch-up is one write transaction); *other work* the share of the machine "
+                          "processes outside the benchmark used meanwhile."]
+    targets = tp.get("targets", {})
+    if targets:
+        lines += ["", "### RDS list with and without a policy, the clock running and advancing", "",
+                  f"On the last catch-up's store (its {p['instances']:,} policy instances included), the clock unfrozen, "
+                  "one server "
+                  + ("pinned to CPU 0 and wrk (1 thread, 32 connections) to CPU 1" if tp.get("pinned") else
+                     "and wrk (1 thread, 32 connections) unpinned (fewer than 2 cores)")
+                  + f", as `bench/compare.py` runs them. {tp['rounds']} rounds; each runs every request once, in "
+                  f"alternating order: the clock advanced {tp['advance']} through the control API, a pre-flight request "
+                  "(it settles what that made due: the incrementals, and every instance's daily full backup and "
+                  f"retention when it crosses {pol['start_time'][:5]}), a {tp['warmup']} s warm-up, then {tp['duration']} s "
+                  f"of wrk, during which the clock is advanced {tp['nudge']} once more halfway through (a settle under "
+                  "load, and every cache dropped). The instance with a policy lists its seeded backups, its automated "
+                  "full backups and the incrementals computed for the moment (newest first, so the first page is "
+                  "computed records and the deep page, 100 before the end, lies past the whole chain); the one without "
+                  "lists the same seeded backups only. The first page and the deep page are the same SDK-signed request "
+                  "every time, answered from the response cache between settles; *every page in turn* carries an IAM "
+                  "token and a different offset each request (0, 7,919, 2 × 7,919, … modulo the last), which the "
+                  "response cache never answers: the cost of the list itself. Figures are medians over the rounds.", "",
+                  "| Instance | Request | Items / total | Bytes | Requests/s (median) | Range | p50 | p99 | "
+                  "Server CPU / request | Other work (max) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, e in targets.items():
+            good = [r for r in e["runs"] if not r.get("failed")]
+            if not good:
+                lines.append(f"| {e['label']} | | | | FAILED | | | | | |")
+                continue
+            totals = e.get("totals", [])
+            tot = f"{totals[0]:,}" if len(totals) == 1 else f"{totals[0]:,}–{totals[-1]:,}"
+            rps = [r["rps"] for r in good]
+            what = {"page100": "first page of 100, cached", "deep": f"deep page (offset {e['offset']:,}), cached",
+                    "pages": f"every page in turn (offsets 0–{e.get('offset_max') or 0:,}), never cached"}[e["page"]]
+            lines.append(f"| {'with a policy' if e['instance'] == 'policy' else 'without a policy'} | {what} | "
+                         f"{e['items']} / {tot} | {e['body_bytes']:,} | {e['median_rps']:,.0f} | "
+                         f"{min(rps):,.0f}–{max(rps):,.0f} | {ms(e['median_p50_us'])} | {ms(e['median_p99_us'])} | "
+                         f"{e['median_cpu_us']} µs | {e['max_other_cpu_pct']:.0f}% |")
+        ratios = []
+        for page, what in (("page100", "first page of 100, cached"), ("deep", "deep page, cached"),
+                           ("pages", "every page in turn, never cached")):
+            a, b = targets.get(f"policy_{page}", {}), targets.get(f"plain_{page}", {})
+            paired = tp.get("paired", {}).get(page, {})
+            if a.get("median_rps") and b.get("median_rps"):
+                ratios.append(f"| {what} | {a['median_rps'] / b['median_rps']:.3f} | "
+                              f"{paired.get('median_rps_ratio') or ''} | "
+                              + (f"{a['median_cpu_us'] / b['median_cpu_us']:.3f}" if a.get("median_cpu_us") and b.get("median_cpu_us") else "")
+                              + f" | {paired.get('median_cpu_ratio') or ''} |")
+        if ratios:
+            lines += ["", "| With a policy / without | Requests/s (ratio of the medians) | Requests/s (median of the rounds' "
+                          "ratios) | Server CPU per request (ratio of the medians) | Server CPU per request (median of the "
+                          "rounds' ratios) |", "|---|---|---|---|---|"] + ratios
+        ss = tp.get("settle_summary") or {}
+        if ss:
+            cross = ss.get("crossings") or []
+            lines += ["", f"Settles during the phase: {len(cross)} pre-flight requests crossed {pol['start_time'][:5]}, each "
+                          f"writing a day's full backup of all {p['instances']:,} instances and their retention: "
+                          + (", ".join(f"{x:.2f}" for x in cross) + " s" if cross else "none")
+                          + (f"; the other {ss['others']} (incrementals only) took {ss['others_median_s'] * 1000:.1f} ms "
+                             f"(median), {ss['others_max_s'] * 1000:.1f} ms at most." if ss.get("others") else ".")]
+        lines += ["", "Every run, in order:", "",
+                  "| Round | Request | Clock after the advance | Total | Pre-flight (settle) | Requests/s | p50 | p99 | "
+                  "Server CPU / request | Other work |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        every = sorted(((r["round"], r.get("clock", ""), name, r) for name, e in targets.items() for r in e["runs"]),
+                       key=lambda x: (x[0], x[1]))
+        for rnd, clock, name, r in every:
+            if r.get("failed"):
+                lines.append(f"| {rnd} | {name} | {clock} | | | FAILED: {r['failed']} | | | | |")
+                continue
+            lines.append(f"| {rnd} | {name} | {clock} | {r['total']:,} | {r['preflight_s'] * 1000:,.1f} ms"
+                         f"{' (crossed ' + pol['start_time'][:5] + ')' if r.get('crosses_window') else ''} | "
+                         f"{r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {r.get('cpu_us_per_request', '')} µs | "
+                         f"{pct(r.get('other_cpu_pct'))} |")
+        exp = tp.get("expected_after")
+        if exp:
+            lines += ["", f"After the phase (clock frozen at {tp.get('clock_end')}), the instance with a policy lists "
+                          f"{exp['autos']} automated full backups and {exp['incrementals']:,} incrementals "
+                          f"({exp['total']:,} in all), as §8.1–§8.2 give"
+                          + ((": checked, and every page of 100 of its list in turn (uncached) holds exactly those "
+                              "records, each once, in `api.md` §1.9's order." if tp.get("walked_pages") else ": checked.")
+                             if not tp.get("check_problems") else
+                             f"; **the server disagrees**: {'; '.join(tp['check_problems'])}.")]
     return lines
 
 
