@@ -42,7 +42,12 @@ extension SQLiteCatalogStore {
     public func armFault(instanceID: String, at instant: Int64) async throws -> Bool {
         guard CatalogText.isStorable(instanceID) else { return false }
         return try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM instances WHERE id = ?", arguments: [instanceID]) != nil else {
+            guard
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM instances WHERE id = ?"),
+                    arguments: [instanceID]
+                ) != nil
+            else {
                 return false
             }
             try db.execute(
@@ -56,7 +61,10 @@ extension SQLiteCatalogStore {
     public func armedFault(instanceID: String) async throws -> Int64? {
         guard CatalogText.isStorable(instanceID) else { return nil }
         return try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instanceID])
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?"),
+                arguments: [instanceID]
+            )
         }
     }
 

@@ -10,14 +10,15 @@ extension SQLiteCatalogStore {
         try await read { db in
             let step = IncrementalSeries.step
             return try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT min(next) FROM (
-                        SELECT min(next_change) AS next FROM lifecycle_tracks WHERE next_change IS NOT NULL
-                        UNION ALL SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL
-                        UNION ALL SELECT ? WHERE EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)
-                    )
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT min(next) FROM (
+                            SELECT min(next_change) AS next FROM lifecycle_tracks WHERE next_change IS NOT NULL
+                            UNION ALL SELECT min(next_run) FROM backup_policies WHERE next_run IS NOT NULL
+                            UNION ALL SELECT ? WHERE EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)
+                        )
+                        """
+                ),
                 arguments: [(instant >= 0 ? instant / step : (instant - step + 1) / step) * step + step]
             )
         }
@@ -31,17 +32,19 @@ extension SQLiteCatalogStore {
         try await write { db in
             try Self.settle(db, through: instant)
             let building = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN rds_backups b ON b.id = t.backup_id
-                        WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN rds_backups b ON b.id = t.backup_id
+                            WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
+                        """
+                ),
                 arguments: [instance.id]
             )
             guard building != true else { throw BackupRefusal.inProgress }
             let taken = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM rds_backups WHERE instance_id = ? AND name = ? AND offsite_project_id IS NULL)",
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM rds_backups WHERE instance_id = ? AND name = ? AND offsite_project_id IS NULL)"
+                ),
                 arguments: [instance.id, backup.name]
             )
             guard taken != true else { throw BackupRefusal.nameTaken }
@@ -54,7 +57,7 @@ extension SQLiteCatalogStore {
                 buildingMilliseconds: Int64(timings.rdsBuilding) * 1000,
                 fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
             )
-            try db.execute(sql: StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(backup))))
+            try db.run(StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(backup))))
             return try Self.apply(track, to: backup, db, at: instant) ?? backup
         }
     }
@@ -96,11 +99,12 @@ extension SQLiteCatalogStore {
         try await write { db in
             try Self.settle(db, through: instant)
             let building = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN taurusdb_backups b ON b.id = t.backup_id
-                        WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN taurusdb_backups b ON b.id = t.backup_id
+                            WHERE t.instance_id = ? AND b.status = 'BUILDING' AND b.type IN ('manual', 'auto'))
+                        """
+                ),
                 arguments: [instance.id]
             )
             guard building != true else { throw BackupRefusal.inProgress }
@@ -138,8 +142,8 @@ extension SQLiteCatalogStore {
             else { return .notFound }
             guard backup.type == .manual else { return .notManual }
             guard backup.status != .building else { return .building }
-            try db.execute(sql: "DELETE FROM taurusdb_backups WHERE id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+            try db.run("DELETE FROM taurusdb_backups WHERE id = ?", arguments: [id])
+            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
             return .deleted(name: backup.name)
         }
     }
@@ -148,11 +152,12 @@ extension SQLiteCatalogStore {
         try await write { db in
             try Self.settle(db, through: instant)
             let running = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
-                        WHERE t.instance_id = ? AND b.status IN ('waiting', 'backuping'))
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                            WHERE t.instance_id = ? AND b.status IN ('waiting', 'backuping'))
+                        """
+                ),
                 arguments: [instance.id]
             )
             guard running != true else { throw BackupRefusal.inProgress }
@@ -167,7 +172,7 @@ extension SQLiteCatalogStore {
                 fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
             )
             let backup = backup.planned(by: track)
-            try db.execute(sql: StoredTables.dcsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.dcs(backup))))
+            try db.run(StoredTables.dcsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.dcs(backup))))
             let shown = try Self.apply(track, to: backup, db, at: instant)
             try Self.capDCSRecords(db, instanceID: instance.id)
             return shown
@@ -218,16 +223,17 @@ extension SQLiteCatalogStore {
     /// Removes the oldest lifecycle records of a DCS instance beyond the cap (`docs/lifecycle.md` §8.4).
     static func capDCSRecords(_ db: Database, instanceID: String) throws {
         let excess = try String.fetchAll(
-            db,
-            sql: """
-                SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
-                WHERE t.instance_id = ? ORDER BY b.created_ms DESC, b.backup_id DESC LIMIT -1 OFFSET ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT b.backup_id FROM lifecycle_tracks t JOIN dcs_backups b ON b.backup_id = t.backup_id
+                    WHERE t.instance_id = ? ORDER BY b.created_ms DESC, b.backup_id DESC LIMIT -1 OFFSET ?
+                    """
+            ),
             arguments: [instanceID, DCSRetention.recordCap]
         )
         for id in excess {
-            try db.execute(sql: "DELETE FROM dcs_backups WHERE backup_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+            try db.run("DELETE FROM dcs_backups WHERE backup_id = ?", arguments: [id])
+            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
         }
     }
 
@@ -249,7 +255,7 @@ extension SQLiteCatalogStore {
             if let row {
                 try applyAny(track, to: row, db, at: instant)
             } else {
-                try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
+                try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
             }
         }
     }
@@ -262,8 +268,8 @@ extension SQLiteCatalogStore {
         case .dcs(let backup): _ = try apply(track, to: backup, db, at: instant)
         case .ddm(let backup):
             if track.state(at: instant) == .gone {
-                try db.execute(sql: "DELETE FROM ddm_backups WHERE id = ?", arguments: [backup.id])
-                try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+                try db.run("DELETE FROM ddm_backups WHERE id = ?", arguments: [backup.id])
+                try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
             } else {
                 try db.execute(
                     sql: StoredTables.lifecycleTracks.sqliteUpsert,
@@ -277,8 +283,8 @@ extension SQLiteCatalogStore {
     /// `nil` when it is gone (and then neither it nor its track is kept).
     private static func apply(_ track: LifecycleTrack, to backup: RDSBackup, _ db: Database, at instant: Int64) throws -> RDSBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try db.execute(sql: "DELETE FROM rds_backups WHERE id = ?", arguments: [backup.id])
-            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            try db.run("DELETE FROM rds_backups WHERE id = ?", arguments: [backup.id])
+            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
             return nil
         }
         if shown != backup {
@@ -300,8 +306,8 @@ extension SQLiteCatalogStore {
 
     private static func apply(_ track: LifecycleTrack, to backup: TaurusDBBackup, _ db: Database, at instant: Int64) throws -> TaurusDBBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try db.execute(sql: "DELETE FROM taurusdb_backups WHERE id = ?", arguments: [backup.id])
-            try db.execute(sql: "DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            try db.run("DELETE FROM taurusdb_backups WHERE id = ?", arguments: [backup.id])
+            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
             return nil
         }
         if shown != backup {
@@ -341,10 +347,14 @@ extension SQLiteCatalogStore {
     /// Whether a fault armed for the instance at or before `instant` applies to a full backup
     /// starting then; a fault that applies is used up (`docs/lifecycle.md` §6.3).
     static func takeFault(_ db: Database, instanceID: String, at instant: Int64) throws -> Bool {
-        guard let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instanceID]),
+        guard
+            let armed = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?"),
+                arguments: [instanceID]
+            ),
             armed <= instant
         else { return false }
-        try db.execute(sql: "DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instanceID])
+        try db.run("DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instanceID])
         return true
     }
 }

@@ -22,7 +22,7 @@ extension SQLiteCatalogStore {
                 base: try Self.base(db, of: instance, under: old, at: instant)
             )
             guard new != old else { return new }
-            try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(new)))
+            try db.run(StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(new)))
             if instance.service == .rds, let offsite = try Self.offsitePolicy(db, instanceID: instance.id) {
                 try Self.apply(
                     OffsiteEffects.segmentChange(
@@ -118,16 +118,20 @@ extension SQLiteCatalogStore {
                 instance.service == .ddm
                 ? nil
                 : try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT t.backup_id, t.started_at, t.retention_ms FROM lifecycle_tracks t JOIN \(table.name) b ON b.\(table.key[0]) = t.backup_id
-                        WHERE t.instance_id = ? AND b.\(typeColumn) = 'auto' AND t.fails = 0 AND t.retired_at IS NULL
-                            AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
-                        ORDER BY t.started_at DESC LIMIT 1
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT t.backup_id, t.started_at, t.retention_ms FROM lifecycle_tracks t JOIN \(table.name) b ON b.\(table.key[0]) = t.backup_id
+                            WHERE t.instance_id = ? AND b.\(typeColumn) = 'auto' AND t.fails = 0 AND t.retired_at IS NULL
+                                AND t.started_at IS NOT NULL AND t.deleted_at IS NULL
+                            ORDER BY t.started_at DESC LIMIT 1
+                            """
+                    ),
                     arguments: [instance.id]
                 ).map { Scheduler.Predecessor(backupID: $0[0], startedAt: $0[1], retention: $0[2]) }
-            let armed = try Int64.fetchOne(db, sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
+            let armed = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT armed_at FROM armed_faults WHERE instance_id = ?"),
+                arguments: [instance.id]
+            )
             let result = Scheduler.catchUp(
                 state,
                 of: instance,
@@ -137,7 +141,7 @@ extension SQLiteCatalogStore {
                 through: instant
             )
             if result.usedFault {
-                try db.execute(sql: "DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
+                try db.run("DELETE FROM armed_faults WHERE instance_id = ?", arguments: [instance.id])
             }
             for (id, at) in result.retirements {
                 guard var track = try fetchOne(db, "\(StoredTables.lifecycleTracks.select) WHERE backup_id = ?", [id], StoredRecords.track)
@@ -153,7 +157,7 @@ extension SQLiteCatalogStore {
                 try applyAny(track, to: backup, db, at: instant)
                 if backup.service == .dcs { try capDCSRecords(db, instanceID: instance.id) }
             }
-            try db.execute(sql: StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(result.policy)))
+            try db.run(StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(result.policy)))
         }
     }
 }
@@ -230,7 +234,7 @@ extension SQLiteCatalogStore {
         copy.id = OffsiteEffects.copyID(of: backup.id, in: policy.destinationProjectID, instance: instance)
         copy.offsiteProjectID = policy.destinationProjectID
         let track = LifecycleTrack(backupID: copy.id, service: .rds, instanceID: backup.instanceID, startedAt: nil, retiredAt: retired)
-        try db.execute(sql: StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(copy))))
+        try db.run(StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(copy))))
         try db.execute(
             sql: StoredTables.lifecycleTracks.sqliteUpsert,
             arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
@@ -244,8 +248,7 @@ extension SQLiteCatalogStore {
         guard CatalogText.isStorable(instanceID) else { return [] }
         return try await read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT first_begin, last_begin FROM offsite_incremental_segments WHERE instance_id = ? ORDER BY rowid",
+                db.cachedStatement(sql: "SELECT first_begin, last_begin FROM offsite_incremental_segments WHERE instance_id = ? ORDER BY rowid"),
                 arguments: [instanceID]
             ).map { IncrementalCopySegment(first: $0[0], last: $0[1]) }
         }
@@ -256,12 +259,11 @@ extension SQLiteCatalogStore {
         case .none: break
         case .open(let first):
             let open = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM offsite_incremental_segments WHERE instance_id = ? AND last_begin IS NULL)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offsite_incremental_segments WHERE instance_id = ? AND last_begin IS NULL)"),
                 arguments: [instanceID]
             )
             if open != true {
-                try db.execute(sql: "INSERT INTO offsite_incremental_segments VALUES (?, ?, NULL)", arguments: [instanceID, first])
+                try db.run("INSERT INTO offsite_incremental_segments VALUES (?, ?, NULL)", arguments: [instanceID, first])
             }
         case .close(let first, let last):
             try db.execute(
@@ -279,7 +281,7 @@ extension SQLiteCatalogStore {
                 arguments: [instanceID]
             )
         case .removeAll:
-            try db.execute(sql: "DELETE FROM offsite_incremental_segments WHERE instance_id = ?", arguments: [instanceID])
+            try db.run("DELETE FROM offsite_incremental_segments WHERE instance_id = ?", arguments: [instanceID])
         }
     }
 }

@@ -63,16 +63,17 @@ extension SQLiteCatalogStore {
         return try await read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT b.service, b.instance_id FROM (
-                            SELECT 'rds' AS service, instance_id FROM rds_backups WHERE id = ? AND offsite_project_id IS NULL
-                            UNION ALL SELECT 'taurusdb', instance_id FROM taurusdb_backups WHERE id = ?
-                            UNION ALL SELECT 'dcs', instance_id FROM dcs_backups WHERE backup_id = ?
-                            UNION ALL SELECT 'ddm', instance_id FROM ddm_backups WHERE id = ? AND status <> 'deleted'
-                        ) b JOIN instances i ON i.id = b.instance_id
-                        WHERE i.project_id = ? AND i.service = b.service
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT b.service, b.instance_id FROM (
+                                SELECT 'rds' AS service, instance_id FROM rds_backups WHERE id = ? AND offsite_project_id IS NULL
+                                UNION ALL SELECT 'taurusdb', instance_id FROM taurusdb_backups WHERE id = ?
+                                UNION ALL SELECT 'dcs', instance_id FROM dcs_backups WHERE backup_id = ?
+                                UNION ALL SELECT 'ddm', instance_id FROM ddm_backups WHERE id = ? AND status <> 'deleted'
+                            ) b JOIN instances i ON i.id = b.instance_id
+                            WHERE i.project_id = ? AND i.service = b.service
+                            """
+                    ),
                     arguments: [id, id, id, id, projectID]
                 ),
                 let service = Service(rawValue: row[0])
@@ -103,13 +104,14 @@ extension SQLiteCatalogStore {
 
     static func automatedFullBackupStarts(_ db: Database, instanceID: String) throws -> [Int64] {
         try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT t.started_at FROM lifecycle_tracks t
-                LEFT JOIN rds_backups r ON r.id = t.backup_id LEFT JOIN taurusdb_backups g ON g.id = t.backup_id
-                WHERE t.instance_id = ? AND coalesce(r.type, g.type) = 'auto' AND t.fails = 0 AND t.started_at IS NOT NULL
-                ORDER BY t.started_at
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT t.started_at FROM lifecycle_tracks t
+                    LEFT JOIN rds_backups r ON r.id = t.backup_id LEFT JOIN taurusdb_backups g ON g.id = t.backup_id
+                    WHERE t.instance_id = ? AND coalesce(r.type, g.type) = 'auto' AND t.fails = 0 AND t.started_at IS NOT NULL
+                    ORDER BY t.started_at
+                    """
+            ),
             arguments: [instanceID]
         )
     }
@@ -119,7 +121,10 @@ extension SQLiteCatalogStore {
     public func instanceID(ofIncrementalPrefix prefix: String) async throws -> String? {
         guard CatalogText.isStorable(prefix) else { return nil }
         return try await read { db in
-            try String.fetchOne(db, sql: "SELECT instance_id FROM backup_policies WHERE series_prefix = ?", arguments: [prefix])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT instance_id FROM backup_policies WHERE series_prefix = ?"),
+                arguments: [prefix]
+            )
         }
     }
 }

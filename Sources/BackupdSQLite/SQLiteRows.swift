@@ -43,22 +43,31 @@ extension StoredTable {
     }
 }
 
-/// The first row `sql` selects, decoded; `nil` when it selects none.
+/// The first row `sql` selects, decoded; `nil` when it selects none. The statement is compiled
+/// once per connection and kept: settling a catalog runs the same few statements thousands of
+/// times, and compiling them dominated its cost.
 func fetchOne<T>(
     _ db: Database,
     _ sql: String,
     _ arguments: StatementArguments = [],
     _ decode: (SQLiteRow) throws -> T
 ) throws -> T? {
-    try Row.fetchOne(db, sql: sql, arguments: arguments).map { try decode(SQLiteRow(row: $0)) }
+    try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map { try decode(SQLiteRow(row: $0)) }
 }
 
-/// Every row `sql` selects, decoded.
+/// Every row `sql` selects, decoded (the statement kept as `fetchOne` keeps it).
 func fetchAll<T>(
     _ db: Database,
     _ sql: String,
     _ arguments: StatementArguments = [],
     _ decode: (SQLiteRow) throws -> T
 ) throws -> [T] {
-    try Row.fetchAll(db, sql: sql, arguments: arguments).map { try decode(SQLiteRow(row: $0)) }
+    try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try decode(SQLiteRow(row: $0)) }
+}
+
+extension Database {
+    /// Runs one statement, compiled once per connection and kept (see `fetchOne`).
+    func run(_ sql: String, arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
 }
