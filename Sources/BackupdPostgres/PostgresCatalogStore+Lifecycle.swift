@@ -7,6 +7,9 @@ import PostgresNIO
 /// advisory lock, so that settles, creates and deletes from every node apply one after another:
 /// a create's checks and its write are atomic against a concurrent create on another node.
 extension PostgresCatalogStore {
+    /// How long a lifecycle write may take, lock wait included.
+    static let lifecycleDeadline: Duration = .seconds(120)
+
     /// The advisory lock of lifecycle writes (any constant; "bkpd" in ASCII).
     private static let lifecycleLock: Int64 = 0x626B_7064
 
@@ -108,12 +111,16 @@ extension PostgresCatalogStore {
         return .deleted
     }
 
-    /// A write transaction under the lifecycle lock that first settles through `instant`.
+    /// A write transaction under the lifecycle lock that first settles through `instant`. It may
+    /// wait for another node's settle and make a catch-up's records, so it has a deadline of its
+    /// own, longer than a query's.
     func lifecycleWrite<T: Sendable>(
         at instant: Int64,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await write { connection in
+        try await write(timeout: Self.lifecycleDeadline) { connection in
+            // The server's own limit on a statement is the query timeout's: lift it to the deadline.
+            try await connection.execute("SET LOCAL statement_timeout = '120s'", logger: self.logger)
             try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.lifecycleLock))", logger: self.logger)
             try await self.settle(connection, through: instant)
             return try await body(connection)
