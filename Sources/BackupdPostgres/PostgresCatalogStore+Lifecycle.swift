@@ -158,13 +158,9 @@ extension PostgresCatalogStore {
         case .dcs(let backup): _ = try await apply(track, to: backup, connection, at: instant)
         case .ddm(let backup):
             if track.state(at: instant) == .gone {
-                try await connection.execute("DELETE FROM ddm_backups WHERE id = \(backup.id)", logger: logger)
-                try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+                try await forget(StoredTables.ddmBackups, backup.id, connection)
             } else {
-                try await connection.execute(
-                    Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
-                    logger: logger
-                )
+                try await keep(track, connection, at: instant)
             }
         }
     }
@@ -225,8 +221,7 @@ extension PostgresCatalogStore {
             else { return .notFound }
             guard backup.type == .manual else { return .notManual }
             guard backup.status != .building else { return .building }
-            try await connection.execute("DELETE FROM taurusdb_backups WHERE id = \(id)", logger: self.logger)
-            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(id)", logger: self.logger)
+            try await self.forget(StoredTables.taurusDBBackups, id, connection)
             return .deleted(name: backup.name)
         }
     }
@@ -310,27 +305,17 @@ extension PostgresCatalogStore {
         at instant: Int64
     ) async throws -> RDSBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try await connection.execute("DELETE FROM rds_backups WHERE id = \(backup.id)", logger: logger)
-            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+            try await forget(StoredTables.rdsBackups, backup.id, connection)
             return nil
         }
         if shown != backup {
-            try await connection.execute(
-                """
-                UPDATE rds_backups SET status = \(shown.status.rawValue), size = \(shown.size), end_time = \(shown.endTime.text)
-                WHERE id = \(backup.id)
-                """,
-                logger: logger
-            )
+            try await updateFullBackup(StoredTables.rdsBackups, backup.id, shown.status.rawValue, shown.size, shown.endTime.text, connection)
             // A home backup that completes now is copied across regions when its policy says so.
             if shown.status == .completed, backup.status != .completed, backup.offsiteProjectID == nil, track.startedAt != nil {
                 try await copyIfDue(connection, shown, at: instant)
             }
         }
-        try await connection.execute(
-            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
-            logger: logger
-        )
+        try await keep(track, connection, at: instant)
         return shown
     }
 
@@ -341,24 +326,40 @@ extension PostgresCatalogStore {
         at instant: Int64
     ) async throws -> TaurusDBBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try await connection.execute("DELETE FROM taurusdb_backups WHERE id = \(backup.id)", logger: logger)
-            try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(backup.id)", logger: logger)
+            try await forget(StoredTables.taurusDBBackups, backup.id, connection)
             return nil
         }
         if shown != backup {
-            try await connection.execute(
-                """
-                UPDATE taurusdb_backups SET status = \(shown.status.rawValue), size = \(shown.size), end_time = \(shown.endTime.text)
-                WHERE id = \(backup.id)
-                """,
-                logger: logger
-            )
+            try await updateFullBackup(StoredTables.taurusDBBackups, backup.id, shown.status.rawValue, shown.size, shown.endTime.text, connection)
         }
+        try await keep(track, connection, at: instant)
+        return shown
+    }
+
+    /// Writes the three fields a full backup's (RDS, TaurusDB) transitions change.
+    private func updateFullBackup(
+        _ table: StoredTable,
+        _ id: String,
+        _ status: String,
+        _ size: some PostgresDynamicTypeEncodable,
+        _ endTime: String,
+        _ connection: PostgresConnection
+    ) async throws {
         try await connection.execute(
-            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
+            "UPDATE \(unescaped: table.name) SET status = \(status), size = \(size), end_time = \(endTime) WHERE id = \(id)",
             logger: logger
         )
-        return shown
+    }
+
+    /// Removes a record and its track: it is gone from every list and lookup.
+    private func forget(_ table: StoredTable, _ id: String, _ connection: PostgresConnection) async throws {
+        try await connection.execute("DELETE FROM \(unescaped: table.name) WHERE \(unescaped: table.key[0]) = \(id)", logger: logger)
+        try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(id)", logger: logger)
+    }
+
+    /// Stores `track` with the next instant after `instant` at which it changes.
+    func keep(_ track: LifecycleTrack, _ connection: PostgresConnection, at instant: Int64) async throws {
+        try await connection.execute(Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)), logger: logger)
     }
 
     private func apply(
@@ -379,10 +380,7 @@ extension PostgresCatalogStore {
                 logger: logger
             )
         }
-        try await connection.execute(
-            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
-            logger: logger
-        )
+        try await keep(track, connection, at: instant)
         return shown
     }
 

@@ -262,10 +262,7 @@ extension PostgresCatalogStore {
         copy.offsiteProjectID = policy.destinationProjectID
         let track = LifecycleTrack(backupID: copy.id, service: .rds, instanceID: backup.instanceID, startedAt: nil, retiredAt: retired)
         try await connection.execute(Self.upsert(StoredTables.rdsBackups, StoredValues.of(.rds(copy))), logger: logger)
-        try await connection.execute(
-            Self.upsert(StoredTables.lifecycleTracks, StoredValues.of(track, settledThrough: instant)),
-            logger: logger
-        )
+        try await keep(track, connection, at: instant)
     }
 }
 

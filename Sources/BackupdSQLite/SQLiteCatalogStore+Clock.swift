@@ -13,8 +13,8 @@ extension SQLiteCatalogStore {
     ) async throws -> ClockSetting {
         try await write { db in
             let next = try change(try Self.clockSetting(db))
-            try db.execute(
-                sql: "UPDATE \(StoredTables.catalogClock.name) SET offset_ms = ?, frozen_at = ?",
+            try db.run(
+                "UPDATE \(StoredTables.catalogClock.name) SET offset_ms = ?, frozen_at = ?",
                 arguments: [next.offsetMilliseconds, next.frozenAt]
             )
             return next
@@ -31,8 +31,8 @@ extension SQLiteCatalogStore {
         try await write { db in
             let next = change(try Self.timings(db))
             let table = StoredTables.lifecycleTimings
-            try db.execute(
-                sql: "UPDATE \(table.name) SET \(table.columns.map { "\($0) = ?" }.joined(separator: ", "))",
+            try db.run(
+                "UPDATE \(table.name) SET \(table.columns.map { "\($0) = ?" }.joined(separator: ", "))",
                 arguments: StatementArguments(Timing.allCases.map { next[$0] })
             )
             return next
@@ -50,8 +50,8 @@ extension SQLiteCatalogStore {
             else {
                 return false
             }
-            try db.execute(
-                sql: "INSERT INTO \(StoredTables.armedFaults.name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            try db.run(
+                "INSERT INTO \(StoredTables.armedFaults.name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 arguments: [instanceID, instant]
             )
             return true

@@ -116,8 +116,8 @@ extension SQLiteCatalogStore {
                 buildingMilliseconds: Int64(try Self.timings(db).taurusDBBuilding) * 1000,
                 fails: try Self.takeFault(db, instanceID: instance.id, at: instant)
             )
-            try db.execute(
-                sql: StoredTables.taurusDBBackups.sqliteUpsert,
+            try db.run(
+                StoredTables.taurusDBBackups.sqliteUpsert,
                 arguments: StatementArguments(StoredValues.of(.taurusdb(backup)))
             )
             return try Self.apply(track, to: backup, db, at: instant) ?? backup
@@ -142,8 +142,7 @@ extension SQLiteCatalogStore {
             else { return .notFound }
             guard backup.type == .manual else { return .notManual }
             guard backup.status != .building else { return .building }
-            try db.run("DELETE FROM taurusdb_backups WHERE id = ?", arguments: [id])
-            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+            try Self.forget(StoredTables.taurusDBBackups, id, db)
             return .deleted(name: backup.name)
         }
     }
@@ -209,11 +208,11 @@ extension SQLiteCatalogStore {
         guard CatalogText.isStorable(id) else { return false }
         return try await write { db in
             try Self.settle(db, through: instant)
-            try db.execute(
-                sql: """
-                    UPDATE ddm_backups SET status = 'deleted' WHERE id = ? AND status <> 'deleted'
-                        AND instance_id IN (SELECT id FROM instances WHERE project_id = ? AND service = 'ddm')
-                    """,
+            try db.run(
+                """
+                UPDATE ddm_backups SET status = 'deleted' WHERE id = ? AND status <> 'deleted'
+                    AND instance_id IN (SELECT id FROM instances WHERE project_id = ? AND service = 'ddm')
+                """,
                 arguments: [id, projectID]
             )
             return db.changesCount > 0
@@ -232,8 +231,7 @@ extension SQLiteCatalogStore {
             arguments: [instanceID, DCSRetention.recordCap]
         )
         for id in excess {
-            try db.run("DELETE FROM dcs_backups WHERE backup_id = ?", arguments: [id])
-            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+            try forget(StoredTables.dcsBackups, id, db)
         }
     }
 
@@ -268,13 +266,9 @@ extension SQLiteCatalogStore {
         case .dcs(let backup): _ = try apply(track, to: backup, db, at: instant)
         case .ddm(let backup):
             if track.state(at: instant) == .gone {
-                try db.run("DELETE FROM ddm_backups WHERE id = ?", arguments: [backup.id])
-                try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+                try forget(StoredTables.ddmBackups, backup.id, db)
             } else {
-                try db.execute(
-                    sql: StoredTables.lifecycleTracks.sqliteUpsert,
-                    arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
-                )
+                try keep(track, db, at: instant)
             }
         }
     }
@@ -283,64 +277,73 @@ extension SQLiteCatalogStore {
     /// `nil` when it is gone (and then neither it nor its track is kept).
     private static func apply(_ track: LifecycleTrack, to backup: RDSBackup, _ db: Database, at instant: Int64) throws -> RDSBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try db.run("DELETE FROM rds_backups WHERE id = ?", arguments: [backup.id])
-            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            try forget(StoredTables.rdsBackups, backup.id, db)
             return nil
         }
         if shown != backup {
-            try db.execute(
-                sql: "UPDATE rds_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
-                arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
-            )
+            try updateFullBackup(StoredTables.rdsBackups, backup.id, shown.status.rawValue, shown.size, shown.endTime.text, db)
             // A home backup that completes now is copied across regions when its policy says so.
             if shown.status == .completed, backup.status != .completed, backup.offsiteProjectID == nil, track.startedAt != nil {
                 try copyIfDue(db, shown, at: instant)
             }
         }
-        try db.execute(
-            sql: StoredTables.lifecycleTracks.sqliteUpsert,
-            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
-        )
+        try keep(track, db, at: instant)
         return shown
     }
 
     private static func apply(_ track: LifecycleTrack, to backup: TaurusDBBackup, _ db: Database, at instant: Int64) throws -> TaurusDBBackup? {
         guard let shown = backup.shown(as: track.state(at: instant), track: track) else {
-            try db.run("DELETE FROM taurusdb_backups WHERE id = ?", arguments: [backup.id])
-            try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [backup.id])
+            try forget(StoredTables.taurusDBBackups, backup.id, db)
             return nil
         }
         if shown != backup {
-            try db.execute(
-                sql: "UPDATE taurusdb_backups SET status = ?, size = ?, end_time = ? WHERE id = ?",
-                arguments: [shown.status.rawValue, shown.size, shown.endTime.text, backup.id]
-            )
+            try updateFullBackup(StoredTables.taurusDBBackups, backup.id, shown.status.rawValue, shown.size, shown.endTime.text, db)
         }
-        try db.execute(
-            sql: StoredTables.lifecycleTracks.sqliteUpsert,
+        try keep(track, db, at: instant)
+        return shown
+    }
+
+    /// Writes the three fields a full backup's (RDS, TaurusDB) transitions change.
+    private static func updateFullBackup(
+        _ table: StoredTable,
+        _ id: String,
+        _ status: String,
+        _ size: some DatabaseValueConvertible,
+        _ endTime: String,
+        _ db: Database
+    ) throws {
+        try db.run("UPDATE \(table.name) SET status = ?, size = ?, end_time = ? WHERE id = ?", arguments: [status, size, endTime, id])
+    }
+
+    /// Removes a record and its track: it is gone from every list and lookup.
+    private static func forget(_ table: StoredTable, _ id: String, _ db: Database) throws {
+        try db.run("DELETE FROM \(table.name) WHERE \(table.key[0]) = ?", arguments: [id])
+        try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [id])
+    }
+
+    /// Stores `track` with the next instant after `instant` at which it changes.
+    static func keep(_ track: LifecycleTrack, _ db: Database, at instant: Int64) throws {
+        try db.run(
+            StoredTables.lifecycleTracks.sqliteUpsert,
             arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
         )
-        return shown
     }
 
     private static func apply(_ track: LifecycleTrack, to backup: DCSBackup, _ db: Database, at instant: Int64) throws -> DCSBackup {
         let shown = backup.shown(as: track.state(at: instant), track: track)
         if shown != backup {
-            try db.execute(
-                sql: """
-                    UPDATE dcs_backups SET status = ?, progress = ?, size = ?, error_code = ?, is_support_restore = ?,
-                        updated_at = ? WHERE backup_id = ?
-                    """,
+            try db.run(
+                """
+                UPDATE dcs_backups SET status = ?, progress = ?, size = ?, error_code = ?, is_support_restore = ?,
+                    updated_at = ? WHERE backup_id = ?
+                """,
                 arguments: [
                     shown.status.rawValue, shown.progress, shown.size, shown.errorCode, shown.isSupportRestore,
                     shown.updatedAt.text, backup.backupID,
                 ]
             )
         }
-        try db.execute(
-            sql: StoredTables.lifecycleTracks.sqliteUpsert,
-            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
-        )
+        try keep(track, db, at: instant)
         return shown
     }
 

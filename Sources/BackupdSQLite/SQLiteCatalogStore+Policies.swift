@@ -150,8 +150,8 @@ extension SQLiteCatalogStore {
                 try retireTrack(db, track, at: instant)
             }
             for (backup, track) in result.records {
-                try db.execute(
-                    sql: StoredTables.backups(of: backup.service).sqliteUpsert,
+                try db.run(
+                    StoredTables.backups(of: backup.service).sqliteUpsert,
                     arguments: StatementArguments(StoredValues.of(backup))
                 )
                 try applyAny(track, to: backup, db, at: instant)
@@ -192,8 +192,8 @@ extension SQLiteCatalogStore {
                 toSegmentsOf: instance.id,
                 db
             )
-            try db.execute(
-                sql: StoredTables.offsitePolicies.sqliteUpsert,
+            try db.run(
+                StoredTables.offsitePolicies.sqliteUpsert,
                 arguments: StatementArguments(StoredValues.of(policy, instanceID: instance.id))
             )
             if change.keepDays >= 1 {
@@ -235,10 +235,7 @@ extension SQLiteCatalogStore {
         copy.offsiteProjectID = policy.destinationProjectID
         let track = LifecycleTrack(backupID: copy.id, service: .rds, instanceID: backup.instanceID, startedAt: nil, retiredAt: retired)
         try db.run(StoredTables.rdsBackups.sqliteUpsert, arguments: StatementArguments(StoredValues.of(.rds(copy))))
-        try db.execute(
-            sql: StoredTables.lifecycleTracks.sqliteUpsert,
-            arguments: StatementArguments(StoredValues.of(track, settledThrough: instant))
-        )
+        try keep(track, db, at: instant)
     }
 }
 
@@ -266,18 +263,18 @@ extension SQLiteCatalogStore {
                 try db.run("INSERT INTO offsite_incremental_segments VALUES (?, ?, NULL)", arguments: [instanceID, first])
             }
         case .close(let first, let last):
-            try db.execute(
-                sql: """
-                    UPDATE offsite_incremental_segments SET first_begin = coalesce(first_begin, ?), last_begin = ?
-                    WHERE instance_id = ? AND last_begin IS NULL
-                    """,
+            try db.run(
+                """
+                UPDATE offsite_incremental_segments SET first_begin = coalesce(first_begin, ?), last_begin = ?
+                WHERE instance_id = ? AND last_begin IS NULL
+                """,
                 arguments: [first, last, instanceID]
             )
-            try db.execute(
-                sql: """
-                    DELETE FROM offsite_incremental_segments
-                    WHERE instance_id = ? AND (first_begin IS NULL OR first_begin > last_begin)
-                    """,
+            try db.run(
+                """
+                DELETE FROM offsite_incremental_segments
+                WHERE instance_id = ? AND (first_begin IS NULL OR first_begin > last_begin)
+                """,
                 arguments: [instanceID]
             )
         case .removeAll:

@@ -50,6 +50,12 @@ public struct BodyFields: Sendable {
         return flag
     }
 
+    /// A nested object that must be present, read the same way.
+    public func requiredObject(_ name: String, absent: APIError, invalid: APIError) throws(APIError) -> BodyFields {
+        guard let fields = try object(name, absent: absent, invalid: invalid) else { throw absent }
+        return fields
+    }
+
     /// A nested object read the same way; `nil` when absent and `absent` is `nil`.
     public func object(_ name: String, absent: APIError?, invalid: APIError) throws(APIError) -> BodyFields? {
         guard let value = body[name] else {

@@ -17,13 +17,11 @@ public struct RDSSetBackupPolicy: TenantOperation {
     public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         guard let body = RequestBody(request.body) else { throw RDSErrors.malformedBody }
         let fields = BodyFields(body)
-        guard
-            let policyFields = try fields.object(
-                "backup_policy",
-                absent: RDSErrors.mandatory("backup_policy"),
-                invalid: RDSErrors.parameter("Parameter error. backup_policy must be an object.")
-            )
-        else { throw RDSErrors.mandatory("backup_policy") }
+        let policyFields = try fields.requiredObject(
+            "backup_policy",
+            absent: RDSErrors.mandatory("backup_policy"),
+            invalid: RDSErrors.parameter("Parameter error. backup_policy must be an object.")
+        )
         let policy: FullBackupPolicy
         do {
             policy = try PolicyRequests.rdsPolicy(policyFields)
@@ -93,13 +91,11 @@ public struct TaurusDBUpdateBackupPolicy: TenantOperation {
 
     public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         guard let body = RequestBody(request.body) else { throw TaurusDBErrors.malformedBody }
-        guard
-            let policyFields = try BodyFields(body).object(
-                "backup_policy",
-                absent: TaurusDBErrors.mandatory("backup_policy"),
-                invalid: TaurusDBErrors.parameter("Parameter error. backup_policy must be an object.")
-            )
-        else { throw TaurusDBErrors.mandatory("backup_policy") }
+        let policyFields = try BodyFields(body).requiredObject(
+            "backup_policy",
+            absent: TaurusDBErrors.mandatory("backup_policy"),
+            invalid: TaurusDBErrors.parameter("Parameter error. backup_policy must be an object.")
+        )
         let policy: FullBackupPolicy
         do {
             policy = try PolicyRequests.taurusDBPolicy(policyFields)

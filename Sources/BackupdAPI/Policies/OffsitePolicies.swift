@@ -16,13 +16,11 @@ public struct RDSSetOffsitePolicy: TenantOperation {
 
     public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         guard let body = RequestBody(request.body) else { throw RDSErrors.malformedBody }
-        guard
-            let fields = try BodyFields(body).object(
-                "policy_para",
-                absent: RDSErrors.mandatory("policy_para"),
-                invalid: RDSErrors.parameter("Parameter error. policy_para must be an object.")
-            )
-        else { throw RDSErrors.mandatory("policy_para") }
+        let fields = try BodyFields(body).requiredObject(
+            "policy_para",
+            absent: RDSErrors.mandatory("policy_para"),
+            invalid: RDSErrors.parameter("Parameter error. policy_para must be an object.")
+        )
         let change: OffsitePolicyChange
         do {
             change = try PolicyRequests.offsitePolicy(fields)
