@@ -103,7 +103,7 @@ import Glibc
         #expect(anonymous.status == 401)
 
         first.send(SIGTERM)
-        let firstRun = await first.wait(timeout: .seconds(10))
+        let firstRun = await first.wait(timeout: TestBounds.processEnd)
         #expect(firstRun.status == 0, "\(firstRun.stderrText)")
         // Secrets are printed once, on standard output, and never logged.
         for secret in [banner.password, banner.secretKey, token] {
@@ -127,7 +127,7 @@ import Glibc
         )
         #expect(again.status == 404)
         second.send(SIGTERM)
-        _ = await second.wait(timeout: .seconds(10))
+        _ = await second.wait(timeout: TestBounds.processEnd)
     }
 
     @Test func aMalformedRegionStopsTheFirstStart() async throws {
@@ -194,7 +194,7 @@ import Glibc
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let ended = await process.wait(timeout: .seconds(5))
+        let ended = await process.wait(timeout: TestBounds.processEnd)
         Issue.record("no banner; stdout:\n\(ended.stdoutText)\nstderr:\n\(ended.stderrText)")
         throw CancellationError()
     }
@@ -217,7 +217,7 @@ import Glibc
     ) async throws -> Answer {
         var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(target)")))
         request.httpMethod = method
-        request.timeoutInterval = 10
+        request.timeoutInterval = TestBounds.request
         if !body.isEmpty {
             request.httpBody = Data(body.utf8)
             request.setValue("application/json;charset=utf8", forHTTPHeaderField: "Content-Type")

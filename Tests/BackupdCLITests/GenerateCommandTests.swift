@@ -269,7 +269,7 @@ import Glibc
         #expect(issued.status == 201, "\(String(decoding: issued.body, as: UTF8.self))")
 
         server.send(SIGTERM)
-        let ended = await server.wait(timeout: .seconds(10))
+        let ended = await server.wait(timeout: TestBounds.processEnd)
         #expect(ended.status == 0, "\(ended.stderrText)")
         for secret in [string(rds, "secret"), string(rds, "password")] {
             #expect(!ended.stderrText.contains(secret) && !ended.stdoutText.contains(secret), "the server printed a secret")

@@ -633,7 +633,7 @@ struct LifecycleNodesTests {
     /// SIGKILL, and the end of the process.
     static func kill(_ node: ServeNode, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         node.process.send(SIGKILL)
-        let ended = await node.process.wait(timeout: .seconds(15))
+        let ended = await node.process.wait(timeout: TestBounds.processEnd)
         try #require(ended.signaled && ended.status == SIGKILL, "\(node.name) was not killed: status \(ended.status)", sourceLocation: sourceLocation)
     }
 

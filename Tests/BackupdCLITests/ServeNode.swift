@@ -61,7 +61,7 @@ final class ServeNode: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let ended = await process.wait(timeout: .seconds(5))
+        let ended = await process.wait(timeout: TestBounds.processEnd)
         Issue.record(
             "\(name): no banner within 60 s; status \(ended.status)\nstdout:\n\(ended.stdoutText)\nstderr:\n\(ended.stderrText)",
             sourceLocation: sourceLocation
@@ -72,7 +72,7 @@ final class ServeNode: Sendable {
     /// SIGTERM, then the end (bounded); the node's output for the test to read.
     func stop() async -> ProcessResult {
         process.send(SIGTERM)
-        return await process.wait(timeout: .seconds(15))
+        return await process.wait(timeout: TestBounds.processEnd)
     }
 }
 
@@ -121,7 +121,7 @@ enum LoopbackHTTP {
         body: String = "",
         headers: [String: String] = [:],
         signedWith key: SigningKey? = nil,
-        timeout: TimeInterval = 10
+        timeout: TimeInterval = TestBounds.request
     ) async throws -> HTTPAnswer {
         var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(target)")))
         request.httpMethod = method
