@@ -390,28 +390,37 @@ import Testing
         return records
     }
 
-    /// One page by `MergedPage`, the stored part answered from memory; and how many times it
-    /// counted the stored records before a key.
-    static func merged(_ request: PageRequest, stored: [RDSBackup], series: IncrementalSeries) async throws -> (Page<RDSBackup>, Int) {
+    /// One page by `MergedPage`, the stored part answered from memory, with a head of at most
+    /// `headLimit` records; and how many times it asked the store (counts and reads) past the head.
+    static func merged(
+        _ request: PageRequest,
+        stored: [RDSBackup],
+        series: IncrementalSeries,
+        headLimit: Int = MergedPage.headLimit
+    ) async throws -> (Page<RDSBackup>, Int) {
         let ordered = stored.sorted { precedes(key($0), key($1)) }
-        var counts = 0
+        var asked = 0
         let page = try await MergedPage.page(
             request,
-            storedTotal: ordered.count,
-            series: series,
+            head: Page(items: Array(ordered.prefix(headLimit)), total: ordered.count),
+            series: SeriesSet([series]),
             storedBefore: { second, id in
-                counts += 1
+                asked += 1
                 return ordered.count(where: { precedes(key($0), (second, id)) })
             },
             stored: { request in
+                asked += 1
                 guard request.offset < ordered.count else { return [] }
                 return Array(ordered[request.offset..<min(ordered.count, request.offset + request.limit)])
             },
             element: series.rdsBackup(at:),
             key: key
         )
-        return (page, counts)
+        return (page, asked)
     }
+
+    /// The two ways of `MergedPage`: a stored list longer than its head, and one held whole.
+    static let headLimits = [MergedPage.headLimit, Int.max]
 
     static func bruteForce(_ request: PageRequest, stored: [RDSBackup], series: IncrementalSeries) -> Page<RDSBackup> {
         let all = (stored + (0..<series.count).map(series.rdsBackup(at:))).sorted { precedes(key($0), key($1)) }
@@ -419,36 +428,44 @@ import Testing
         return Page(items: Array(all[request.offset..<min(all.count, request.offset + request.limit)]), total: all.count)
     }
 
-    @Test func aMergedPageIsThePageOfTheMergedList() async throws {
+    @Test(arguments: headLimits)
+    func aMergedPageIsThePageOfTheMergedList(headLimit: Int) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T20:00:00.000Z")))
         let stored = Self.storedRecords(around: series)
         let total = stored.count + series.count
         #expect(series.count == 141)
+        #expect(stored.count > MergedPage.headLimit, "the stored list must outgrow the head")
         var bound = 1
         while (1 << bound) <= series.count { bound += 1 }
         for limit in [1, 2, 7, 10, 100] {
             for offset in stride(from: 0, through: total + 2, by: limit == 1 ? 1 : 3) {
                 let request = PageRequest(offset: offset, limit: limit)
-                let (page, counts) = try await Self.merged(request, stored: stored, series: series)
+                let (page, asked) = try await Self.merged(request, stored: stored, series: series, headLimit: headLimit)
                 let expected = Self.bruteForce(request, stored: stored, series: series)
                 #expect(page == expected, "offset \(offset), limit \(limit)")
-                // A few counts, whatever the depth: a binary search over the series.
-                #expect(counts <= bound, "offset \(offset), limit \(limit): \(counts) counts")
+                if headLimit >= stored.count {
+                    // Held whole: the head was the one read.
+                    #expect(asked == 0, "offset \(offset), limit \(limit): asked \(asked) times")
+                } else {
+                    // A few counts and one read, whatever the depth: a binary search over the series.
+                    #expect(asked <= bound + 1, "offset \(offset), limit \(limit): asked \(asked) times")
+                }
             }
         }
         // A limit of 0 gives the total alone.
-        let (empty, _) = try await Self.merged(PageRequest(offset: 5, limit: 0), stored: stored, series: series)
+        let (empty, _) = try await Self.merged(PageRequest(offset: 5, limit: 0), stored: stored, series: series, headLimit: headLimit)
         #expect(empty.items.isEmpty)
         #expect(empty.total == total)
     }
 
-    @Test func pagesOfSevenConcatenateToTheWholeList() async throws {
+    @Test(arguments: headLimits)
+    func pagesOfSevenConcatenateToTheWholeList(headLimit: Int) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T20:00:00.000Z")))
         let stored = Self.storedRecords(around: series)
         var concatenated: [RDSBackup] = []
         var offset = 0
         for _ in 0..<200 {
-            let (page, _) = try await Self.merged(PageRequest(offset: offset, limit: 7), stored: stored, series: series)
+            let (page, _) = try await Self.merged(PageRequest(offset: offset, limit: 7), stored: stored, series: series, headLimit: headLimit)
             #expect(page.total == stored.count + series.count)
             if page.items.isEmpty { break }
             concatenated += page.items
@@ -459,8 +476,8 @@ import Testing
         #expect(Set(concatenated.map(\.id)).count == concatenated.count)
     }
 
-    @Test(arguments: ["none", "all newer", "all older", "only ties"])
-    func mergedPagesOfOtherShapes(_ shape: String) async throws {
+    @Test(arguments: ["none", "all newer", "all older", "only ties"], headLimits)
+    func mergedPagesOfOtherShapes(_ shape: String, headLimit: Int) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T10:00:00.000Z")))
         let stored: [RDSBackup] =
             switch shape {
@@ -476,7 +493,7 @@ import Testing
         for limit in [1, 4, 100] {
             for offset in 0...(total + 1) {
                 let request = PageRequest(offset: offset, limit: limit)
-                let (page, _) = try await Self.merged(request, stored: stored, series: series)
+                let (page, _) = try await Self.merged(request, stored: stored, series: series, headLimit: headLimit)
                 #expect(page == Self.bruteForce(request, stored: stored, series: series), "\(shape): offset \(offset), limit \(limit)")
             }
         }

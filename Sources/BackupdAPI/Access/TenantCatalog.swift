@@ -95,7 +95,7 @@ public struct TenantCatalog: Sendable {
         }
         return try await MergedPage.page(
             page,
-            storedTotal: try await store.rdsBackups(query.paged(PageRequest(offset: 0, limit: 0))).total,
+            head: try await store.rdsBackups(query.paged(PageRequest(offset: 0, limit: MergedPage.headLimit))),
             series: chain,
             storedBefore: { second, id in
                 var newer = query
@@ -194,7 +194,7 @@ public struct TenantCatalog: Sendable {
         }
         return try await MergedPage.page(
             page,
-            storedTotal: try await part(window, PageRequest(offset: 0, limit: 0)).total,
+            head: try await part(window, PageRequest(offset: 0, limit: MergedPage.headLimit)),
             series: series,
             storedBefore: { second, id in
                 let upper = window?.upperBound

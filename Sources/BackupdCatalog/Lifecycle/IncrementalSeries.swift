@@ -188,9 +188,6 @@ public struct IncrementalSeries: Sendable, Hashable {
     }
 }
 
-/// One page of a list that holds stored records and an incremental series, in API order (newest
-/// begin first, ties by id): the stored part is read by offset and counted by key, the series
-/// computed, so a page costs a few reads whatever its depth (`docs/lifecycle.md` §8.2).
 /// Disjoint series of one instance, newest first, seen as one: the cross-region copies of
 /// incrementals may come from several chains (§8.3).
 public struct SeriesSet: Sendable, Hashable {
@@ -244,36 +241,73 @@ public struct SeriesSet: Sendable, Hashable {
     }
 }
 
+/// One page of a list that holds stored records and an incremental series, in API order (newest
+/// begin first, ties by id), in a few reads of the store whatever its depth (`docs/lifecycle.md`
+/// §8.2): the series is computed, and the stored records are either all read at once (`head`,
+/// the usual case: an instance's own backups beside its chain are few) or, for a long stored
+/// list, read by offset and counted by key in a binary search over the series.
 public enum MergedPage {
+    /// How many stored records the caller reads as `head`: when they are all, the page is merged
+    /// in memory from that one read. A page of 100 costs as much to read.
+    public static let headLimit = 100
+
     /// - Parameters:
-    ///   - storedTotal: how many stored records match.
+    ///   - head: the first `headLimit` matching stored records, in API order, and their total.
     ///   - series: the matching part of the series.
     ///   - storedBefore: how many matching stored records come before `(begin second, id)`.
     ///   - stored: the matching stored records at an offset, in API order.
     ///   - element: series element `index` as a record.
     ///   - key: a record's begin second and id.
-    /// The same for a single series.
     public static func page<Item: Sendable>(
         _ request: PageRequest,
-        storedTotal: Int,
-        series: IncrementalSeries,
+        head: Page<Item>,
+        series: SeriesSet,
         storedBefore: (Int64, String) async throws -> Int,
         stored: (PageRequest) async throws -> [Item],
         element: (Int) -> Item,
         key: (Item) -> (Int64, String)
     ) async throws -> Page<Item> {
-        try await page(
+        guard head.items.count >= head.total else {
+            return try await merge(
+                request,
+                storedTotal: head.total,
+                series: series,
+                storedBefore: storedBefore,
+                stored: stored,
+                element: element,
+                key: key
+            )
+        }
+        let keys = head.items.map(key)
+        return try await merge(
             request,
-            storedTotal: storedTotal,
-            series: SeriesSet([series]),
-            storedBefore: storedBefore,
-            stored: stored,
+            storedTotal: head.total,
+            series: series,
+            storedBefore: { second, id in
+                // The first stored record that comes after (second, id) in API order.
+                var low = 0
+                var high = keys.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let (begin, storedID) = keys[middle]
+                    if begin > second || (begin == second && storedID.utf8.lexicographicallyPrecedes(id.utf8)) {
+                        low = middle + 1
+                    } else {
+                        high = middle
+                    }
+                }
+                return low
+            },
+            stored: { page in
+                let from = min(page.offset, head.items.count)
+                return Array(head.items[from..<min(from + page.limit, head.items.count)])
+            },
             element: element,
             key: key
         )
     }
 
-    public static func page<Item: Sendable>(
+    private static func merge<Item: Sendable>(
         _ request: PageRequest,
         storedTotal: Int,
         series: SeriesSet,
