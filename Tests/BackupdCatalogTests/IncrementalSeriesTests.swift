@@ -390,82 +390,116 @@ import Testing
         return records
     }
 
-    /// One page by `MergedPage`, the stored part answered from memory, with a head of at most
-    /// `headLimit` records; and how many times it asked the store (counts and reads) past the head.
+    /// The two ways of `MergedPage`: the stored records counted by the store, or through their
+    /// `StoredOrder` in memory.
+    enum Way: CaseIterable {
+        case counted
+        case ordered
+    }
+
+    /// One page by `MergedPage`, the stored part answered from memory in `window`; and how many
+    /// times it asked the store, ties at a second aside.
     static func merged(
         _ request: PageRequest,
         stored: [RDSBackup],
         series: IncrementalSeries,
-        headLimit: Int = MergedPage.headLimit
+        window: TimeWindow? = nil,
+        way: Way
     ) async throws -> (Page<RDSBackup>, Int) {
-        let ordered = stored.sorted { precedes(key($0), key($1)) }
+        let all = stored.sorted { precedes(key($0), key($1)) }
+        let ordered = all.filter { window?.contains($0.beginTime.epochSeconds) ?? true }
+        let chain = SeriesSet([series].compactMap { $0.restricted(to: window) })
         var asked = 0
-        let page = try await MergedPage.page(
-            request,
-            head: Page(items: Array(ordered.prefix(headLimit)), total: ordered.count),
-            series: SeriesSet([series]),
-            storedBefore: { second, id in
-                asked += 1
-                return ordered.count(where: { precedes(key($0), (second, id)) })
-            },
-            stored: { request in
-                asked += 1
-                guard request.offset < ordered.count else { return [] }
-                return Array(ordered[request.offset..<min(ordered.count, request.offset + request.limit)])
-            },
-            element: series.rdsBackup(at:),
-            key: key
-        )
-        return (page, asked)
+        let read = { (request: PageRequest) -> [RDSBackup] in
+            asked += 1
+            guard request.offset < ordered.count else { return [] }
+            return Array(ordered[request.offset..<min(ordered.count, request.offset + request.limit)])
+        }
+        switch way {
+        case .counted:
+            let page = try await MergedPage.page(
+                request,
+                storedTotal: ordered.count,
+                series: chain,
+                storedBefore: { second, id in
+                    asked += 1
+                    return ordered.count(where: { precedes(key($0), (second, id)) })
+                },
+                stored: read,
+                element: chain.rdsBackup(at:),
+                key: key
+            )
+            return (page, asked)
+        case .ordered:
+            let page = try await MergedPage.page(
+                request,
+                order: StoredOrder(seconds: all.map { key($0).0 }),
+                window: window,
+                series: chain,
+                ties: { second, count in
+                    let ids = ordered.filter { $0.beginTime.epochSeconds == second }.map(\.id)
+                    #expect(ids.count == count, "\(count) ties asked for at \(second), \(ids.count) there")
+                    return ids.shuffled()
+                },
+                stored: read,
+                element: chain.rdsBackup(at:),
+                key: key
+            )
+            return (page, asked)
+        }
     }
 
-    /// The two ways of `MergedPage`: a stored list longer than its head, and one held whole.
-    static let headLimits = [MergedPage.headLimit, Int.max]
-
-    static func bruteForce(_ request: PageRequest, stored: [RDSBackup], series: IncrementalSeries) -> Page<RDSBackup> {
-        let all = (stored + (0..<series.count).map(series.rdsBackup(at:))).sorted { precedes(key($0), key($1)) }
+    static func bruteForce(
+        _ request: PageRequest,
+        stored: [RDSBackup],
+        series: IncrementalSeries,
+        window: TimeWindow? = nil
+    ) -> Page<RDSBackup> {
+        let all = (stored + (0..<series.count).map(series.rdsBackup(at:)))
+            .filter { window?.contains($0.beginTime.epochSeconds) ?? true }
+            .sorted { precedes(key($0), key($1)) }
         guard request.offset < all.count else { return Page(items: [], total: all.count) }
         return Page(items: Array(all[request.offset..<min(all.count, request.offset + request.limit)]), total: all.count)
     }
 
-    @Test(arguments: headLimits)
-    func aMergedPageIsThePageOfTheMergedList(headLimit: Int) async throws {
+    @Test(arguments: Way.allCases)
+    func aMergedPageIsThePageOfTheMergedList(way: Way) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T20:00:00.000Z")))
         let stored = Self.storedRecords(around: series)
         let total = stored.count + series.count
         #expect(series.count == 141)
-        #expect(stored.count > MergedPage.headLimit, "the stored list must outgrow the head")
         var bound = 1
         while (1 << bound) <= series.count { bound += 1 }
         for limit in [1, 2, 7, 10, 100] {
             for offset in stride(from: 0, through: total + 2, by: limit == 1 ? 1 : 3) {
                 let request = PageRequest(offset: offset, limit: limit)
-                let (page, asked) = try await Self.merged(request, stored: stored, series: series, headLimit: headLimit)
+                let (page, asked) = try await Self.merged(request, stored: stored, series: series, way: way)
                 let expected = Self.bruteForce(request, stored: stored, series: series)
                 #expect(page == expected, "offset \(offset), limit \(limit)")
-                if headLimit >= stored.count {
-                    // Held whole: the head was the one read.
-                    #expect(asked == 0, "offset \(offset), limit \(limit): asked \(asked) times")
-                } else {
+                switch way {
+                case .ordered:
+                    // The order answers every count: the page's stored records are the one read.
+                    #expect(asked <= 1, "offset \(offset), limit \(limit): asked \(asked) times")
+                case .counted:
                     // A few counts and one read, whatever the depth: a binary search over the series.
                     #expect(asked <= bound + 1, "offset \(offset), limit \(limit): asked \(asked) times")
                 }
             }
         }
         // A limit of 0 gives the total alone.
-        let (empty, _) = try await Self.merged(PageRequest(offset: 5, limit: 0), stored: stored, series: series, headLimit: headLimit)
+        let (empty, _) = try await Self.merged(PageRequest(offset: 5, limit: 0), stored: stored, series: series, way: way)
         #expect(empty.items.isEmpty)
         #expect(empty.total == total)
     }
 
-    @Test(arguments: headLimits)
-    func pagesOfSevenConcatenateToTheWholeList(headLimit: Int) async throws {
+    @Test(arguments: Way.allCases)
+    func pagesOfSevenConcatenateToTheWholeList(way: Way) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T20:00:00.000Z")))
         let stored = Self.storedRecords(around: series)
         var concatenated: [RDSBackup] = []
         var offset = 0
         for _ in 0..<200 {
-            let (page, _) = try await Self.merged(PageRequest(offset: offset, limit: 7), stored: stored, series: series, headLimit: headLimit)
+            let (page, _) = try await Self.merged(PageRequest(offset: offset, limit: 7), stored: stored, series: series, way: way)
             #expect(page.total == stored.count + series.count)
             if page.items.isEmpty { break }
             concatenated += page.items
@@ -476,8 +510,8 @@ import Testing
         #expect(Set(concatenated.map(\.id)).count == concatenated.count)
     }
 
-    @Test(arguments: ["none", "all newer", "all older", "only ties"], headLimits)
-    func mergedPagesOfOtherShapes(_ shape: String, headLimit: Int) async throws {
+    @Test(arguments: ["none", "all newer", "all older", "only ties"], Way.allCases)
+    func mergedPagesOfOtherShapes(_ shape: String, way: Way) async throws {
         let series = try #require(Self.scenario(at: Self.ms("2030-01-07T10:00:00.000Z")))
         let stored: [RDSBackup] =
             switch shape {
@@ -493,9 +527,50 @@ import Testing
         for limit in [1, 4, 100] {
             for offset in 0...(total + 1) {
                 let request = PageRequest(offset: offset, limit: limit)
-                let (page, _) = try await Self.merged(request, stored: stored, series: series, headLimit: headLimit)
+                let (page, _) = try await Self.merged(request, stored: stored, series: series, way: way)
                 #expect(page == Self.bruteForce(request, stored: stored, series: series), "\(shape): offset \(offset), limit \(limit)")
             }
         }
+    }
+
+    /// Windows that cut the stored records and the series anywhere, ties and neighbours included.
+    @Test(arguments: Way.allCases)
+    func mergedPagesInAWindowArePagesOfTheWindow(way: Way) async throws {
+        let series = try #require(Self.scenario(at: Self.ms("2030-01-07T20:00:00.000Z")))
+        let stored = Self.storedRecords(around: series)
+        let middle = series.begin(at: series.count / 2) / 1000
+        let windows = [
+            TimeWindow(from: middle, through: nil),
+            TimeWindow(from: nil, through: middle),
+            TimeWindow(from: middle - 1, through: middle + 1),
+            TimeWindow(from: middle, through: middle),
+            TimeWindow(from: series.lowest / 1000 - 86_400 - 2, through: series.highest / 1000 + 86_400 + 1),
+            TimeWindow(from: series.highest / 1000 + 3 * 86_400, through: nil),
+        ]
+        for window in windows {
+            let total = Self.bruteForce(PageRequest(offset: 0, limit: 0), stored: stored, series: series, window: window).total
+            for limit in [1, 10, 100] {
+                for offset in stride(from: 0, through: total + 1, by: max(1, limit / 2)) {
+                    let request = PageRequest(offset: offset, limit: limit)
+                    let (page, _) = try await Self.merged(request, stored: stored, series: series, window: window, way: way)
+                    let expected = Self.bruteForce(request, stored: stored, series: series, window: window)
+                    #expect(page == expected, "window \(window), offset \(offset), limit \(limit)")
+                }
+            }
+        }
+    }
+
+    @Test func aStoredOrderFindsTheRunOfAWindow() {
+        let order = StoredOrder(seconds: [50, 40, 40, 40, 30, 20, 20, 10])
+        #expect(order.indices(in: nil) == 0..<8)
+        #expect(order.indices(in: TimeWindow(from: 40, through: 40)) == 1..<4)
+        #expect(order.indices(in: TimeWindow(from: 20, through: nil)) == 0..<7)
+        #expect(order.indices(in: TimeWindow(from: nil, through: 39)) == 4..<8)
+        #expect(order.indices(in: TimeWindow(from: 41, through: 49)).isEmpty)
+        #expect(order.indices(in: TimeWindow(from: 60, through: 5)).isEmpty)
+        #expect(order.firstIndex(notNewerThan: 40, in: 0..<8) == 1)
+        #expect(order.firstIndex(notNewerThan: 39, in: 0..<8) == 4)
+        #expect(order.firstIndex(notNewerThan: 5, in: 2..<6) == 6)
+        #expect(StoredOrder(seconds: []).indices(in: TimeWindow(from: 1, through: 2)) == 0..<0)
     }
 }

@@ -9,7 +9,8 @@ public import BackupdCatalog
 /// it; nothing here has a method per store requirement, so a new store method costs no edit here.
 public struct StoreAccess: Sendable {
     public let store: any CatalogStore
-    private let lookups = CacheGeneration<TypedKey, AnswerBox>(budget: 100_000)
+    /// A unit is an entry of a few hundred bytes: a lookup, or 32 begin seconds of a stored order.
+    private let lookups = CacheGeneration<TypedKey, AnswerBox>(budget: 100_000) { $0.units }
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
 
@@ -64,9 +65,15 @@ public struct Cached<Role: Sendable>: Sendable {
     }
 
     /// The answer of `read` for `key`: from memory when it was read at this marker before.
-    /// - Parameter key: names the lookup and every argument it reads by, so that two keys are
-    ///   equal only when `read` would return the same.
-    public func lookup<Answer: Sendable>(_ key: LookupKey, _ read: (Role) async throws -> Answer) async throws -> Answer {
+    /// - Parameters:
+    ///   - key: names the lookup and every argument it reads by, so that two keys are equal only
+    ///     when `read` would return the same.
+    ///   - units: what the answer uses of the cache's budget (an entry of a few hundred bytes is 1).
+    public func lookup<Answer: Sendable>(
+        _ key: LookupKey,
+        units: (Answer) -> Int = { _ in 1 },
+        _ read: (Role) async throws -> Answer
+    ) async throws -> Answer {
         let typed = TypedKey(key: key, answer: ObjectIdentifier(Answer.self))
         // The key names the answer's type, so the box is a `Box<Answer>`: a pointer cast, no dynamic
         // cast on the path of every request. A cached `nil` is an answer like any other.
@@ -74,7 +81,7 @@ public struct Cached<Role: Sendable>: Sendable {
             return unsafeDowncast(cached, to: Box<Answer>.self).value
         }
         let answer = try await read(store)
-        lookups.keep(Box(answer), for: typed, marker: marker)
+        lookups.keep(Box(answer, units: units(answer)), for: typed, marker: marker)
         return answer
     }
 }
@@ -100,13 +107,21 @@ private struct TypedKey: Hashable, Sendable {
 }
 
 /// A cached answer of any type, boxed so that reading it back is a pointer cast.
-private class AnswerBox: @unchecked Sendable {}
+private class AnswerBox: @unchecked Sendable {
+    /// What it uses of the cache's budget.
+    let units: Int
+
+    init(units: Int) {
+        self.units = units
+    }
+}
 
 private final class Box<Value: Sendable>: AnswerBox, @unchecked Sendable {
     let value: Value
 
-    init(_ value: Value) {
+    init(_ value: Value, units: Int) {
         self.value = value
+        super.init(units: units)
     }
 }
 

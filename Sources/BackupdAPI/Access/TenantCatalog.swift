@@ -93,22 +93,17 @@ public struct TenantCatalog: Sendable {
             guard let index = chain.index(ofID: backupID) else { return try await store.rdsBackups(query) }
             return Page(items: page.offset == 0 && page.limit > 0 ? [chain.rdsBackup(at: index)] : [], total: 1)
         }
-        return try await MergedPage.page(
+        let types = types.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*"
+        return try await mergedPage(
             page,
-            head: try await store.rdsBackups(query.paged(PageRequest(offset: 0, limit: MergedPage.headLimit))),
+            window: window,
             series: chain,
-            storedBefore: { second, id in
-                var newer = query
-                newer.window = TimeWindow(from: max(window?.lowerBound ?? second + 1, second + 1), through: window?.upperBound)
-                let count =
-                    newer.window!.upperBound.map { $0 > second } ?? true
-                    ? try await store.rdsBackups(newer.paged(PageRequest(offset: 0, limit: 0))).total : 0
-                var same = query
-                same.window = TimeWindow(from: second, through: second)
-                let ties = try await store.rdsBackups(same.paged(PageRequest(offset: 0, limit: 100))).items
-                return count + ties.filter { $0.id.utf8.lexicographicallyPrecedes(id.utf8) }.count
+            list: LookupKey("rdsStoredOrder", instance.record.id, "\(location)|\(types)|\(status?.rawValue ?? "*")"),
+            read: { window, page in
+                var part = query
+                part.window = window
+                return try await store.rdsBackups(part.paged(page))
             },
-            stored: { try await store.rdsBackups(query.paged($0)).items },
             element: chain.rdsBackup(at:),
             key: { ($0.beginTime.epochSeconds, $0.id) }
         )
@@ -189,31 +184,79 @@ public struct TenantCatalog: Sendable {
             return try await store.taurusDBBackups(query)
         }
         let series = SeriesSet([chain])
-        func part(_ window: TimeWindow?, _ page: PageRequest) async throws -> Page<TaurusDBBackup> {
-            try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
-        }
-        return try await MergedPage.page(
+        return try await mergedPage(
             page,
-            head: try await part(window, PageRequest(offset: 0, limit: MergedPage.headLimit)),
+            window: window,
             series: series,
-            storedBefore: { second, id in
-                let upper = window?.upperBound
-                let count =
-                    upper.map { $0 > second } ?? true
-                    ? try await part(
-                        TimeWindow(from: max(window?.lowerBound ?? second + 1, second + 1), through: upper),
-                        PageRequest(offset: 0, limit: 0)
-                    ).total
-                    : 0
-                let ties = try await part(TimeWindow(from: second, through: second), PageRequest(offset: 0, limit: 100)).items
-                return count + ties.filter { $0.id.utf8.lexicographicallyPrecedes(id.utf8) }.count
+            list: LookupKey("taurusDBStoredOrder", instance.record.id),
+            read: { window, page in
+                try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
             },
-            stored: { try await part(window, $0).items },
             element: { index in
                 let (part, local) = series.locate(index)
                 return part.taurusDBBackup(at: local)
             },
             key: { ($0.beginTime.epochSeconds, $0.id) }
+        )
+    }
+
+    /// One page of an instance's stored records merged with a computed series (`MergedPage`).
+    /// - Parameters:
+    ///   - list: names the stored list (the instance and the filters `read` applies), whose
+    ///     `StoredOrder` is kept for the change marker.
+    ///   - read: the stored list in a window and at an offset.
+    private func mergedPage<Item: Sendable>(
+        _ page: PageRequest,
+        window: TimeWindow?,
+        series: SeriesSet,
+        list: LookupKey,
+        read: (TimeWindow?, PageRequest) async throws -> Page<Item>,
+        element: (Int) -> Item,
+        key: (Item) -> (Int64, String)
+    ) async throws -> Page<Item> {
+        // 32 begin seconds take about the room of one cached lookup.
+        let order = try await backups.lookup(
+            list,
+            units: { ($0?.count ?? 0) / 32 + 1 },
+            { _ -> StoredOrder? in
+                guard try await read(nil, PageRequest(offset: 0, limit: 0)).total <= MergedPage.orderLimit else { return nil }
+                let items = try await read(nil, PageRequest(offset: 0, limit: MergedPage.orderLimit + 1)).items
+                return items.count > MergedPage.orderLimit ? nil : StoredOrder(seconds: items.map { key($0).0 })
+            }
+        )
+        func atSecond(_ second: Int64, _ limit: Int) async throws -> [String] {
+            try await read(TimeWindow(from: second, through: second), PageRequest(offset: 0, limit: limit)).items.map { key($0).1 }
+        }
+        guard let order else {
+            return try await MergedPage.page(
+                page,
+                storedTotal: try await read(window, PageRequest(offset: 0, limit: 0)).total,
+                series: series,
+                storedBefore: { second, id in
+                    let upper = window?.upperBound
+                    let newer =
+                        upper.map { $0 > second } ?? true
+                        ? try await read(
+                            TimeWindow(from: max(window?.lowerBound ?? second + 1, second + 1), through: upper),
+                            PageRequest(offset: 0, limit: 0)
+                        ).total : 0
+                    let ties = try await atSecond(second, MergedPage.orderLimit)
+                    return newer + ties.count(where: { $0.utf8.lexicographicallyPrecedes(id.utf8) })
+                },
+                stored: { try await read(window, $0).items },
+                element: element,
+                key: key
+            )
+        }
+        return try await MergedPage.page(
+            page,
+            order: order,
+            window: window,
+            series: series,
+            ties: { try await atSecond($0, $1) },
+            stored: { try await read(window, $0).items },
+            element: element,
+            key: key
         )
     }
 

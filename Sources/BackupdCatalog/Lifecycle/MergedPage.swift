@@ -1,0 +1,146 @@
+/// The begin seconds of a list of stored records, in its API order (newest first): what merging
+/// it with a computed series needs of it (`MergedPage`), eight bytes a record, so that it can be
+/// kept in memory for many requests at one change marker.
+public struct StoredOrder: Sendable, Hashable {
+    /// Non-increasing.
+    public let seconds: [Int64]
+
+    /// - Parameter seconds: the records' begin seconds in API order.
+    public init(seconds: [Int64]) {
+        precondition(zip(seconds, seconds.dropFirst()).allSatisfy { $0 >= $1 }, "a stored order is newest first")
+        self.seconds = seconds
+    }
+
+    public var count: Int { seconds.count }
+
+    /// The positions of the records whose begin second lies in `window` (a contiguous run).
+    public func indices(in window: TimeWindow?) -> Range<Int> {
+        let all = seconds.indices
+        let start = window?.upperBound.map { firstIndex(notNewerThan: $0, in: all) } ?? 0
+        let end = window?.lowerBound.map { firstIndex(notNewerThan: $0 - 1, in: all) } ?? seconds.count
+        return start..<max(start, end)
+    }
+
+    /// The first position in `range` whose record began at or before `second`.
+    public func firstIndex(notNewerThan second: Int64, in range: Range<Int>) -> Int {
+        var low = range.lowerBound
+        var high = range.upperBound
+        while low < high {
+            let middle = (low + high) / 2
+            if seconds[middle] > second { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+}
+
+/// One page of a list that holds stored records and an incremental series, in API order (newest
+/// begin first, ties by id), in a few reads of the store whatever its depth (`docs/lifecycle.md`
+/// §8.2). The series is computed; of the stored records, the page needs how many come before a
+/// key, which a binary search over the series asks about a dozen times. For a list of up to
+/// `orderLimit` records that comes from its `StoredOrder` in memory, and the page costs one read
+/// of the stored records it shows; a longer list is counted by the store, whose order index
+/// answers windowed counts of long lists from memory.
+public enum MergedPage {
+    /// The longest stored list merged through its `StoredOrder`.
+    public static let orderLimit = 20_000
+
+    /// The page at `request` of the stored records of `order` (restricted to `window`) merged
+    /// with `series`.
+    /// - Parameters:
+    ///   - ties: the ids of the matching stored records that begin at a second (at most the given
+    ///     number, as many as the order holds there), in any order; asked only when the order
+    ///     holds a record at the second of a series element.
+    ///   - stored: the matching stored records at an offset, in API order.
+    public static func page<Item: Sendable>(
+        _ request: PageRequest,
+        order: StoredOrder,
+        window: TimeWindow?,
+        series: SeriesSet,
+        ties: (Int64, Int) async throws -> [String],
+        stored: (PageRequest) async throws -> [Item],
+        element: (Int) -> Item,
+        key: (Item) -> (Int64, String)
+    ) async throws -> Page<Item> {
+        let matching = order.indices(in: window)
+        return try await page(
+            request,
+            storedTotal: matching.count,
+            series: series,
+            storedBefore: { second, id in
+                let newer = order.firstIndex(notNewerThan: second, in: matching) - matching.lowerBound
+                let atSecond = order.firstIndex(notNewerThan: second - 1, in: matching) - matching.lowerBound - newer
+                guard atSecond > 0 else { return newer }
+                let ids = try await ties(second, atSecond)
+                return newer + ids.count(where: { $0.utf8.lexicographicallyPrecedes(id.utf8) })
+            },
+            stored: stored,
+            element: element,
+            key: key
+        )
+    }
+
+    /// The page at `request` of the stored records merged with `series`.
+    /// - Parameters:
+    ///   - storedTotal: how many stored records match.
+    ///   - series: the matching part of the series.
+    ///   - storedBefore: how many matching stored records come before `(begin second, id)`.
+    ///   - stored: the matching stored records at an offset, in API order.
+    ///   - element: series element `index` as a record.
+    ///   - key: a record's begin second and id.
+    public static func page<Item: Sendable>(
+        _ request: PageRequest,
+        storedTotal: Int,
+        series: SeriesSet,
+        storedBefore: (Int64, String) async throws -> Int,
+        stored: (PageRequest) async throws -> [Item],
+        element: (Int) -> Item,
+        key: (Item) -> (Int64, String)
+    ) async throws -> Page<Item> {
+        let total = storedTotal + series.count
+        guard request.offset < total else { return Page(items: [], total: total) }
+        // The number of series elements before the page: the first index whose merged position
+        // (its index plus the stored records before it) reaches the offset.
+        var low = 0
+        var high = series.count
+        if request.offset > 0 {
+            while low < high {
+                let middle = (low + high) / 2
+                let begin = series.begin(at: middle)
+                let position = try await middle + storedBefore(begin / 1000, series.id(at: middle))
+                if position >= request.offset { high = middle } else { low = middle + 1 }
+            }
+        }
+        let storedSkipped = request.offset - low
+        let storedItems = try await stored(PageRequest(offset: storedSkipped, limit: request.limit))
+        var items: [Item] = []
+        items.reserveCapacity(request.limit)
+        var nextStored = 0
+        var nextElement = low
+        while items.count < request.limit {
+            let candidate = nextElement < series.count ? element(nextElement) : nil
+            let storedItem = nextStored < storedItems.count ? storedItems[nextStored] : nil
+            switch (storedItem, candidate) {
+            case (nil, nil):
+                return Page(items: items, total: total)
+            case (let item?, nil):
+                items.append(item)
+                nextStored += 1
+            case (nil, let item?):
+                items.append(item)
+                nextElement += 1
+            case (let first?, let second?):
+                let (firstBegin, firstID) = key(first)
+                let (secondBegin, secondID) = key(second)
+                if firstBegin > secondBegin || (firstBegin == secondBegin && firstID.utf8.lexicographicallyPrecedes(secondID.utf8)) {
+                    items.append(first)
+                    nextStored += 1
+                } else {
+                    items.append(second)
+                    nextElement += 1
+                }
+            }
+        }
+        return Page(items: items, total: total)
+    }
+}
