@@ -16,6 +16,8 @@ public struct IncrementalSeries: Sendable, Hashable {
     public let highest: Int64
     /// The project holding these records when they are cross-region copies (§8.3); `nil` at home.
     public let holder: String?
+    /// How its ids are made, worked out once: a page makes a hundred of them.
+    private let ids: IncrementalIDKey
 
     /// The incrementals retained at `t` of a chain started at `chainStart` (§8.1 rule 3): those
     /// that began at or after `floor`, and after `t - keep` unless the retention base (the
@@ -60,10 +62,15 @@ public struct IncrementalSeries: Sendable, Hashable {
     }
 
     init(instance: Instance, lowest: Int64, highest: Int64, holder: String? = nil) {
+        self.init(instance: instance, lowest: lowest, highest: highest, holder: holder, ids: IncrementalIDKey(instance, holder: holder))
+    }
+
+    private init(instance: Instance, lowest: Int64, highest: Int64, holder: String?, ids: IncrementalIDKey) {
         self.instance = instance
         self.lowest = lowest
         self.highest = highest
         self.holder = holder
+        self.ids = ids
     }
 
     public var count: Int { Int((highest - lowest) / Self.step) + 1 }
@@ -82,12 +89,12 @@ public struct IncrementalSeries: Sendable, Hashable {
             high = min(high, (limit >= 0 ? limit / Self.step : (limit - Self.step + 1) / Self.step) * Self.step)
         }
         guard low <= high else { return nil }
-        return IncrementalSeries(instance: instance, lowest: low, highest: high, holder: holder)
+        return IncrementalSeries(instance: instance, lowest: low, highest: high, holder: holder, ids: ids)
     }
 
     /// The element whose id is `id`; `nil` when it is not one of this series.
     public func index(ofID id: String) -> Int? {
-        guard let begin = Self.begin(ofID: id, instance: instance, holder: holder), begin >= lowest, begin <= highest,
+        guard let begin = ids.begin(ofID: id), begin >= lowest, begin <= highest,
             (begin - lowest) % Self.step == 0
         else { return nil }
         return Int((highest - begin) / Self.step)
@@ -97,24 +104,16 @@ public struct IncrementalSeries: Sendable, Hashable {
     /// 5-minute slot masked by it, so that the id is the same on every node and leads back to
     /// its instant (§8.7).
     public static func id(of instance: Instance, begin: Int64, holder: String? = nil) -> String {
-        let (prefix, mask) = key(instanceID: instance.id, holder: holder)
-        let slot = UInt64(begin / step) ^ mask
-        let hex = String(slot & 0xFFFF_FFFF_FFFF, radix: 16)
-        return prefix + String(repeating: "0", count: 12 - hex.count) + hex + BackupIdentifiers.suffix(for: instance)
+        IncrementalIDKey(instance, holder: holder).id(begin: begin)
     }
 
     /// The begin `id` stands for, when it is an incremental id of `instance`.
     public static func begin(ofID id: String, instance: Instance, holder: String? = nil) -> Int64? {
-        let (prefix, mask) = key(instanceID: instance.id, holder: holder)
-        let bytes = Array(id.utf8)
-        let suffix = Array(BackupIdentifiers.suffix(for: instance).utf8)
-        // Only the canonical spelling: lower-case hex digits, as stored ids are compared by bytes.
-        guard bytes.count == 32 + suffix.count, id.hasPrefix(prefix), Array(bytes[32...]) == suffix,
-            bytes[20..<32].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
-            let masked = UInt64(String(decoding: bytes[20..<32], as: UTF8.self), radix: 16)
-        else { return nil }
-        return Int64((masked ^ mask) & 0xFFFF_FFFF_FFFF) * step
+        IncrementalIDKey(instance, holder: holder).begin(ofID: id)
     }
+
+    /// The id of element `index`.
+    public func id(at index: Int) -> String { ids.id(begin: begin(at: index)) }
 
     /// The instance's id prefix (20 hex digits) and slot mask, from SHA-256 of what the chain is.
     public static func key(of instance: Instance) -> (prefix: String, mask: UInt64) {
@@ -153,7 +152,7 @@ public struct IncrementalSeries: Sendable, Hashable {
         let begin = begin(at: index)
         let isMySQL = instance.datastore?.type.lowercased() == "mysql"
         return RDSBackup(
-            id: Self.id(of: instance, begin: begin, holder: holder),
+            id: ids.id(begin: begin),
             instanceID: instance.id,
             name: name(begin: begin),
             type: .incremental,
@@ -170,7 +169,7 @@ public struct IncrementalSeries: Sendable, Hashable {
     public func taurusDBBackup(at index: Int) -> TaurusDBBackup {
         let begin = begin(at: index)
         return TaurusDBBackup(
-            id: Self.id(of: instance, begin: begin),
+            id: ids.id(begin: begin),
             instanceID: instance.id,
             name: name(begin: begin),
             type: .incremental,
@@ -218,7 +217,7 @@ public struct SeriesSet: Sendable, Hashable {
 
     public func id(at index: Int) -> String {
         let (part, local) = locate(index)
-        return IncrementalSeries.id(of: part.instance, begin: part.begin(at: local), holder: part.holder)
+        return part.id(at: local)
     }
 
     public func restricted(to window: TimeWindow?) -> SeriesSet {
@@ -238,5 +237,61 @@ public struct SeriesSet: Sendable, Hashable {
     public func rdsBackup(at index: Int) -> RDSBackup {
         let (part, local) = locate(index)
         return part.rdsBackup(at: local)
+    }
+}
+
+/// The ids of one chain (or of its copies in one project): prefix, slot mask and suffix, from
+/// SHA-256 of what the chain is (`docs/lifecycle.md` §8.7).
+struct IncrementalIDKey: Sendable, Hashable {
+    let prefix: [UInt8]
+    let mask: UInt64
+    let suffix: [UInt8]
+
+    init(_ instance: Instance, holder: String?) {
+        let (prefix, mask) = IncrementalSeries.key(instanceID: instance.id, holder: holder)
+        self.prefix = Array(prefix.utf8)
+        self.mask = mask
+        self.suffix = Array(BackupIdentifiers.suffix(for: instance).utf8)
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The prefix, the 5-minute slot of `begin` masked (12 lower-case hex digits), the suffix.
+    func id(begin: Int64) -> String {
+        let slot = (UInt64(truncatingIfNeeded: begin / IncrementalSeries.step) ^ mask) & 0xFFFF_FFFF_FFFF
+        return String(unsafeUninitializedCapacity: prefix.count + 12 + suffix.count) { buffer in
+            var at = 0
+            for byte in prefix {
+                buffer[at] = byte
+                at += 1
+            }
+            for shift in stride(from: 44, through: 0, by: -4) {
+                buffer[at] = Self.digits[Int((slot >> UInt64(shift)) & 0xF)]
+                at += 1
+            }
+            for byte in suffix {
+                buffer[at] = byte
+                at += 1
+            }
+            return at
+        }
+    }
+
+    /// The begin `id` stands for, when it is one of these ids in its canonical spelling
+    /// (lower-case hex digits, as stored ids are compared by bytes).
+    func begin(ofID id: String) -> Int64? {
+        let bytes = Array(id.utf8)
+        guard bytes.count == prefix.count + 12 + suffix.count, bytes[..<prefix.count].elementsEqual(prefix),
+            bytes[(prefix.count + 12)...].elementsEqual(suffix)
+        else { return nil }
+        var masked: UInt64 = 0
+        for byte in bytes[prefix.count..<(prefix.count + 12)] {
+            switch byte {
+            case 0x30...0x39: masked = masked << 4 | UInt64(byte - 0x30)
+            case 0x61...0x66: masked = masked << 4 | UInt64(byte - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return Int64((masked ^ mask) & 0xFFFF_FFFF_FFFF) * IncrementalSeries.step
     }
 }
