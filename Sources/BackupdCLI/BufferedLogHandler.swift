@@ -96,9 +96,11 @@ final class LogOutput: Sendable {
             if cached.second == Int(now) { return cached.text }
             var local = tm()
             localtime_r(&now, &local)
-            var buffer = [CChar](repeating: 0, count: 64)
-            strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
-            let text = String(cString: buffer)
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let written = buffer.withUnsafeMutableBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { strftime($0.baseAddress, $0.count, "%Y-%m-%dT%H:%M:%S%z", &local) }
+            }
+            let text = String(decoding: buffer.prefix(written), as: UTF8.self)
             cached = (Int(now), text)
             return text
         }

@@ -79,7 +79,7 @@ import FoundationNetworking
             }
             #expect(members.map(\.key) == ["now", "frozen", "offset_seconds"], sourceLocation: sourceLocation)
             now = try #require(json["now"]?.string.flatMap(TimeGrammar.parseUTCMilliseconds), "now: \(text)", sourceLocation: sourceLocation)
-            frozen = try #require(json["frozen"]?.bool, "frozen: \(text)", sourceLocation: sourceLocation)
+            frozen = try #require(json["frozen"]?.bool as Bool?, "frozen: \(text)", sourceLocation: sourceLocation)
             offsetSeconds = try #require(json["offset_seconds"]?.integer, "offset_seconds: \(text)", sourceLocation: sourceLocation)
         }
     }

@@ -90,7 +90,7 @@ struct DatabaseFaultTests {
             in: directory
         )
         // Whatever happens below, the clients stop.
-        defer { FileManager.default.createFile(atPath: stopFile.path, contents: nil) }
+        defer { _ = FileManager.default.createFile(atPath: stopFile.path, contents: nil) }
 
         try await Task.sleep(for: .milliseconds(1500))
         let stopBegan = Self.monotonicSeconds()
@@ -102,7 +102,7 @@ struct DatabaseFaultTests {
         let started = Self.monotonicSeconds()
         // The load goes on past the recovery bound, so that recovery is read from its answers.
         try await Task.sleep(for: .seconds(Self.recoveryBound + 1.5))
-        FileManager.default.createFile(atPath: stopFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stopFile.path, contents: nil)
         let samples = try await load.finish(results: results)
         try #require(samples.count > 100, "the load made only \(samples.count) requests")
 

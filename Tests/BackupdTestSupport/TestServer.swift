@@ -1,5 +1,5 @@
 public import BackupdAPI
-public import BackupdAuth
+import BackupdAuth
 public import BackupdCatalog
 public import BackupdServer
 public import HTTPTypes

@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `PUT /v2/{project_id}/instances/{instance_id}`: DCS "Modifying Instance Information", of which
 /// backupd reads only `instance_backup_policy` (W15, `docs/lifecycle.md` §3.13, §8.4). A body

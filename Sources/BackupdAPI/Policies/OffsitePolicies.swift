@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// `PUT /v3/{project_id}/instances/{instance_id}/backups/offsite-policy`: RDS "Setting a
 /// Cross-Region Backup Policy" (W6, `docs/lifecycle.md` §3.6, §8.3).
