@@ -74,6 +74,7 @@ public enum MergedPage {
                 let ids = try await ties(second, atSecond)
                 return newer + ids.count(where: { $0.utf8.lexicographicallyPrecedes(id.utf8) })
             },
+            countsInMemory: true,
             stored: stored,
             element: element,
             key: key
@@ -85,6 +86,8 @@ public enum MergedPage {
     ///   - storedTotal: how many stored records match.
     ///   - series: the matching part of the series.
     ///   - storedBefore: how many matching stored records come before `(begin second, id)`.
+    ///   - countsInMemory: `storedBefore` costs no read, so the page's end is searched for too
+    ///     and no stored record is read that the page does not show.
     ///   - stored: the matching stored records at an offset, in API order.
     ///   - element: series element `index` as a record.
     ///   - key: a record's begin second and id.
@@ -93,54 +96,70 @@ public enum MergedPage {
         storedTotal: Int,
         series: SeriesSet,
         storedBefore: (Int64, String) async throws -> Int,
+        countsInMemory: Bool = false,
         stored: (PageRequest) async throws -> [Item],
         element: (Int) -> Item,
         key: (Item) -> (Int64, String)
     ) async throws -> Page<Item> {
         let total = storedTotal + series.count
         guard request.offset < total else { return Page(items: [], total: total) }
-        // The number of series elements before the page: the first index whose merged position
-        // (its index plus the stored records before it) reaches the offset.
-        var low = 0
-        var high = series.count
-        if request.offset > 0 {
-            while low < high {
-                let middle = (low + high) / 2
-                let begin = series.begin(at: middle)
-                let position = try await middle + storedBefore(begin / 1000, series.id(at: middle))
-                if position >= request.offset { high = middle } else { low = middle + 1 }
-            }
+        let first = try await elements(before: request.offset, of: series, storedBefore: storedBefore)
+        let storedSkipped = request.offset - first
+        var storedLimit = min(request.limit, storedTotal - storedSkipped)
+        if countsInMemory {
+            // Where the page ends too: only the stored records it shows are read, none at all for
+            // a page of the chain alone.
+            let end = min(request.offset + request.limit, total)
+            storedLimit = end - request.offset - (try await elements(before: end, of: series, storedBefore: storedBefore) - first)
         }
-        let storedSkipped = request.offset - low
-        let storedItems = try await stored(PageRequest(offset: storedSkipped, limit: request.limit))
+        let storedItems = storedLimit > 0 ? try await stored(PageRequest(offset: storedSkipped, limit: storedLimit)) : []
         var items: [Item] = []
-        items.reserveCapacity(request.limit)
+        items.reserveCapacity(min(request.limit, total - request.offset))
         var nextStored = 0
-        var nextElement = low
+        var nextElement = first
         while items.count < request.limit {
-            let candidate = nextElement < series.count ? element(nextElement) : nil
-            let storedItem = nextStored < storedItems.count ? storedItems[nextStored] : nil
-            switch (storedItem, candidate) {
-            case (nil, nil):
-                return Page(items: items, total: total)
-            case (let item?, nil):
-                items.append(item)
-                nextStored += 1
-            case (nil, let item?):
-                items.append(item)
+            let hasElement = nextElement < series.count
+            guard nextStored < storedItems.count else {
+                guard hasElement else { break }
+                items.append(element(nextElement))
                 nextElement += 1
-            case (let first?, let second?):
-                let (firstBegin, firstID) = key(first)
-                let (secondBegin, secondID) = key(second)
-                if firstBegin > secondBegin || (firstBegin == secondBegin && firstID.utf8.lexicographicallyPrecedes(secondID.utf8)) {
-                    items.append(first)
-                    nextStored += 1
-                } else {
-                    items.append(second)
+                continue
+            }
+            let storedItem = storedItems[nextStored]
+            if hasElement {
+                // Compared by key, the element made only when it is the one taken.
+                let (storedBegin, storedID) = key(storedItem)
+                let elementBegin = series.begin(at: nextElement) / 1000
+                let storedFirst =
+                    storedBegin != elementBegin
+                    ? storedBegin > elementBegin : storedID.utf8.lexicographicallyPrecedes(series.id(at: nextElement).utf8)
+                if !storedFirst {
+                    items.append(element(nextElement))
                     nextElement += 1
+                    continue
                 }
             }
+            items.append(storedItem)
+            nextStored += 1
         }
         return Page(items: items, total: total)
+    }
+
+    /// How many series elements come before merged position `position`: the first index whose
+    /// merged position (its index plus the stored records before it) reaches it.
+    private static func elements(
+        before position: Int,
+        of series: SeriesSet,
+        storedBefore: (Int64, String) async throws -> Int
+    ) async throws -> Int {
+        var low = 0
+        var high = series.count
+        guard position > 0 else { return 0 }
+        while low < high {
+            let middle = (low + high) / 2
+            let merged = try await middle + storedBefore(series.begin(at: middle) / 1000, series.id(at: middle))
+            if merged >= position { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
