@@ -18,11 +18,19 @@ public final class PostgresCatalogStore: CatalogStore {
         /// The longest any query may take before the caller gets an error (`--pg-query-timeout`).
         public var queryTimeout: Duration
         public var listIndexPolicy: ListIndexPolicy
+        /// The longest bringing the schema up to date may take, waiting for other nodes included.
+        public var migrationTimeout: Duration
 
-        public init(maximumConnections: Int = 16, queryTimeout: Duration = .milliseconds(1000), listIndexPolicy: ListIndexPolicy = .standard) {
+        public init(
+            maximumConnections: Int = 16,
+            queryTimeout: Duration = .milliseconds(1000),
+            listIndexPolicy: ListIndexPolicy = .standard,
+            migrationTimeout: Duration = .seconds(60)
+        ) {
             self.maximumConnections = maximumConnections
             self.queryTimeout = queryTimeout
             self.listIndexPolicy = listIndexPolicy
+            self.migrationTimeout = migrationTimeout
         }
     }
 
@@ -41,7 +49,7 @@ public final class PostgresCatalogStore: CatalogStore {
             maximumConnections: max(1, options.maximumConnections),
             queryTimeout: options.queryTimeout
         )
-        try await PostgresSchema.migrate(settings: settings)
+        try await PostgresSchema.migrate(settings: settings, deadline: options.migrationTimeout)
         self.logger = logger
         self.orderIndex = ListOrderIndex(policy: options.listIndexPolicy)
         let pool = PostgresPool(settings: settings, logger: logger)

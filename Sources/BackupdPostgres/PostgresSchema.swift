@@ -7,17 +7,21 @@ enum PostgresSchema {
     /// a connection of its own: a refused connection or a wrong password fails here at once.
     /// - Throws: `CatalogError.schemaTooNew` when the database records a migration this backupd
     ///   does not know; `CatalogError.unavailable` naming what failed otherwise.
-    static func migrate(settings: PostgresPool.Settings) async throws {
+    /// - Parameter deadline: how long it may take in all, waiting for other nodes included.
+    static func migrate(settings: PostgresPool.Settings, deadline: Duration = .seconds(60)) async throws {
         let logger = PostgresPool.silent
         let schema = settings.location.schema
         do {
-            try await Deadline.run(after: .seconds(60)) {
+            try await Deadline.run(after: deadline) {
                 let connection = try await PostgresPool.connect(settings)
                 do {
                     try await connection.execute("BEGIN", logger: logger)
                     // Nodes starting together wait here for the first one's migrations: longer than
                     // a query may take, and bounded by this function's deadline instead.
-                    try await connection.execute("SET LOCAL statement_timeout = '60s'", logger: logger)
+                    try await connection.execute(
+                        PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = '\(deadline.components.seconds)s'"),
+                        logger: logger
+                    )
                     try await connection.execute(
                         "SELECT pg_advisory_xact_lock(hashtext(\("backupd-migrations:" + schema)))",
                         logger: logger

@@ -95,7 +95,9 @@ public enum TestPostgres {
         return try await creations.run {
             try await PostgresCatalogStore(
                 location: location(schema: schema),
-                options: .init(maximumConnections: 4, queryTimeout: .seconds(20), listIndexPolicy: policy),
+                // The first migrations of a run meet every suite starting at once: their deadline
+                // only guards against a hang.
+                options: .init(maximumConnections: 4, queryTimeout: .seconds(20), listIndexPolicy: policy, migrationTimeout: .seconds(300)),
                 logger: Logger(label: "backupd.test.postgres")
             )
         }
