@@ -101,6 +101,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,7 +129,7 @@ let package = Package(
         // The signer against the official SDK's vectors (a copy of shared/spec/signing-vectors.json).
         .testTarget(
             name: "BackupdAuthTests",
-            dependencies: ["BackupdAuth"],
+            dependencies: ["BackupdAuth", "BackupdCatalog"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

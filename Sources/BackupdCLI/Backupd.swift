@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `backupd`: a self-hosted implementation of Huawei Cloud's database-backup query APIs.
-@main
+/// `backupd`: a self-hosted implementation of Huawei Cloud's database-backup query APIs
+/// (run from `main.swift`).
 struct Backupd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve Huawei Cloud's database-backup APIs from a durable catalog.",
@@ -10,4 +10,13 @@ struct Backupd: AsyncParsableCommand {
             ClockCommand.self, TimingsCommand.self, FaultCommand.self,
         ]
     )
+}
+
+extension Backupd {
+    /// Parses the command line and runs the command (`AsyncParsableCommand.main`). Called from an
+    /// asynchronous function, not from top-level code, where `ParsableCommand`'s synchronous
+    /// `main` would be chosen, which cannot run an asynchronous command.
+    static func start() async {
+        await main(nil)
+    }
 }

@@ -20,25 +20,9 @@ public enum SDKHMACSHA256 {
         _ request: SignableRequest,
         signedHeaders: [String]
     ) throws(CanonicalizationError) -> String {
-        let target = Substring(request.target)
-        let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
-        let rawPath = question.map { target[..<$0] } ?? target
-        let rawQuery = question.map { target[target.utf8.index(after: $0)...] } ?? ""
-
-        var headerLines = ""
-        for name in signedHeaders {
-            let values = request.values(of: name)
-            guard values.count == 1, let value = values.first else { throw .signedHeader(name) }
-            headerLines += name + ":" + trimBlanks(value) + "\n"
-        }
-        return [
-            request.method.uppercased(),
-            canonicalURI(rawPath),
-            canonicalQuery(rawQuery),
-            headerLines,
-            signedHeaders.joined(separator: ";"),
-            payloadHash(request),
-        ].joined(separator: "\n")
+        var bytes: [UInt8] = []
+        try CanonicalRequestBytes.write(request, signedHeaders: signedHeaders, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.
@@ -52,6 +36,28 @@ public enum SDKHMACSHA256 {
         return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
+    /// The signature of `request` signed at `date` (its `X-Sdk-Date`) with `secretKey`: the three
+    /// steps above in one buffer, for the server's check of every signed request.
+    public static func signature(
+        of request: SignableRequest,
+        signedHeaders: [String],
+        date: String,
+        secretKey: String
+    ) throws(CanonicalizationError) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        try CanonicalRequestBytes.write(request, signedHeaders: signedHeaders, into: &bytes)
+        let canonicalHash = SHA256.hash(data: bytes)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: algorithm.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: date.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        Hex.appendLowercase(canonicalHash, to: &bytes)
+        let key = SymmetricKey(data: Array(secretKey.utf8))
+        return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: bytes, using: key))
+    }
+
     /// The `Authorization` value the official signer would send for `request`, which must
     /// already carry its `X-Sdk-Date` and every header in `signedHeaders`.
     public static func authorization(
@@ -60,9 +66,8 @@ public enum SDKHMACSHA256 {
         secretKey: String,
         signedHeaders: [String]
     ) throws(CanonicalizationError) -> String {
-        let canonical = try canonicalRequest(request, signedHeaders: signedHeaders)
         let date = request.values(of: "X-Sdk-Date").first ?? ""
-        let signature = signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), secretKey: secretKey)
+        let signature = try signature(of: request, signedHeaders: signedHeaders, date: date, secretKey: secretKey)
         return "\(algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
     }
 
@@ -120,13 +125,5 @@ public enum SDKHMACSHA256 {
         if request.body.isEmpty { return emptyBodyHash }
         if let declared = request.values(of: "X-Sdk-Content-Sha256").first { return declared }
         return Hex.lowercase(SHA256.hash(data: request.body))
-    }
-
-    private static func trimBlanks(_ value: String) -> String {
-        let bytes = Array(value.utf8)
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
-        else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

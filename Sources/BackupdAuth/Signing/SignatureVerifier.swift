@@ -77,14 +77,16 @@ public enum SignatureVerifier {
         guard !isLocked(authorization.access) else {
             return .failure(.locked)
         }
-        guard let canonical = try? SDKHMACSHA256.canonicalRequest(request, signedHeaders: authorization.signedHeaders)
+        guard
+            let expected = try? SDKHMACSHA256.signature(
+                of: request,
+                signedHeaders: authorization.signedHeaders,
+                date: dates[0],
+                secretKey: secret
+            )
         else {
             return .failure(.signatureMismatch)
         }
-        let expected = SDKHMACSHA256.signature(
-            stringToSign: SDKHMACSHA256.stringToSign(canonicalRequest: canonical, date: dates[0]),
-            secretKey: secret
-        )
         return constantTimeEqual(expected, authorization.signature)
             ? .success(authorization.access) : .failure(.signatureMismatch)
     }
