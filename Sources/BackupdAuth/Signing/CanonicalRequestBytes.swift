@@ -43,19 +43,10 @@ enum CanonicalRequestBytes {
 
     private static let newline = UInt8(ascii: "\n")
 
-    /// `A–Z a–z 0–9 - . _ ~`: the bytes percent-encoding keeps.
-    static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default: false
-        }
-    }
-
     /// - Parameter path: the raw path's range in `target`.
     private static func writeURI(_ target: String.UTF8View, _ path: Range<String.Index>, into out: inout [UInt8]) {
         let rawPath = target[path]
-        guard rawPath.allSatisfy({ isUnreserved($0) || $0 == UInt8(ascii: "/") }) else {
+        guard rawPath.allSatisfy({ PercentEncoding.keeps($0) || $0 == UInt8(ascii: "/") }) else {
             out.append(contentsOf: SDKHMACSHA256.canonicalURI(Substring(rawPath)).utf8)
             return
         }
@@ -85,7 +76,7 @@ enum CanonicalRequestBytes {
                 equals = nil
             } else if byte == UInt8(ascii: "=") && equals == nil {
                 equals = index
-            } else if !isUnreserved(byte) {
+            } else if !PercentEncoding.keeps(byte) {
                 // A second `=`, a `%`, a `+` or any other byte: decode and encode each piece.
                 out.append(contentsOf: SDKHMACSHA256.canonicalQuery(Substring(rawQuery)).utf8)
                 return
