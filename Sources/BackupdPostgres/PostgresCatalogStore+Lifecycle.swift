@@ -148,6 +148,26 @@ extension PostgresCatalogStore {
                 try await connection.execute("DELETE FROM lifecycle_tracks WHERE backup_id = \(track.backupID)", logger: logger)
             }
         }
+        try await noteChainStep(connection, through: instant)
+    }
+
+    /// Every computed incremental chain gains a record at each step of the clock, which no row
+    /// shows: a settle into a later step than the last one logs `chains` (`ChangeScope`).
+    private func noteChainStep(_ connection: PostgresConnection, through instant: Int64) async throws {
+        let step = IncrementalSeries.step
+        let index = instant >= 0 ? instant / step : (instant - step + 1) / step
+        try await connection.execute(
+            """
+            WITH marked AS (
+                UPDATE settle_marks SET chains_step = \(index)
+                WHERE (chains_step IS NULL OR chains_step < \(index))
+                    AND EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)
+                RETURNING 1
+            )
+            INSERT INTO pending_changes SELECT txid_current(), \(ChangeScope.Logged.chains) FROM marked ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
     }
 
     /// Stores any backup and its track as they are at `instant`.

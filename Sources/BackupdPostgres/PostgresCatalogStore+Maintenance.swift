@@ -10,6 +10,11 @@ extension PostgresCatalogStore {
         // and the server's per-statement limit is lifted for this transaction only.
         try await write(timeout: .seconds(24 * 3600)) { connection in
             try await connection.execute("SET LOCAL statement_timeout = 0", logger: self.logger)
+            // A load may touch anything: logged as everything, which spares the triggers.
+            try await connection.execute(
+                "INSERT INTO pending_changes VALUES (txid_current(), \(ChangeScope.Logged.everything)) ON CONFLICT DO NOTHING",
+                logger: self.logger
+            )
             try await PostgresCatalogWriter(
                 connection: connection,
                 logger: self.logger,

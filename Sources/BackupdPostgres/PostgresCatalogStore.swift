@@ -442,6 +442,31 @@ public final class PostgresCatalogStore: CatalogStore {
         try await revision.value()
     }
 
+    public func changes(after revision: UInt64) async throws -> ChangeLog {
+        try await read { connection in
+            // One statement, one snapshot: the revision and the rows after the one asked about.
+            let rows = try await connection.rows(
+                """
+                SELECT r.revision, c.revision, c.scope FROM catalog_revision r LEFT JOIN LATERAL (
+                    SELECT revision, scope FROM catalog_changes WHERE revision > \(Int64(bitPattern: revision))
+                    ORDER BY revision LIMIT \(ChangeLog.readLimit + 1)
+                ) c ON true
+                """,
+                logger: PostgresPool.silent
+            )
+            var current: Int64 = 0
+            var logged: [(revision: UInt64, scope: String)] = []
+            for row in rows {
+                let now = try row[0].decode(Int64.self)
+                let changed = try row[1].decode(Int64?.self)
+                let scope = try row[2].decode(String?.self)
+                current = now
+                if let changed, let scope { logged.append((UInt64(bitPattern: changed), scope)) }
+            }
+            return ChangeLog(revision: UInt64(bitPattern: current), after: revision, rows: logged)
+        }
+    }
+
     public func checkHealth() async throws {
         try await pool.ping()
     }
@@ -453,15 +478,16 @@ public final class PostgresCatalogStore: CatalogStore {
         try await pool.withConnection(.read, body)
     }
 
-    /// A write transaction that increments the change marker as its last statement, so that
-    /// the new marker becomes visible together with what was written.
+    /// A write transaction that ends by logging what it changed (`log_changes()`: the next
+    /// revision and its scopes), so that the new revision becomes visible together with what
+    /// was written.
     func write<T: Sendable>(
         timeout: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await pool.withTransaction(.write, timeout: timeout) { connection in
             let result = try await body(connection)
-            try await connection.execute("UPDATE catalog_revision SET revision = revision + 1", logger: self.logger)
+            try await connection.execute("SELECT log_changes()", logger: self.logger)
             return result
         }
     }

@@ -1,3 +1,5 @@
+import BackupdCatalog
+import BackupdStorage
 import Foundation
 
 /// The PostgreSQL schema as named, append-only migrations, numbered like SQLite's
@@ -11,8 +13,8 @@ import Foundation
 ///   `holder` ('' at home, else the offsite project) so that home and offsite lists are one index range.
 /// - The totals counters are kept by statement-level triggers over transition tables: a batch of
 ///   a thousand rows updates each counter once, not a thousand times.
-/// - `catalog_revision` is the change marker: every write transaction of the store increments it as
-///   its last statement (`PostgresCatalogStore.changeMarker`).
+/// - `catalog_revision` is the store's revision: a write transaction that changed anything increments
+///   it as its last statement, with the change log's rows (`log_changes()`, from v8 on).
 enum PostgresMigrations {
     struct Migration {
         let identifier: String
@@ -28,6 +30,7 @@ enum PostgresMigrations {
         Migration(identifier: "v5-written-fields", sql: v5WrittenFields),
         Migration(identifier: "v6-policies", sql: v6Policies),
         Migration(identifier: "v7-offsite-policies", sql: v7OffsitePolicies),
+        Migration(identifier: "v8-change-log", sql: v8ChangeLog),
     ]
 
     private static let v1Catalog = """
@@ -396,4 +399,81 @@ enum PostgresMigrations {
         );
         CREATE INDEX offsite_incremental_segments_by_instance ON offsite_incremental_segments(instance_id);
         """
+
+    /// The change log (`ChangeLogging`, `docs/architecture.md` "Caches"), as SQLite's v8: statement
+    /// triggers over transition tables note each statement's scopes in `pending_changes` under the
+    /// transaction's id (concurrent writers never meet there), and `log_changes()`, the last
+    /// statement of every write transaction, turns them into the next revision's rows.
+    private static let v8ChangeLog = """
+        CREATE TABLE catalog_changes (
+            revision bigint NOT NULL,
+            scope text COLLATE "C" NOT NULL,
+            PRIMARY KEY (revision, scope)
+        );
+        CREATE TABLE pending_changes (
+            txid bigint NOT NULL,
+            scope text COLLATE "C" NOT NULL,
+            PRIMARY KEY (txid, scope)
+        );
+        CREATE TABLE settle_marks (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            chains_step bigint
+        );
+        INSERT INTO settle_marks VALUES (true, NULL);
+
+        CREATE FUNCTION log_changes() RETURNS bigint LANGUAGE plpgsql AS $$
+        DECLARE
+            next_revision bigint;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pending_changes WHERE txid = txid_current()) THEN
+                RETURN NULL;
+            END IF;
+            UPDATE catalog_revision SET revision = revision + 1 RETURNING revision INTO next_revision;
+            IF EXISTS (SELECT 1 FROM pending_changes WHERE txid = txid_current() AND scope = '\(ChangeScope.Logged.everything)') THEN
+                INSERT INTO catalog_changes VALUES (next_revision, '\(ChangeScope.Logged.everything)');
+            ELSE
+                INSERT INTO catalog_changes
+                SELECT next_revision, scope FROM pending_changes WHERE txid = txid_current()
+                UNION SELECT next_revision, '\(ChangeScope.Logged.projectPrefix)' || project_id FROM instances
+                    WHERE id IN (
+                        SELECT substr(scope, \(ChangeScope.Logged.instancePrefix.utf8.count + 1)) FROM pending_changes
+                        WHERE txid = txid_current() AND scope LIKE '\(ChangeScope.Logged.instancePrefix)%'
+                    )
+                UNION SELECT next_revision, '\(ChangeScope.Logged.clock)';
+            END IF;
+            DELETE FROM pending_changes WHERE txid = txid_current();
+            DELETE FROM catalog_changes WHERE revision <= next_revision - \(ChangeLog.keptRevisions);
+            RETURN next_revision;
+        END $$;
+        """ + ChangeLogging.tables.map(changeTriggers).joined(separator: "\n")
+
+    private static func changeTriggers(_ table: ChangeLogging.LoggedTable) -> String {
+        let function = "note_\(table.name)_changes"
+        let everything = ChangeScope.Logged.everything
+        func note(_ rows: String) -> String {
+            """
+            INSERT INTO pending_changes SELECT DISTINCT txid_current(), \(table.expression(row: "")) FROM \(rows)
+                    ON CONFLICT DO NOTHING;
+            """
+        }
+        return """
+            CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pending_changes WHERE txid = txid_current() AND scope = '\(everything)') THEN
+                    RETURN NULL;
+                END IF;
+                \(note("changed_rows"))
+                IF TG_OP = 'UPDATE' THEN
+                    \(note("old_rows"))
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER \(table.name)_note_insert AFTER INSERT ON \(table.name)
+                REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION \(function)();
+            CREATE TRIGGER \(table.name)_note_update AFTER UPDATE ON \(table.name)
+                REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION \(function)();
+            CREATE TRIGGER \(table.name)_note_delete AFTER DELETE ON \(table.name)
+                REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION \(function)();
+            """
+    }
 }

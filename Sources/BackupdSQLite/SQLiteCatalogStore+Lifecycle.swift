@@ -256,6 +256,24 @@ extension SQLiteCatalogStore {
                 try db.run("DELETE FROM lifecycle_tracks WHERE backup_id = ?", arguments: [track.backupID])
             }
         }
+        try noteChainStep(db, through: instant)
+    }
+
+    /// Every computed incremental chain gains a record at each step of the clock, which no row
+    /// shows: a settle into a later step than the last one logs `chains` (`ChangeScope`).
+    static func noteChainStep(_ db: Database, through instant: Int64) throws {
+        let step = IncrementalSeries.step
+        let index = instant >= 0 ? instant / step : (instant - step + 1) / step
+        try db.run(
+            """
+            UPDATE settle_marks SET chains_step = ?
+            WHERE (chains_step IS NULL OR chains_step < ?) AND EXISTS (SELECT 1 FROM backup_policies WHERE chain_start IS NOT NULL)
+            """,
+            arguments: [index, index]
+        )
+        if db.changesCount > 0 {
+            try db.run("INSERT OR IGNORE INTO pending_changes VALUES ('\(ChangeScope.Logged.chains)')")
+        }
     }
 
     /// Stores any backup and its track as they are at `instant`.

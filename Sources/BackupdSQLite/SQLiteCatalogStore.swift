@@ -7,13 +7,9 @@ import Synchronization
 /// or an in-memory database for tests.
 public final class SQLiteCatalogStore: CatalogStore {
     private let database: any DatabaseWriter
-    /// A connection of its own that only asks `PRAGMA data_version`, which changes when any
-    /// other connection, in this process or another, commits (`nil` for an in-memory store,
-    /// which no one else can write).
+    /// A connection of its own that answers the revision (`nil` for an in-memory store, which
+    /// no one else can write, and whose revision is read through the queue).
     private let changeWatch: SQLiteChangeWatch?
-    /// Counts this object's own commits (the watch connection sees them too, but an in-memory
-    /// store has no watch).
-    private let localWrites = Atomic<UInt64>(0)
     /// Large lists' order in memory, for deep pages and windowed totals.
     private let orderIndex: ListOrderIndex
 
@@ -33,10 +29,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         } catch {
             throw CatalogError.unavailable(reason: "cannot open SQLite database at \(path): \(Self.describe(error))")
         }
-        // After the pool: it creates the file, in WAL mode, that the watch opens read-only.
+        try Self.migrate(database)
+        // After the pool and the schema: the pool creates the file, in WAL mode, that the watch
+        // opens read-only, and the watch reads the revision table.
         self.changeWatch = try SQLiteChangeWatch(path: path)
         self.orderIndex = ListOrderIndex(policy: listIndexPolicy)
-        try migrate()
     }
 
     /// A private in-memory database, gone when the store is released.
@@ -44,12 +41,12 @@ public final class SQLiteCatalogStore: CatalogStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         self.database = try DatabaseQueue(configuration: configuration)
+        try Self.migrate(database)
         self.changeWatch = nil
         self.orderIndex = ListOrderIndex(policy: listIndexPolicy)
-        try migrate()
     }
 
-    private func migrate() throws {
+    private static func migrate(_ database: any DatabaseWriter) throws {
         let migrator = SQLiteMigrations.migrator
         do {
             let superseded = try database.read { try migrator.hasBeenSuperseded($0) }
@@ -450,7 +447,10 @@ public final class SQLiteCatalogStore: CatalogStore {
                 }
             }
             try db.inTransaction {
+                // A load may touch anything: logged as everything, which spares the triggers.
+                try db.execute(sql: "INSERT OR IGNORE INTO pending_changes VALUES ('\(ChangeScope.Logged.everything)')")
                 try SQLiteCatalogWriter(db: db, progress: progress).write(content)
+                try Self.logChanges(db)
                 return .commit
             }
         }
@@ -541,10 +541,55 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Change detection
 
     public func changeMarker() async throws -> UInt64 {
-        let own = localWrites.load(ordering: .acquiring)
-        guard let changeWatch else { return own }
         // Synchronous on purpose: one pragma on an idle connection, cheaper than a hop to a reader.
-        return try changeWatch.version() &* 0x1_0000_0000 &+ own
+        guard let changeWatch else { return try await read { db in try Self.revision(db) } }
+        return try changeWatch.revision()
+    }
+
+    public func changes(after revision: UInt64) async throws -> ChangeLog {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT revision, scope FROM catalog_changes WHERE revision > ? ORDER BY revision LIMIT ?"),
+                arguments: [Int64(bitPattern: revision), ChangeLog.readLimit + 1]
+            )
+            return ChangeLog(
+                revision: try Self.revision(db),
+                after: revision,
+                rows: rows.map { (UInt64(bitPattern: $0[0]), $0[1]) }
+            )
+        }
+    }
+
+    private static func revision(_ db: Database) throws -> UInt64 {
+        UInt64(bitPattern: try Int64.fetchOne(db.cachedStatement(sql: "SELECT revision FROM catalog_revision")) ?? 0)
+    }
+
+    /// Ends a write transaction: what its triggers noted becomes the next revision of the change
+    /// log, each instance with its project, and the clock with it (the next transition may have
+    /// moved). A transaction that noted nothing changed nothing a read sees, and keeps the revision.
+    static func logChanges(_ db: Database) throws {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM pending_changes)")) == true else { return }
+        try db.run("UPDATE catalog_revision SET revision = revision + 1")
+        let everything = ChangeScope.Logged.everything
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM pending_changes WHERE scope = '\(everything)')")) == true {
+            try db.run("INSERT INTO catalog_changes SELECT revision, '\(everything)' FROM catalog_revision")
+        } else {
+            let instance = ChangeScope.Logged.instancePrefix
+            try db.run(
+                """
+                INSERT INTO catalog_changes
+                SELECT (SELECT revision FROM catalog_revision), scope FROM pending_changes
+                UNION SELECT (SELECT revision FROM catalog_revision), '\(ChangeScope.Logged.projectPrefix)' || project_id FROM instances
+                    WHERE id IN (SELECT substr(scope, \(instance.utf8.count + 1)) FROM pending_changes WHERE scope GLOB '\(instance)*')
+                UNION SELECT revision, '\(ChangeScope.Logged.clock)' FROM catalog_revision
+                """
+            )
+        }
+        try db.run("DELETE FROM pending_changes")
+        try db.run(
+            "DELETE FROM catalog_changes WHERE revision <= (SELECT revision FROM catalog_revision) - ?",
+            arguments: [Int64(ChangeLog.keptRevisions)]
+        )
     }
 
     public func checkHealth() async throws {
@@ -561,15 +606,19 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    /// - Parameter transaction: `false` when `body` opens its own transaction.
+    /// A write transaction that ends by logging what it changed (`logChanges`).
+    /// - Parameter transaction: `false` when `body` opens its own transaction (and logs in it).
     func write<T: Sendable>(
         transaction: Bool = true,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
-            defer { localWrites.add(1, ordering: .releasing) }
             if !transaction { return try await database.writeWithoutTransaction(body) }
-            return try await database.write(body)
+            return try await database.write { db in
+                let result = try body(db)
+                try Self.logChanges(db)
+                return result
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw CatalogError.constraintViolated(error.message ?? "constraint failed")
         } catch let error as DatabaseError {

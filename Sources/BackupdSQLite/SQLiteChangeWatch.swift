@@ -2,17 +2,22 @@ import BackupdCatalog
 import GRDBSQLite
 import Synchronization
 
-/// A read-only connection of its own that only asks `PRAGMA data_version`, which changes when
-/// any other connection, in this process or another, commits to the database. Every request
-/// asks it once, so it bypasses GRDB's queues: one prepared statement, stepped under a mutex.
+/// A read-only connection of its own that answers the store's revision on every request without
+/// a query while nothing is written: `PRAGMA data_version` changes when any other connection, in
+/// this process or another, commits, so while it keeps the value it had when the revision was
+/// last read, that revision is still current. It bypasses GRDB's queues: a few prepared
+/// statements, stepped under a mutex.
 final class SQLiteChangeWatch: Sendable {
-    /// The connection and its one statement, only ever touched under `lock`.
-    private struct Handles: @unchecked Sendable {
+    /// The connection and its statements, only ever touched under `lock`.
+    private struct State: @unchecked Sendable {
         let connection: OpaquePointer
-        let statement: OpaquePointer
+        let dataVersion: OpaquePointer
+        let revision: OpaquePointer
+        /// A data version and the revision read while the connection showed it.
+        var known: (dataVersion: Int64, revision: UInt64)?
     }
 
-    private let lock: Mutex<Handles>
+    private let lock: Mutex<State>
 
     /// - Throws: `CatalogError.unavailable` when the file cannot be opened.
     init(path: String) throws {
@@ -23,31 +28,51 @@ final class SQLiteChangeWatch: Sendable {
             throw CatalogError.unavailable(reason: "cannot open \(path) to watch it for changes")
         }
         sqlite3_busy_timeout(connection, 10_000)
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(connection, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK, let statement
-        else {
-            let message = String(cString: sqlite3_errmsg(connection))
-            sqlite3_close(connection)
-            throw CatalogError.unavailable(reason: "cannot watch \(path) for changes: \(message)")
+        func prepare(_ sql: String) throws -> OpaquePointer {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                let message = String(cString: sqlite3_errmsg(connection))
+                sqlite3_close(connection)
+                throw CatalogError.unavailable(reason: "cannot watch \(path) for changes: \(message)")
+            }
+            return statement
         }
-        lock = Mutex(Handles(connection: connection, statement: statement))
+        let dataVersion = try prepare("PRAGMA data_version")
+        let revision: OpaquePointer
+        do {
+            revision = try prepare("SELECT revision FROM catalog_revision")
+        } catch {
+            sqlite3_finalize(dataVersion)
+            throw error
+        }
+        lock = Mutex(State(connection: connection, dataVersion: dataVersion, revision: revision))
     }
 
-    /// The connection's current data version.
-    func version() throws -> UInt64 {
-        try lock.withLock { handles in
-            defer { sqlite3_reset(handles.statement) }
-            guard sqlite3_step(handles.statement) == SQLITE_ROW else {
-                throw CatalogError.unavailable(reason: String(cString: sqlite3_errmsg(handles.connection)))
-            }
-            return UInt64(bitPattern: sqlite3_column_int64(handles.statement, 0))
+    /// The store's revision, committed before this returns.
+    func revision() throws -> UInt64 {
+        try lock.withLock { state in
+            let version = try Self.integer(state.dataVersion, state.connection)
+            if let known = state.known, known.dataVersion == version { return known.revision }
+            let revision = UInt64(bitPattern: try Self.integer(state.revision, state.connection))
+            // The pair holds only if no commit came between the two data versions.
+            state.known = try Self.integer(state.dataVersion, state.connection) == version ? (version, revision) : nil
+            return revision
         }
+    }
+
+    private static func integer(_ statement: OpaquePointer, _ connection: OpaquePointer) throws -> Int64 {
+        defer { sqlite3_reset(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else {
+            throw CatalogError.unavailable(reason: String(cString: sqlite3_errmsg(connection)))
+        }
+        return sqlite3_column_int64(statement, 0)
     }
 
     deinit {
-        lock.withLock { handles in
-            sqlite3_finalize(handles.statement)
-            sqlite3_close(handles.connection)
+        lock.withLock { state in
+            sqlite3_finalize(state.dataVersion)
+            sqlite3_finalize(state.revision)
+            sqlite3_close(state.connection)
         }
     }
 }

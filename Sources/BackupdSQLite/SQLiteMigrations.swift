@@ -1,3 +1,5 @@
+import BackupdCatalog
+import BackupdStorage
 import GRDB
 
 /// The SQLite schema as named, append-only migrations: never edit one that has shipped;
@@ -26,6 +28,9 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("v7-offsite-policies") { db in
             try db.execute(sql: v7OffsitePolicies)
+        }
+        migrator.registerMigration("v8-change-log") { db in
+            try db.execute(sql: v8ChangeLog)
         }
         return migrator
     }
@@ -350,4 +355,50 @@ enum SQLiteMigrations {
         ) STRICT;
         CREATE INDEX offsite_incremental_segments_by_instance ON offsite_incremental_segments(instance_id);
         """
+
+    /// The change log (`ChangeLogging`, `docs/architecture.md` "Caches"): the revision, and the
+    /// scopes each revision touched. Triggers note every row's scope in `pending_changes` during a
+    /// write transaction; the write ends by turning them into the next revision's rows
+    /// (`SQLiteCatalogStore.logChanges`). Once `*` is pending nothing else needs noting, so a
+    /// seed load notes `*` first and its rows cost the triggers one index probe each.
+    private static let v8ChangeLog = """
+        CREATE TABLE catalog_revision (
+            only_row INTEGER PRIMARY KEY NOT NULL CHECK (only_row = 1),
+            revision INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO catalog_revision VALUES (1, 1);
+        CREATE TABLE catalog_changes (
+            revision INTEGER NOT NULL,
+            scope TEXT NOT NULL,
+            PRIMARY KEY (revision, scope)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE pending_changes (scope TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID;
+        -- The last step of the incremental chains a settle logged (`IncrementalSeries.step`).
+        CREATE TABLE settle_marks (
+            only_row INTEGER PRIMARY KEY NOT NULL CHECK (only_row = 1),
+            chains_step INTEGER
+        ) STRICT;
+        INSERT INTO settle_marks VALUES (1, NULL);
+        """ + ChangeLogging.tables.map(changeTriggers).joined(separator: "\n")
+
+    private static func changeTriggers(_ table: ChangeLogging.LoggedTable) -> String {
+        let unlessEverything = "WHEN NOT EXISTS (SELECT 1 FROM pending_changes WHERE scope = '\(ChangeScope.Logged.everything)')"
+        // `WHERE NOT EXISTS`, not `OR IGNORE`: an outer statement's conflict clause (an upsert's)
+        // would override the trigger's.
+        func note(_ row: String) -> String {
+            let scope = table.expression(row: row)
+            return "INSERT INTO pending_changes SELECT \(scope) WHERE NOT EXISTS (SELECT 1 FROM pending_changes WHERE scope = \(scope));"
+        }
+        func trigger(_ operation: String, _ rows: [String]) -> String {
+            """
+            CREATE TRIGGER \(table.name)_log_\(operation.lowercased()) AFTER \(operation) ON \(table.name) \(unlessEverything)
+            BEGIN \(rows.map(note).joined(separator: " ")) END;
+            """
+        }
+        return [
+            trigger("INSERT", ["NEW."]),
+            trigger("UPDATE", ["OLD.", "NEW."]),
+            trigger("DELETE", ["OLD."]),
+        ].joined(separator: "\n")
+    }
 }

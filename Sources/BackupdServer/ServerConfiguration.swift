@@ -15,9 +15,11 @@ public struct ServerConfiguration: Sendable {
     public var passwordHasher: PasswordHasher
     /// The largest request body read (signatures cover bodies; no API takes a large one).
     public var maximumBodySize: Int
-    /// How many bytes of backup-API answers are kept for repeated requests (0: none). They are
-    /// dropped as soon as the store changes, through this node or any other.
+    /// How many bytes of backup-API answers are kept for repeated requests (0: none). Each is
+    /// dropped as soon as a write touches what it read, through this node or any other.
     public var responseCacheBytes: Int
+    /// Where the response cache counts its hits and misses.
+    public var responseCacheCounters = CacheCounters()
     /// The operator's bearer token for the control API; `nil` leaves the API out entirely
     /// (`docs/lifecycle.md` §5.2).
     public var controlToken: ControlToken?

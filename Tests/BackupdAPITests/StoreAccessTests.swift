@@ -4,44 +4,68 @@ import BackupdTestSupport
 import Synchronization
 import Testing
 
-/// The lookup cache of `StoreAccess`: answers, `nil` ones included, are kept for one change marker.
+/// The lookup cache of `StoreAccess`: answers, `nil` ones included, are kept until a write
+/// touches the scope they depend on, and only then.
 @Suite struct StoreAccessTests {
-    /// Counts how often `Cached.lookup` calls its read.
+    /// Counts how often `Cached.lookup` calls its read, per key.
     final class Reads: Sendable {
-        private let count = Mutex(0)
-        var value: Int { count.withLock { $0 } }
-        func add() { count.withLock { $0 += 1 } }
+        private let counts = Mutex([String: Int]())
+        subscript(key: String) -> Int { counts.withLock { $0[key] ?? 0 } }
+        func add(_ key: String) { counts.withLock { $0[key, default: 0] += 1 } }
     }
 
-    @Test("a lookup is read once per key and marker; a nil answer is an answer too")
-    func cachedPerKeyAndMarker() async throws {
-        let access = StoreAccess(store: try await StoreEngine.sqliteMemory.makeStore())
+    @Test("a lookup is read again only after a write touched its scope; a nil answer is an answer too")
+    func keptUntilItsScopeIsWritten() async throws {
+        let store = try await Fixtures.exampleStore()
+        let access = StoreAccess(store: store)
         let reads = Reads()
-        func lookup(_ key: String, marker: UInt64) async throws -> Domain? {
-            try await access.credentials(at: marker).lookup(LookupKey("test", key)) { _ in
-                reads.add()
-                return key == "known" ? Domain(id: "d", name: key) : nil
+        let scopes: [String: ChangeScope] = [
+            "alice": .accessKey(Fixtures.Alice.access),
+            "bob": .accessKey(Fixtures.Bob.access),
+            "accounts": .accounts,
+            "mysql": .instance(Fixtures.Acme.mysqlInstance),
+            "redis": .instance(Fixtures.Acme.redisInstance),
+            "nothing": .instance("no-such-instance"),
+        ]
+        func readAll() async throws {
+            let credentials = access.credentials(at: try await access.changeMarker())
+            for (name, scope) in scopes {
+                let answer: String? = try await credentials.lookup(LookupKey("test", name, scope: scope)) { _ in
+                    reads.add(name)
+                    return name == "nothing" ? nil : name
+                }
+                #expect(answer == (name == "nothing" ? nil : name))
             }
         }
-        #expect(try await lookup("unknown", marker: 1) == nil)
-        #expect(try await lookup("unknown", marker: 1) == nil)
-        #expect(reads.value == 1)
-        #expect(try await lookup("known", marker: 1)?.name == "known")
-        #expect(try await lookup("known", marker: 1)?.name == "known")
-        #expect(reads.value == 2)
-        // A new marker drops everything read before it.
-        #expect(try await lookup("known", marker: 2)?.name == "known")
-        #expect(try await lookup("unknown", marker: 2) == nil)
-        #expect(reads.value == 4)
+        func expectReads(_ expected: [String: Int], after what: String) {
+            for name in scopes.keys {
+                #expect(reads[name] == expected[name] ?? 1, "\(name) after \(what)")
+            }
+        }
+        try await readAll()
+        try await readAll()
+        expectReads([:], after: "two rounds of reads")
+
+        _ = try await store.recordSignatureFailure(access: Fixtures.Bob.access, at: 1, policy: .gateway)
+        try await readAll()
+        expectReads(["bob": 2], after: "a signature failure of bob's key")
+
+        _ = try await store.armFault(instanceID: Fixtures.Acme.redisInstance, at: 1)
+        try await readAll()
+        expectReads(["bob": 2, "redis": 2], after: "a fault armed on the Redis instance")
+
+        try await Fixtures.load(#"{"domains": [{"name": "newco"}]}"#, into: store)
+        try await readAll()
+        expectReads(["alice": 2, "bob": 3, "accounts": 2, "mysql": 2, "redis": 3, "nothing": 2], after: "a seed load")
     }
 
     @Test("keys of different lookups or arguments never share an answer")
     func keysAreExact() async throws {
         let access = StoreAccess(store: try await StoreEngine.sqliteMemory.makeStore())
-        let credentials = access.credentials(at: 7)
-        let first = try await credentials.lookup(LookupKey("a", "x", "y")) { _ in "a(x,y)" }
-        let second = try await credentials.lookup(LookupKey("a", "xy")) { _ in "a(xy)" }
-        let third = try await credentials.lookup(LookupKey("b", "x", "y")) { _ in "b(x,y)" }
+        let credentials = access.credentials(at: try await access.changeMarker())
+        let first = try await credentials.lookup(LookupKey("a", "x", "y", scope: .accounts)) { _ in "a(x,y)" }
+        let second = try await credentials.lookup(LookupKey("a", "xy", scope: .accounts)) { _ in "a(xy)" }
+        let third = try await credentials.lookup(LookupKey("b", "x", "y", scope: .accounts)) { _ in "b(x,y)" }
         #expect([first, second, third] == ["a(x,y)", "a(xy)", "b(x,y)"])
     }
 }

@@ -20,7 +20,7 @@ struct PostgresSchemaTests {
         #expect(
             applied == [
                 ["v1-catalog"], ["v2-credentials"], ["v3-clock"], ["v4-lifecycle"], ["v5-written-fields"], ["v6-policies"],
-                ["v7-offsite-policies"],
+                ["v7-offsite-policies"], ["v8-change-log"],
             ]
         )
         // Every node works on the one schema.
@@ -32,13 +32,13 @@ struct PostgresSchemaTests {
     @Test func aSchemaNewerThanKnownIsRefused() async throws {
         let schema = TestPostgres.newSchema()
         try await TestPostgres.makeStore(schema: schema).close()
-        _ = try await TestPostgres.sql("INSERT INTO backupd_migrations (identifier) VALUES ('v8-from-the-future')", schema: schema)
-        await #expect(throws: CatalogError.schemaTooNew(known: 7, found: 8)) {
+        _ = try await TestPostgres.sql("INSERT INTO backupd_migrations (identifier) VALUES ('v9-from-the-future')", schema: schema)
+        await #expect(throws: CatalogError.schemaTooNew(known: 8, found: 9)) {
             try await TestPostgres.makeStore(schema: schema)
         }
         // Refusing changed nothing.
         let applied = try await TestPostgres.sql("SELECT count(*)::text FROM backupd_migrations", schema: schema)
-        #expect(applied == [["8"]])
+        #expect(applied == [["9"]])
     }
 
     @Test func aWrongPasswordFailsAtOnceNamingTheProblem() async throws {

@@ -1,70 +1,103 @@
 public import BackupdCatalog
+import Synchronization
 
 /// The store as the server's requests reach it: every role, plus a cache of the lookups that
-/// requests repeat (access keys, tokens, principals, projects, instances), kept for one change
-/// marker at a time (`CacheGeneration`). Correct across processes and nodes: any committed
-/// write changes the marker, and with it every cached answer is dropped.
+/// requests repeat (access keys, tokens, principals, projects, instances). Each entry is kept
+/// with the revision it was read at and the scope it depends on (`ScopedCache`), and dropped
+/// when the store's change log says a later write touched that scope (`ChangeFeed`): correct
+/// across processes and nodes, and a write to one instance leaves the others' entries alone.
 ///
-/// A request reads the marker once, first, and sees the roles through `Cached` views bound to
+/// A request reads the revision once, first, and sees the roles through `Cached` views bound to
 /// it; nothing here has a method per store requirement, so a new store method costs no edit here.
 public struct StoreAccess: Sendable {
     public let store: any CatalogStore
+    /// The node's knowledge of the change log, which every cache above the store checks against.
+    public let changes: ChangeFeed
     /// A unit is an entry of a few hundred bytes: a lookup, or 32 begin seconds of a stored order.
-    private let lookups = CacheGeneration<TypedKey, AnswerBox>(budget: 100_000) { $0.units }
+    private let lookups: ScopedCache<TypedKey, AnswerBox>
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
 
     public init(store: any CatalogStore, realTime: WallClock = .system) {
         self.store = store
         self.realTime = realTime
+        self.changes = ChangeFeed(store: store)
+        self.lookups = ScopedCache(tracker: changes.tracker, budget: 100_000) { $0.units }
     }
 
-    /// The catalog clock's reading for a request read at `marker`, with every lifecycle change due
-    /// by then written down first (`docs/lifecycle.md` §6), and the marker to read at from then
-    /// on. A store with nothing due (every catalog without writes or policies) is not written.
-    public func catalogTime(at marker: UInt64) async throws -> CatalogMoment {
-        let cached = Cached<any CatalogStore>(store: store, lookups: lookups, marker: marker)
+    /// The catalog clock's reading for a request read at `revision`, with every lifecycle change
+    /// due by then written down first (`docs/lifecycle.md` §6), and the revision to read at from
+    /// then on. A store with nothing due (every catalog without writes or policies) is not written.
+    public func catalogTime(at revision: UInt64) async throws -> CatalogMoment {
+        let cached = Cached<any CatalogStore>(store: store, lookups: lookups, revision: revision)
         let real = realTime.milliseconds
-        let (setting, nextTransition) = try await cached.lookup(LookupKey("catalogClock", "")) { store in
+        let (setting, nextTransition) = try await cached.lookup(LookupKey("catalogClock", "", scope: .clock)) { store in
             let setting = try await store.clockSetting()
             return (setting, try await store.nextTransition(after: setting.reading(realMilliseconds: real)))
         }
         let now = setting.reading(realMilliseconds: real)
-        guard let nextTransition, now >= nextTransition else { return CatalogMoment(marker: marker, now: now) }
+        guard let nextTransition, now >= nextTransition else { return CatalogMoment(marker: revision, now: now) }
         try await store.settle(through: now)
-        return CatalogMoment(marker: try await store.changeMarker(), now: now)
+        return CatalogMoment(marker: try await changes.revision(), now: now)
     }
 
-    /// The marker a request works with: read before anything it caches.
+    /// The revision a request works at: read before anything it caches.
     public func changeMarker() async throws -> UInt64 {
-        try await store.changeMarker()
+        try await changes.revision()
     }
 
-    /// The credential role, its lookups cached for `marker`.
-    public func credentials(at marker: UInt64) -> Cached<any CredentialStore> {
-        Cached(store: store, lookups: lookups, marker: marker)
+    /// The credential role, its lookups cached for `revision`.
+    public func credentials(at revision: UInt64) -> Cached<any CredentialStore> {
+        Cached(store: store, lookups: lookups, revision: revision)
     }
 
-    /// The backup role, its lookups cached for `marker`.
-    public func backups(at marker: UInt64) -> Cached<any TenantStore> {
-        Cached(store: store, lookups: lookups, marker: marker)
+    /// The backup role, its lookups cached for `revision`; `recorder` collects the scopes of
+    /// what it reads, which an answer built from them depends on.
+    public func backups(at revision: UInt64, recording recorder: ScopeRecorder? = nil) -> Cached<any TenantStore> {
+        Cached(store: store, lookups: lookups, revision: revision, recorder: recorder)
     }
 }
 
-/// A store role seen by one request: `lookup` answers from memory what was read before at the
-/// same change marker, and `store` is the role itself, for writes and reads never cached.
-public struct Cached<Role: Sendable>: Sendable {
-    public let store: Role
-    private let lookups: CacheGeneration<TypedKey, AnswerBox>
-    private let marker: UInt64
+/// The scopes one request's reads depended on: what its answer, if cached, depends on.
+public final class ScopeRecorder: Sendable {
+    private let scopes = Mutex<[ChangeScope]>([])
 
-    fileprivate init(store: Role, lookups: CacheGeneration<TypedKey, AnswerBox>, marker: UInt64) {
-        self.store = store
-        self.lookups = lookups
-        self.marker = marker
+    public init() {}
+
+    public func note(_ scope: ChangeScope) {
+        scopes.withLock { scopes in
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
     }
 
-    /// The answer of `read` for `key`: from memory when it was read at this marker before.
+    /// What was noted, in order.
+    public var noted: [ChangeScope] {
+        scopes.withLock { $0 }
+    }
+}
+
+/// A store role seen by one request: `lookup` answers from memory what was read before and is
+/// still current, and `store` is the role itself, for writes and reads never cached.
+public struct Cached<Role: Sendable>: Sendable {
+    public let store: Role
+    private let lookups: ScopedCache<TypedKey, AnswerBox>
+    private let revision: UInt64
+    private let recorder: ScopeRecorder?
+
+    fileprivate init(store: Role, lookups: ScopedCache<TypedKey, AnswerBox>, revision: UInt64, recorder: ScopeRecorder? = nil) {
+        self.store = store
+        self.lookups = lookups
+        self.revision = revision
+        self.recorder = recorder
+    }
+
+    /// Notes that the request read something that depends on `scope`, beyond its lookups.
+    public func note(_ scope: ChangeScope) {
+        recorder?.note(scope)
+    }
+
+    /// The answer of `read` for `key`: from memory when it was read before and nothing in its
+    /// scope was written since.
     /// - Parameters:
     ///   - key: names the lookup and every argument it reads by, so that two keys are equal only
     ///     when `read` would return the same.
@@ -75,28 +108,46 @@ public struct Cached<Role: Sendable>: Sendable {
         _ read: (Role) async throws -> Answer
     ) async throws -> Answer {
         let typed = TypedKey(key: key, answer: ObjectIdentifier(Answer.self))
+        if let recorder {
+            for scope in key.scopes { recorder.note(scope) }
+        }
         // The key names the answer's type, so the box is a `Box<Answer>`: a pointer cast, no dynamic
         // cast on the path of every request. A cached `nil` is an answer like any other.
-        if let cached = lookups.value(for: typed, marker: marker) {
+        if let cached = lookups.value(for: typed) {
             return unsafeDowncast(cached, to: Box<Answer>.self).value
         }
         let answer = try await read(store)
-        lookups.keep(Box(answer, units: units(answer)), for: typed, marker: marker)
+        lookups.keep(Box(answer, units: units(answer)), for: typed, readAt: revision, scopes: key.scopes)
         return answer
     }
 }
 
-/// What a cached lookup is keyed by: its name and the one or two arguments it reads by.
+/// What a cached lookup is keyed by: its name and the one or two arguments it reads by, and
+/// the scopes of the change log its answer depends on (which are not part of its identity).
 public struct LookupKey: Hashable, Sendable {
     private let name: String
     private let first: String
     private let second: String?
+    let scopes: ScopeList
 
-    /// - Parameter name: a literal naming the lookup (a literal costs no allocation per request).
-    public init(_ name: String, _ first: String, _ second: String? = nil) {
+    /// - Parameters:
+    ///   - name: a literal naming the lookup (a literal costs no allocation per request).
+    ///   - scope: what a write must touch to change the answer; `also`, a second such scope.
+    public init(_ name: String, _ first: String, _ second: String? = nil, scope: ChangeScope, also: ChangeScope? = nil) {
         self.name = name
         self.first = first
         self.second = second
+        self.scopes = ScopeList(scope, also)
+    }
+
+    public static func == (left: LookupKey, right: LookupKey) -> Bool {
+        left.name == right.name && left.first == right.first && left.second == right.second
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(first)
+        hasher.combine(second)
     }
 }
 
@@ -125,8 +176,8 @@ private final class Box<Value: Sendable>: AnswerBox, @unchecked Sendable {
     }
 }
 
-/// The catalog time a request is answered at (milliseconds since the epoch) and the change
-/// marker its reads are cached by, taken after the changes due by then were written down.
+/// The catalog time a request is answered at (milliseconds since the epoch) and the revision
+/// its reads are cached at, taken after the changes due by then were written down.
 public struct CatalogMoment: Sendable, Hashable {
     public let marker: UInt64
     public let now: Int64

@@ -98,7 +98,12 @@ public struct TenantCatalog: Sendable {
             page,
             window: window,
             series: chain,
-            list: LookupKey("rdsStoredOrder", instance.record.id, "\(location)|\(types)|\(status?.rawValue ?? "*")"),
+            list: LookupKey(
+                "rdsStoredOrder",
+                instance.record.id,
+                "\(location)|\(types)|\(status?.rawValue ?? "*")",
+                scope: .instance(instance.record.id)
+            ),
             read: { window, page in
                 var part = query
                 part.window = window
@@ -122,6 +127,8 @@ public struct TenantCatalog: Sendable {
         guard let state = try await backups.policy(instanceID: record.id), case .full(let policy) = state.policy, policy.isOn,
             let chainStart = state.chainStart
         else { return nil }
+        // A chain moves with the clock: every settle touches `chains`.
+        backups.note(.chains)
         let base = PolicyEffects.base(
             among: try await backups.automatedFullBackupStarts(instanceID: record.id),
             keep: policy.keepMilliseconds,
@@ -145,6 +152,7 @@ public struct TenantCatalog: Sendable {
         else { return SeriesSet([]) }
         let segments = try await backups.offsiteIncrementalSegments(instanceID: record.id)
         guard !segments.isEmpty else { return SeriesSet([]) }
+        backups.note(.chains)
         let chainStart = try await backups.policy(instanceID: record.id)?.chainStart
         return SeriesSet(
             segments.compactMap { segment in
@@ -164,6 +172,8 @@ public struct TenantCatalog: Sendable {
 
     /// The instance of the path's project whose incremental chain now holds `id`, if any.
     func instance(ofIncremental id: String, of service: Service) async throws -> ScopedInstance? {
+        // Which instance's chain holds a prefix changes with a policy of any instance of the project.
+        backups.note(.project(scope.projectID))
         guard id.utf8.count > 20, let instanceID = try await backups.store.instanceID(ofIncrementalPrefix: String(id.prefix(20))),
             let found = try await backups.instance(id: instanceID), found.isReachable(as: service, inAnyOf: [scope.projectID])
         else { return nil }
@@ -188,7 +198,7 @@ public struct TenantCatalog: Sendable {
             page,
             window: window,
             series: series,
-            list: LookupKey("taurusDBStoredOrder", instance.record.id),
+            list: LookupKey("taurusDBStoredOrder", instance.record.id, scope: .instance(instance.record.id)),
             read: { window, page in
                 try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.record.id, window: window, page: page))
             },
@@ -203,7 +213,7 @@ public struct TenantCatalog: Sendable {
     /// One page of an instance's stored records merged with a computed series (`MergedPage`).
     /// - Parameters:
     ///   - list: names the stored list (the instance and the filters `read` applies), whose
-    ///     `StoredOrder` is kept for the change marker.
+    ///     `StoredOrder` is kept until the instance is written.
     ///   - read: the stored list in a window and at an offset.
     private func mergedPage<Item: Sendable>(
         _ page: PageRequest,
@@ -297,6 +307,7 @@ extension TenantCatalog {
 
     /// The service of the home record `id` of an instance of the path's project (§2).
     public func service(ofBackup id: String) async throws -> Service? {
+        backups.note(.project(scope.projectID))
         if let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID) { return found.service }
         for service in [Service.rds, .taurusdb] where try await instance(ofIncremental: id, of: service) != nil {
             return service
@@ -339,6 +350,7 @@ extension TenantCatalog {
 
     /// The instance of the home record `id` of the path's project, when it is of `service`.
     public func instance(ofBackup id: String, of service: Service, otherwise notFound: APIError) async throws -> ScopedInstance {
+        backups.note(.project(scope.projectID))
         guard let found = try await backups.store.homeBackup(id: id, inProject: scope.projectID) else {
             // An incremental of a computed chain is a backup of its instance too (§2 rule 2).
             guard let instance = try await instance(ofIncremental: id, of: service) else { throw notFound }

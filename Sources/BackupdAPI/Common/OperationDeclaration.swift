@@ -34,8 +34,8 @@ public final class OperationDeclaration: Sendable {
     public let body: Body
     /// The status of a successful answer.
     public let successStatus: Int
-    /// Whether a successful answer may be served again while the store's change marker stays the
-    /// same (reads only; never an answer that wrote something).
+    /// Whether a successful answer may be served again while nothing it read is written (reads
+    /// only; never an answer that wrote something).
     public let cacheable: Bool
     public let authentication: Authentication
     /// Whether every answer also carries the request id as `X-IAM-Trace-Id` (IAM, `docs/auth.md` §6).

@@ -1,6 +1,6 @@
 /// The begin seconds of a list of stored records, in its API order (newest first): what merging
 /// it with a computed series needs of it (`MergedPage`), eight bytes a record, so that it can be
-/// kept in memory for many requests at one change marker.
+/// kept in memory for many requests while its instance is not written.
 public struct StoredOrder: Sendable, Hashable {
     /// Non-increasing.
     public let seconds: [Int64]

@@ -8,7 +8,7 @@
 /// | `BackupStore` | instances and their backups | tenant operations, through `TenantCatalog` (BackupdAPI) |
 /// | `CredentialStore` | accounts as authentication sees them, tokens, lockouts | the authenticator and the IAM operations |
 /// | `AccountStore` | seeds, exports, account administration, counts | the CLI commands, the seed loader and exporter |
-/// | `ChangeMarking` | the change marker and health | caches, the dispatcher, `/health` |
+/// | `ChangeMarking` | the revision, the change log and health | `ChangeFeed`, `/health` |
 /// | `ClockStore` | the catalog clock, phase timings, armed faults | the control API, the CLI, the lifecycle |
 /// | `BackupWriting` | creates and deletes, checked and written atomically | tenant operations, through `TenantCatalog` |
 /// | `TransitionStore` | lifecycle records moved along the clock | `StoreAccess`, before a request reads |

@@ -22,14 +22,18 @@ struct APIDispatcher: HTTPResponder {
     private let access: StoreAccess
     private let authenticator: CredentialAuthenticator
     private let configuration: ServerConfiguration
-    /// Successful bodies of cacheable operations, for the store's current change marker.
-    private let responses: CacheGeneration<ResponseKey, [UInt8]>
+    /// Successful bodies of cacheable operations, each kept while nothing it read is written.
+    private let responses: ScopedCache<ResponseKey, [UInt8]>
     private let control: ClockControl
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.access = access
-        self.responses = CacheGeneration(budget: configuration.responseCacheBytes) { $0.count + 256 }
+        self.responses = ScopedCache(
+            tracker: access.changes.tracker,
+            budget: configuration.responseCacheBytes,
+            counters: configuration.responseCacheCounters
+        ) { $0.count + 256 }
         self.configuration = configuration
         self.control = ClockControl(store: access.store, realTime: configuration.clock)
         self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
@@ -83,8 +87,8 @@ struct APIDispatcher: HTTPResponder {
         let requestID: String
     }
 
-    /// The steps every operation shares: the body (413 beyond the configured size), the change
-    /// marker every cached read of the request is keyed by, the credential the declaration asks
+    /// The steps every operation shares: the body (413 beyond the configured size), the store's
+    /// revision every cached read of the request is kept at, the credential the declaration asks
     /// for, then `respond`; the answer with the declared status, or the error in its envelope.
     /// `declaration` is `operation.declaration`, read once by the caller for the whole request.
     @inline(__always)
@@ -132,7 +136,8 @@ struct APIDispatcher: HTTPResponder {
     }
 
     /// A backup API: the caller's catalog for the path's project (403 outside it), then the
-    /// answer, from the response cache when the declaration allows and the marker is the same.
+    /// answer, from the response cache when the declaration allows and nothing it read was
+    /// written since (the scopes its reads noted).
     private func answer(
         _ operation: any TenantOperation,
         _ declaration: OperationDeclaration,
@@ -146,15 +151,19 @@ struct APIDispatcher: HTTPResponder {
         // Scope first (403), then the catalog as it is at its clock's time now.
         guard identity.mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
         let moment = try await access.catalogTime(at: marker)
-        let marker = moment.marker
-        let catalog = try identity.catalog(inProject: projectID, at: moment.now, backups: access.backups(at: marker))
+        let recorder = ScopeRecorder()
+        let catalog = try identity.catalog(
+            inProject: projectID,
+            at: moment.now,
+            backups: access.backups(at: moment.marker, recording: recorder)
+        )
         let key = ResponseKey(
             route: declaration.route.template,
             pathVariables: call.pathVariables,
             rawQuery: String(call.rawQuery),
             scope: catalog.scope
         )
-        if declaration.cacheable, let cached = responses.value(for: key, marker: marker) {
+        if declaration.cacheable, let cached = responses.value(for: key) {
             return OperationAnswer(body: cached)
         }
         let answer = try await operation.respond(
@@ -162,7 +171,7 @@ struct APIDispatcher: HTTPResponder {
             in: catalog
         )
         if declaration.cacheable, !answer.dependsOnInstant {
-            responses.keep(answer.body, for: key, marker: marker)
+            responses.keep(answer.body, for: key, readAt: moment.marker, scopes: ScopeList(recorder.noted))
         }
         return answer
     }
