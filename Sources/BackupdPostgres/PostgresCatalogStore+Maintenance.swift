@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Loads, deletions, exports and counts.
 extension PostgresCatalogStore {
-    public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
+    public func load(parts: CatalogParts, progress: @escaping @Sendable (Int) -> Void) async throws {
         let statementTimeout = pool.settings.bulkStatementTimeout
         // One transaction, however long: all or nothing. Each statement has its own deadline,
         // and the server's per-statement limit is lifted for this transaction only.
@@ -15,12 +15,20 @@ extension PostgresCatalogStore {
                 "INSERT INTO pending_changes VALUES (txid_current(), \(ChangeScope.Logged.everything)) ON CONFLICT DO NOTHING",
                 logger: self.logger
             )
-            try await PostgresCatalogWriter(
+            var writer = PostgresCatalogWriter(
                 connection: connection,
                 logger: self.logger,
                 statementTimeout: statementTimeout,
                 progress: progress
-            ).write(content)
+            )
+            let bulk = try await PostgresBulkLoad.begin(connection, logger: self.logger)
+            if bulk != nil { writer.bulkKeys = PostgresCatalogWriter.BulkKeys() }
+            var written = 0
+            while let part = parts.next() {
+                written = try await writer.write(part, after: written)
+            }
+            progress(written)
+            try await bulk?.finish(connection, logger: self.logger)
         }
     }
 

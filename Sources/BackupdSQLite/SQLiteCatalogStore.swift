@@ -433,23 +433,33 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
-        // A large load outgrows SQLite's default 2 MB page cache, which then spills pages to the
-        // WAL again and again inside the transaction: give the writer room while it loads, and
-        // hand the memory back afterwards.
-        let large = content.backups.count + content.instances.count >= 10_000
+    public func load(parts: CatalogParts, progress: @escaping @Sendable (Int) -> Void) async throws {
         try await write(transaction: false) { db in
-            if large { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            // A large load outgrows SQLite's default 2 MB page cache, which then spills pages to the
+            // WAL again and again inside the transaction: give the writer room while it loads, and
+            // hand the memory back afterwards.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            // Into empty backup tables, references are checked once at the end (`SQLiteBulkLoad`);
+            // the pragma has no effect inside a transaction, so it is set before.
+            let deferReferences = try SQLiteBulkLoad.backupTablesAreEmpty(db)
+            if deferReferences { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
             defer {
-                if large {
-                    try? db.execute(sql: "PRAGMA cache_size = -2000")
-                    try? db.execute(sql: "PRAGMA shrink_memory")
-                }
+                try? db.execute(sql: "PRAGMA cache_size = -2000")
+                try? db.execute(sql: "PRAGMA shrink_memory")
+                if deferReferences { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             }
             try db.inTransaction {
                 // A load may touch anything: logged as everything, which spares the triggers.
                 try db.execute(sql: "INSERT OR IGNORE INTO pending_changes VALUES ('\(ChangeScope.Logged.everything)')")
-                try SQLiteCatalogWriter(db: db, progress: progress).write(content)
+                let bulk = try SQLiteBulkLoad.begin(db)
+                let writer = try SQLiteCatalogWriter(db: db, progress: progress)
+                var written = 0
+                while let part = parts.next() {
+                    written = try writer.write(part, after: written)
+                }
+                progress(written)
+                if deferReferences { try SQLiteBulkLoad.checkReferences(db) }
+                try bulk?.finish(db)
                 try Self.logChanges(db)
                 return .commit
             }

@@ -29,7 +29,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("random-seed"), help: "The seed: the same seed and counts give the same catalog.")
     var randomSeed: UInt64
 
-    @Option(name: .customLong("chunk-size"), help: "Backups per store transaction (the content does not depend on it).")
+    @Option(name: .customLong("chunk-size"), help: "Backups per part of the load, all in one transaction (the content does not depend on it).")
     var chunkSize: Int = 50_000
 
     @Option(name: .shortAndLong, help: "Write a seed file to this path (- for standard output) instead of the store.")
@@ -77,7 +77,7 @@ struct GenerateCommand: AsyncParsableCommand {
         )
     }
 
-    /// Loads the chunks one transaction each, making the next chunk while the store writes one.
+    /// Loads every chunk in one transaction: the whole catalog or, when anything fails, nothing.
     private func load(_ generator: CatalogGenerator, into store: any AccountStore, bar: ProgressBar?) async throws {
         let hasher = PasswordHasher()
         var digests: [String: String] = [:]
@@ -89,32 +89,13 @@ struct GenerateCommand: AsyncParsableCommand {
             return digest
         }
         let total = chunks.totalRecords
-        var written = 0
-        var pending = Self.nextChunk(of: chunks)
-        while true {
-            let (chunk, rest) = await pending.value
-            guard let chunk else { break }
-            pending = Self.nextChunk(of: rest)
-            let before = written
-            do {
-                try await store.load(chunk) { done in bar?.update(done: before + done, total: total) }
-            } catch {
-                bar?.finish()
-                throw CommandFailure("the store failed after \(before) records (rerun with the same seed to complete): \(error)")
-            }
-            written +=
-                chunk.domains.count + chunk.projects.count + chunk.users.count + chunk.accessKeys.count
-                + chunk.instances.count + chunk.backups.count
-            bar?.update(done: written, total: total)
+        do {
+            try await store.load(parts: .prefetching(chunks)) { done in bar?.update(done: done, total: total) }
+        } catch {
+            bar?.finish()
+            throw CommandFailure("the store failed; nothing was written: \(error)")
         }
-    }
-
-    private static func nextChunk(of chunks: CatalogChunks) -> Task<(CatalogContent?, CatalogChunks), Never> {
-        Task.detached {
-            var chunks = chunks
-            let chunk = chunks.next()
-            return (chunk, chunks)
-        }
+        bar?.update(done: total, total: total)
     }
 
     /// Streams the seed file, one chunk at a time.

@@ -1,9 +1,11 @@
 /// Accounts, seeds and exports: what the command line, the seed loader and the exporter need,
 /// and nothing a request makes.
 public protocol AccountStore: Sendable {
-    /// Writes `content` in one transaction, replacing records with the same keys and adding the rest.
+    /// Writes every part of `parts` in one transaction, all of them or none, replacing records
+    /// with the same keys and adding the rest (a later part replaces an earlier one's record). Into
+    /// empty backup tables a store may write in bulk (lists indexed and totals counted once, at the end).
     /// - Parameter progress: called now and then with the number of records written so far.
-    func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws
+    func load(parts: CatalogParts, progress: @escaping @Sendable (Int) -> Void) async throws
 
     /// The user `name` of `domainID` (a seed keeps a stored password digest it does not repeat).
     func user(domainID: String, name: String) async throws -> User?
@@ -37,4 +39,11 @@ public protocol AccountStore: Sendable {
 
     /// The distinct regions of every project of every domain, sorted.
     func regions() async throws -> [String]
+}
+
+extension AccountStore {
+    /// Writes `content` in one transaction (`load(parts:progress:)` with one part).
+    public func load(_ content: CatalogContent, progress: @escaping @Sendable (Int) -> Void) async throws {
+        try await load(parts: .one(content), progress: progress)
+    }
 }
