@@ -23,7 +23,8 @@ struct APIDispatcher: HTTPResponder {
     private let authenticator: CredentialAuthenticator
     private let configuration: ServerConfiguration
     /// Successful bodies of cacheable operations, each kept while nothing it read is written.
-    private let responses: ScopedCache<ResponseKey, [UInt8]>
+    /// As `ByteBuffer`s, which every response that serves one shares without a copy.
+    private let responses: ScopedCache<ResponseKey, ByteBuffer>
     private let control: ClockControl
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
@@ -33,7 +34,7 @@ struct APIDispatcher: HTTPResponder {
             tracker: access.changes.tracker,
             budget: configuration.responseCacheBytes,
             counters: configuration.responseCacheCounters
-        ) { $0.count + 256 }
+        ) { $0.readableBytes + 256 }
         self.configuration = configuration
         self.control = ClockControl(store: access.store, realTime: configuration.clock)
         self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
@@ -64,19 +65,29 @@ struct APIDispatcher: HTTPResponder {
                 throw GatewayErrors.routeNotFound
             }
             return await run(operation, operation.declaration, call, logger: context.logger) { _, _, body in
-                try await operation.respond(
-                    to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
-                    control: control
+                .fresh(
+                    try await operation.respond(
+                        to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
+                        control: control
+                    )
                 )
             }
         case .iam(let operation):
             return await run(operation, operation.declaration, call, logger: context.logger) { identity, marker, body in
-                try await operation.respond(
-                    to: iamRequest(call, caller: identity?.principal, body: body),
-                    credentials: access.credentials(at: marker)
+                .fresh(
+                    try await operation.respond(
+                        to: iamRequest(call, caller: identity?.principal, body: body),
+                        credentials: access.credentials(at: marker)
+                    )
                 )
             }
         }
+    }
+
+    /// An operation's answer, or a cached body of a cacheable one (its declared success status).
+    private enum Answer {
+        case fresh(OperationAnswer)
+        case cached(ByteBuffer)
     }
 
     /// One request to a declared operation.
@@ -97,7 +108,7 @@ struct APIDispatcher: HTTPResponder {
         _ declaration: OperationDeclaration,
         _ call: Call,
         logger: Logger,
-        respond: (Identity?, UInt64, [UInt8]) async throws -> OperationAnswer
+        respond: (Identity?, UInt64, [UInt8]) async throws -> Answer
     ) async -> Response {
         var response: Response
         do {
@@ -114,11 +125,15 @@ struct APIDispatcher: HTTPResponder {
                     throw operation.refusal(failure)
                 }
             }
-            let answer = try await respond(identity, marker, body)
-            let status = Self.status(answer.status ?? declaration.successStatus)
-            response = status == .noContent ? Response(status: status) : .json(status: status, body: answer.body)
-            if let token = answer.subjectToken {
-                response.headers[.xSubjectToken] = token
+            switch try await respond(identity, marker, body) {
+            case .cached(let body):
+                response = Response(status: Self.status(declaration.successStatus), body: ResponseBody(byteBuffer: body))
+            case .fresh(let answer):
+                let status = Self.status(answer.status ?? declaration.successStatus)
+                response = status == .noContent ? Response(status: status) : .json(status: status, body: answer.body)
+                if let token = answer.subjectToken {
+                    response.headers[.xSubjectToken] = token
+                }
             }
         } catch let error as APIError {
             response = GatewayMiddleware.render(error, requestID: call.requestID)
@@ -145,35 +160,34 @@ struct APIDispatcher: HTTPResponder {
         identity: Identity?,
         marker: UInt64,
         body: [UInt8]
-    ) async throws -> OperationAnswer {
+    ) async throws -> Answer {
         guard let identity else { throw operation.refusal(.noCredential) }
         let projectID = call.pathVariables["project_id"] ?? ""
         // Scope first (403), then the catalog as it is at its clock's time now.
         guard identity.mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
         let moment = try await access.catalogTime(at: marker)
-        let recorder = ScopeRecorder()
-        let catalog = try identity.catalog(
-            inProject: projectID,
-            at: moment.now,
-            backups: access.backups(at: moment.marker, recording: recorder)
-        )
+        func catalog(recording recorder: ScopeRecorder?) throws -> TenantCatalog {
+            try identity.catalog(inProject: projectID, at: moment.now, backups: access.backups(at: moment.marker, recording: recorder))
+        }
         let key = ResponseKey(
             route: declaration.route.template,
             pathVariables: call.pathVariables,
             rawQuery: String(call.rawQuery),
-            scope: catalog.scope
+            scope: try catalog(recording: nil).scope
         )
         if declaration.cacheable, let cached = responses.value(for: key) {
-            return OperationAnswer(body: cached)
+            return .cached(cached)
         }
+        // Only an answer that may be kept needs to know what it read.
+        let recorder = declaration.cacheable ? ScopeRecorder() : nil
         let answer = try await operation.respond(
             to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
-            in: catalog
+            in: try catalog(recording: recorder)
         )
-        if declaration.cacheable, !answer.dependsOnInstant {
-            responses.keep(answer.body, for: key, readAt: moment.marker, scopes: ScopeList(recorder.noted))
+        if let recorder, !answer.dependsOnInstant {
+            responses.keep(ByteBuffer(bytes: answer.body), for: key, readAt: moment.marker, scopes: ScopeList(recorder.noted))
         }
-        return answer
+        return .fresh(answer)
     }
 
     /// The status of a declared success, with its standard reason phrase.
