@@ -3,9 +3,11 @@ Python environment first; `bench/run --help` lists the options.
 
 Phases: catalogs (generated once per parameter set and reused), one backupd per catalog driven by wrk
 with SDK-signed requests, the nginx and moto references, the policies-and-clock part (issue 12: the
-catch-up of 30 days, the RDS list with and without a policy), then the figures, the ratios, the targets,
-bench/RESULTS.md and the raw JSON in the work directory. Everything listens on 127.0.0.1, every load
-loop runs for a fixed time, and every process started here is killed when the run ends, however it ends.
+catch-up of 30 days, the RDS list with and without a policy), reads while writing (issue 13: the cached
+reads of one instance while 50 writes a second go to others through two nodes), then the figures, the
+ratios, the targets, bench/RESULTS.md and the raw JSON in the work directory. Everything listens on
+127.0.0.1, every load loop runs for a fixed time, and every process started here is killed when the run
+ends, however it ends.
 """
 
 # This file is the run in order; each part lives in a module of backupd_bench (its __init__ lists them).
@@ -28,6 +30,7 @@ from backupd_bench.postgres_part import postgres_part
 from backupd_bench.processes import Phases, say
 from backupd_bench.references import moto_reference, nginx_reference
 from backupd_bench.sqlite_part import bench_catalog
+from backupd_bench.writes_part import writes_part
 
 
 def main():
@@ -43,7 +46,8 @@ def main():
     results = {"run_id": run_id, "started": now_iso(), "loadavg_start": round(os.getloadavg()[0], 2), "machine": machine(), "versions": versions(opts.bin),
                "options": {"quick": opts.quick, "catalogs": names, "postgres": not opts.no_postgres,
                            "postgres_only": opts.postgres_only, "lifecycle": not opts.no_lifecycle,
-                           "lifecycle_only": opts.lifecycle_only, "duration": opts.duration, "warmup": opts.warmup,
+                           "lifecycle_only": opts.lifecycle_only, "writes": not opts.no_writes,
+                           "writes_only": opts.writes_only, "duration": opts.duration, "warmup": opts.warmup,
                            "connections": opts.connections, "log_level": opts.log_level or "backupd default"},
                "catalogs": {}, "references": {}, "postgres": {"catalogs": {}}, "notes": []}
     phases = Phases()
@@ -82,6 +86,8 @@ def main():
             results["references"]["moto"] = phases.run("references", "moto reference", moto_reference, opts, work)
         if not opts.no_lifecycle:
             lifecycle_part(opts.bin, opts, work, results, phases)
+        if not opts.no_writes:
+            writes_part(opts.bin, opts, work, results, phases)
     finally:
         processes.stop_all()
     results["phases"] = phases.rows
@@ -92,6 +98,8 @@ def main():
         rows = [c for c in rows if c["issue"] == 6]
     if opts.lifecycle_only:
         rows = [c for c in rows if c["issue"] == 12]
+    if opts.writes_only:
+        rows = [c for c in rows if c["issue"] == 13]
     results["checks"] = rows
     results["failed_runs"] = failed_runs(results)
     results["notes"] += notes(results)

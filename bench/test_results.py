@@ -84,11 +84,55 @@ def canned_lifecycle(instances=10_000, problems=()):
             "store_bytes_end": sizes}
 
 
-def canned_run(run_id, postgres_only=False, postgres=True, references=True, lifecycle=False, lifecycle_only=False):
+def canned_writes(stale=0, write_errors=0, postgres=True):
+    """The reads-while-writing part's results as writes_part keeps them, with made-up figures."""
+    def engine(key, ro_rps, wr_rps):
+        runs = []
+        for r in range(3):
+            for kind in (("read-only", "writing") if r % 2 == 0 else ("writing", "read-only")):
+                run = {"round": r, "kind": kind, **wrk_run(ro_rps if kind == "read-only" else wr_rps, 2500),
+                       "cpu_us_per_request": 60.0 if kind == "read-only" else 63.0, "node_b_cpu_s": 0.1}
+                if kind == "writing":
+                    run["writer"] = {"writes": {"A": 150, "B": 150}, "errors": write_errors if r == 1 else 0,
+                                     "error_examples": ["node B: 409 b'...'"] if write_errors and r == 1 else [],
+                                     "checked": 150, "stale": stale if r == 1 else 0, "late_resets": 0, "seconds": 6.0,
+                                     "rate": 50.0, "during_run": 250, "checked_during_run": 125,
+                                     "rate_during_run": 49.9, "write_p50_ms": 1.2, "write_p99_ms": 4.0,
+                                     "check_p50_ms": 0.9, "check_p99_ms": 2.5}
+                runs.append(run)
+        e = {"engine": "SQLite" if key == "sqlite" else "PostgreSQL", "pinned": True, "rounds": 3, "duration": 5,
+             "warmup": 1, "write_rate": 50, "runs": runs, "startup_s": {"A": 0.03, "B": 0.03},
+             "read": {"items": 100, "total": 2400, "body_bytes": 35_000}, "writes_total": 900, "stale_examples":
+             ["0123abcd…: status 200, new id NOT in the first page"] if stale else [],
+             "sweep": {"reads": 600, "stale": 0, "examples": []}, "read_total_after": 2400,
+             "nodes": {}, "log": {"statuses": {"200": 200_000}}, "seed_s": 1.1, "store_bytes": 9_000_000,
+             "read_only": {"runs": 3, "median_rps": ro_rps, "min_rps": ro_rps, "max_rps": ro_rps, "median_p50_us": 2500,
+                           "median_p99_us": 7500, "max_other_cpu_pct": 0.0, "median_cpu_us": 60.0},
+             "writing": {"runs": 3, "median_rps": wr_rps, "min_rps": wr_rps, "max_rps": wr_rps, "median_p50_us": 2500,
+                         "median_p99_us": 7500, "max_other_cpu_pct": 0.0, "median_cpu_us": 63.0},
+             "paired": {"rps_ratios": [round(wr_rps / ro_rps, 3)] * 3, "median_rps_ratio": round(wr_rps / ro_rps, 3),
+                        "median_cpu_ratio": 1.05},
+             "writer": {"writes": 900, "through_a": 450, "through_b": 450, "errors": write_errors, "checked": 450,
+                        "stale": stale, "median_rate": 50.0, "min_rate": 50.0, "median_rate_during_run": 49.9}}
+        return e
+
+    part = {"params": {"seeded_read": 2400, "write_instances": 300, "seeded_per_written": 5, "write_rate": 50,
+                       "rounds": 3, "seed_bytes": 800_000},
+            "engines": {"sqlite": engine("sqlite", 20_000, 18_000)}}
+    if postgres:
+        part["engines"]["postgres"] = engine("postgres", 9_000, 8_100)
+    else:
+        part["postgres_skipped"] = "--no-postgres"
+    return part
+
+
+def canned_run(run_id, postgres_only=False, postgres=True, references=True, lifecycle=False, lifecycle_only=False,
+               writes=False, writes_only=False):
     """The results of a run as bench.py keeps them, with made-up figures; `run_id` tells runs apart."""
     targets = ["rds_page100"] if postgres_only else ["rds_page100", "rds_page10", "rds_deep"]
-    names = [] if lifecycle_only else ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
-    postgres, references = postgres and not lifecycle_only, references and not lifecycle_only
+    names = [] if lifecycle_only or writes_only else ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
+    postgres = postgres and not (lifecycle_only or writes_only)
+    references = references and not (lifecycle_only or writes_only)
     cats = {n: sqlite_catalog(n, 1000, 10_000, targets) for n in names}
     phases = [{"phase": "build (bench/run)", "seconds": 22.0}, {"phase": "catalogs", "seconds": 0.0, "loadavg_1m": 0.4,
                                                                 "part": "sqlite"}]
@@ -97,6 +141,9 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
                     "part": "lifecycle"},
                    {"phase": "policies on, clock advancing: RDS list throughput", "seconds": 140.0, "loadavg_1m": 1.9,
                     "part": "lifecycle"}]
+    if writes or writes_only:
+        phases += [{"phase": "reads while writing: SQLite, two nodes on one file", "seconds": 75.0, "loadavg_1m": 1.5,
+                    "part": "writes"}]
     phases += [{"phase": f"backupd on the {n} catalog", "seconds": 11.4, "loadavg_1m": 0.7, "part": "sqlite"}
                for n in names]
     results = {"run_id": run_id, "started": "2026-11-24T10:00:00Z", "finished": "2026-11-24T10:07:00Z",
@@ -107,6 +154,7 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
                             "python": "3.11.7", "binary_sha256": "0123456789abcdef"},
                "options": {"quick": False, "catalogs": names, "postgres": postgres, "postgres_only": postgres_only,
                            "lifecycle": lifecycle or lifecycle_only, "lifecycle_only": lifecycle_only,
+                           "writes": writes or writes_only, "writes_only": writes_only,
                            "duration": 5, "warmup": 1, "connections": [1, 32], "log_level": "backupd default"},
                "catalogs": cats, "references": {}, "postgres": {"catalogs": {}}, "notes": [], "phases": phases}
     if references and not postgres_only:
@@ -138,6 +186,8 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
                    {"phase": "PostgreSQL on the 10k catalog", "seconds": 22.8, "loadavg_1m": 3.1, "part": "postgres"}]
     if lifecycle or lifecycle_only:
         results["lifecycle"] = canned_lifecycle()
+    if writes or writes_only:
+        results["writes"] = canned_writes()
     return results
 
 
@@ -148,6 +198,8 @@ def render(results, command):
         rows = [c for c in rows if c["issue"] == 6]
     if results["options"].get("lifecycle_only"):
         rows = [c for c in rows if c["issue"] == 12]
+    if results["options"].get("writes_only"):
+        rows = [c for c in rows if c["issue"] == 13]
     results["notes"] += notes(results)
     return report.render_sections(results, rows, command)
 
@@ -164,9 +216,9 @@ class SectionsTest(unittest.TestCase):
         return results_file.update(self.path, render(results, command))
 
     def test_full_run_writes_every_part(self):
-        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True), "bench/run")
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True, writes=True), "bench/run")
         text = self.path.read_text()
-        self.assertEqual(list(results_file.sections(text)), ["sqlite", "references", "postgres", "lifecycle"])
+        self.assertEqual(list(results_file.sections(text)), ["sqlite", "references", "postgres", "lifecycle", "writes"])
         self.assertTrue(text.startswith(results_file.HEADER))
         for title in report.TITLES.values():
             self.assertIn(f"\n## {title}\n", text)
@@ -248,12 +300,30 @@ class SectionsTest(unittest.TestCase):
         self.assertEqual(after["lifecycle"], before["lifecycle"])
         self.assertEqual(list(after), ["sqlite", "references", "postgres", "lifecycle"])
 
+    def test_writes_only_rewrites_its_section_only(self):
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True, writes=True), "bench/run")
+        before = results_file.sections(self.path.read_text())
+        kept, replaced_whole = self.write(canned_run("20261125T100000Z-wrt-999999999999", writes_only=True),
+                                          "bench/run --writes-only")
+        after = results_file.sections(self.path.read_text())
+        self.assertEqual((sorted(kept), replaced_whole), (["lifecycle", "postgres", "references", "sqlite"], False))
+        for part in ("sqlite", "references", "postgres", "lifecycle"):
+            self.assertEqual(after[part], before[part])
+        self.assertNotEqual(after["writes"], before["writes"])
+        self.assertIn("`bench/run --writes-only`", after["writes"])
+        self.assertIn("| reads while writing: SQLite, two nodes on one file |", after["writes"])
+        self.assertNotIn("| backupd on the 1m catalog |", after["writes"])
+        self.assertEqual(list(after), ["sqlite", "references", "postgres", "lifecycle", "writes"])
+        # A run without the part keeps its section.
+        self.write(canned_run("20261125T110000Z-nolc-ffffffffffff"), "bench/run --no-lifecycle --no-writes")
+        self.assertEqual(results_file.sections(self.path.read_text())["writes"], after["writes"])
+
     def test_committed_results_keep_their_other_sections(self):
-        """The committed RESULTS.md: a --postgres-only run leaves its SQLite, references and lifecycle
-        sections be."""
+        """The committed RESULTS.md: a --postgres-only run leaves its SQLite, references, lifecycle and
+        reads-while-writing sections be."""
         committed = RESULTS_MD.read_text()
         old = results_file.sections(committed)
-        self.assertEqual(list(old), ["sqlite", "references", "postgres", "lifecycle"])
+        self.assertEqual(list(old), list(report.PARTS))
         # Already in the layout merge() writes: rewriting it with nothing new changes no byte.
         self.assertEqual(results_file.merge(committed, {}), committed)
         self.path.write_text(committed)
@@ -262,6 +332,7 @@ class SectionsTest(unittest.TestCase):
         self.assertEqual(new["sqlite"], old["sqlite"])
         self.assertEqual(new["references"], old["references"])
         self.assertEqual(new["lifecycle"], old["lifecycle"])
+        self.assertEqual(new["writes"], old["writes"])
         self.assertNotEqual(new["postgres"], old["postgres"])
 
 
@@ -288,6 +359,33 @@ class FiguresTest(unittest.TestCase):
         section = render(run, "bench/run --lifecycle-only")["lifecycle"]
         self.assertIn("- lifecycle/policy_deep/round 1: errors: timeout 2", section)
 
+
+    def test_writes_targets(self):
+        run = canned_run("20261125T100000Z-wrt-999999999999", writes_only=True)
+        rows = [c for c in checks(run) if c["issue"] == 13]
+        self.assertEqual(len(rows), 4)
+        self.assertEqual([c["result"] for c in rows], ["PASS"] * 4)
+        self.assertEqual([c["value"] for c in rows], [0.9, 0, 0.9, 0])
+        self.assertIn("SQLite", rows[0]["target"])
+        self.assertIn("PostgreSQL", rows[2]["target"])
+        self.assertEqual(failed_runs(run), [])
+        # A stale answer fails its target; a write answered other than 200 is a failed run, shown in the section.
+        run["writes"] = canned_writes(stale=2, write_errors=1)
+        rows = [c for c in checks(run) if c["issue"] == 13]
+        self.assertEqual((rows[1]["result"], rows[1]["value"]), ("FAIL", 2))
+        self.assertIn("NOT in the first page", rows[1]["detail"])
+        bad = failed_runs(run)
+        self.assertEqual(len(bad), 2)
+        self.assertTrue(bad[0].startswith("writes/sqlite/round 1 writing: 1 writes answered other than 200"))
+        section = render(run, "bench/run --writes-only")["writes"]
+        self.assertIn("- " + bad[0], section)
+        # Without PostgreSQL: its rows are n/a, and say why.
+        run["writes"] = canned_writes(postgres=False)
+        rows = [c for c in checks(run) if c["issue"] == 13]
+        self.assertEqual([c["result"] for c in rows], ["PASS", "PASS", "n/a", "n/a"])
+        self.assertIn("--no-postgres", rows[2]["detail"])
+        self.assertIn("The PostgreSQL half was not run (--no-postgres).",
+                      render(run, "bench/run --writes-only --no-postgres")["writes"])
 
     def test_every_part_shows_its_own_failures_and_busy_runs(self):
         run = canned_run("20261124T100000Z-full-aaaaaaaaaaaa")

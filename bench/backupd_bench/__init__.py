@@ -11,7 +11,9 @@
     postgres_part  the PostgreSQL part (issue 6): the cluster, its catalogs, one node and two
     references     nginx and moto, the references of issue 5
     lifecycle_part policies and the clock (issue 12): the catch-up of 30 days, lists with and without a policy
-    checks         the targets of issues 5, 6 and 12 (PASS/FAIL), the ratios, failed and busy runs
+    writes_part    reads while writing (issue 13): cached reads of one instance while others are written through
+                   two nodes, on SQLite and PostgreSQL; every answer about a written instance fresh
+    checks         the targets of issues 5, 6, 12 and 13 (PASS/FAIL), the ratios, failed and busy runs
     report         the Markdown section of each part of a run
     results_file   RESULTS.md: one section per part, a run rewrites only the sections of its parts
 """

@@ -1,15 +1,20 @@
 """What a run's figures say against the issues: the targets of issue 5 (backupd against nginx and moto,
 flat latency from 10k to 10M backups, deep pages, RSS, start-up), of issue 6 (PostgreSQL against
-SQLite, flat latency) and of issue 12 (the catch-up of 30 days, reads with policies against reads
-without), the ratios, and the runs that failed or were taken while other work used the machine. Every
+SQLite, flat latency), of issue 12 (the catch-up of 30 days, reads with policies against reads
+without) and of issue 13 (reads of an unwritten instance while others are written, fresh answers
+about the written ones), the ratios, and the runs that failed or were taken while other work used the machine. Every
 comparison uses figures of the same run only."""
 
 from .parameters import (CATALOG_LABEL, CATALOGS, CATCH_UP_LIMIT_S, MB, PG_CATALOGS, PG_TARGET,
-                         RATIO_CATALOG, TARGET_NAMES, THROUGHPUT_RATIO_LIMIT)
+                         RATIO_CATALOG, TARGET_NAMES, THROUGHPUT_RATIO_LIMIT, WRITE_RATE, WRITES_RATIO_LIMIT)
 
 # The groups of figures of a run, in the order they are listed: backupd on the SQLite catalogs, the
-# references (nginx, moto), the PostgreSQL part, the policies-and-clock part.
-GROUPS = ("sqlite", "references", "postgres", "lifecycle")
+# references (nginx, moto), the PostgreSQL part, the policies-and-clock part, reads while writing.
+GROUPS = ("sqlite", "references", "postgres", "lifecycle", "writes")
+# The engines of the reads-while-writing part, in their order, with their labels.
+WRITES_ENGINES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+# A writing round whose writer reached less than this share of WRITE_RATE did not measure the scenario.
+WRITER_SHORTFALL = 0.9
 
 
 def run_of(results, catalog, target, c):
@@ -147,7 +152,7 @@ def checks(results):
     else:
         add("/health within 1 s of start on the 10M catalog (store not in the page cache)", None, 1, None,
             "needs the 10M catalog")
-    return out + postgres_checks(results) + lifecycle_checks(results)
+    return out + postgres_checks(results) + lifecycle_checks(results) + writes_checks(results)
 
 
 def lifecycle_checks(results):
@@ -202,6 +207,51 @@ def lifecycle_checks(results):
     return out
 
 
+def writes_checks(results):
+    """Issue 13, target 2, per engine: the cached page of 100 of an instance nobody writes to keeps
+    80% of its read-only requests/s while WRITE_RATE creates a second go to other instances through
+    two nodes (the ratio of the medians of alternated rounds, node A pinned to one core and wrk to the
+    other), and every read of a written instance on node A right after a write through node B, and
+    every instance on both nodes after the rounds, shows the writes: 0 stale answers."""
+    part = results.get("writes") or {}
+    if not part:
+        return []
+    out = []
+    for key, engine in WRITES_ENGINES.items():
+        e = part.get("engines", {}).get(key)
+        skipped = "not measured" + (f" ({part['postgres_skipped']})" if key == "postgres" and part.get("postgres_skipped")
+                                    else "")
+        name = (f"Reads while writing, {engine}: page of 100 of an unwritten instance keeps "
+                f"≥ {WRITES_RATIO_LIMIT:.0%} of its read-only requests/s")
+        ro, wr = (e or {}).get("read_only", {}), (e or {}).get("writing", {})
+        if ro.get("median_rps") and wr.get("median_rps"):
+            r = wr["median_rps"] / ro["median_rps"]
+            w, paired = e.get("writer", {}), e.get("paired", {})
+            detail = (f"medians {wr['median_rps']:,.0f} writing vs {ro['median_rps']:,.0f} read-only req/s, p50 "
+                      f"{wr['median_p50_us'] / 1000:.3f} vs {ro['median_p50_us'] / 1000:.3f} ms, p99 "
+                      f"{wr['median_p99_us'] / 1000:.3f} vs {ro['median_p99_us'] / 1000:.3f} ms, "
+                      f"{wr.get('median_cpu_us')} vs {ro.get('median_cpu_us')} µs node A CPU/request; writes "
+                      f"{w.get('median_rate')}/s (target {WRITE_RATE}; {w.get('through_a', 0):,} through A, "
+                      f"{w.get('through_b', 0):,} through B)"
+                      + (f"; round by round {paired['median_rps_ratio']:.3f} (median of "
+                         f"{', '.join(f'{x:.2f}' for x in paired['rps_ratios'])})" if paired.get("median_rps_ratio") else ""))
+            out.append(target_row(name, round(r, 3), WRITES_RATIO_LIMIT, r >= WRITES_RATIO_LIMIT, detail, issue=13))
+        else:
+            out.append(target_row(name, None, WRITES_RATIO_LIMIT, None, skipped, 13))
+        name = f"Reads while writing, {engine}: every answer about a written instance is fresh in the next read: 0 stale"
+        w, sweep = (e or {}).get("writer", {}), (e or {}).get("sweep", {})
+        if w.get("checked"):
+            stale = w["stale"] + sweep.get("stale", 0)
+            examples = (e.get("stale_examples") or []) + (sweep.get("examples") or [])
+            detail = (f"{w['checked']:,} first pages read on node A right after a write through node B "
+                      f"({w['stale']} stale), then {sweep.get('reads', 0):,} on both nodes after the rounds "
+                      f"({sweep.get('stale', 0)} stale)" + (f": {'; '.join(examples[:3])}" if examples else ""))
+            out.append(target_row(name, stale, 0, stale == 0, detail, issue=13))
+        else:
+            out.append(target_row(name, None, 0, None, skipped, 13))
+    return out
+
+
 def _p50_ratios(runs_at, limit):
     """p50 of one run over p50 of another at 1 and 32 connections (`runs_at(c)` gives the pair):
     whether every ratio is within `limit` (`None` when a run is missing), the ratios, their texts."""
@@ -249,6 +299,20 @@ def failed_runs(results, groups=GROUPS):
                     bad.append(f"lifecycle/{name}/round {run['round']}: {run['failed']}")
         if _non2xx(tp):
             bad.append(f"lifecycle/throughput: the server logged non-2xx answers {_non2xx(tp)}")
+    if "writes" in groups:
+        for key, e in ((results.get("writes") or {}).get("engines") or {}).items():
+            for run in e.get("runs", []):
+                where = f"writes/{key}/round {run['round']} {run['kind']}"
+                if run.get("failed"):
+                    bad.append(f"{where}: {run['failed']}")
+                w = run.get("writer")
+                if w and w["errors"]:
+                    bad.append(f"{where}: {w['errors']} writes answered other than 200: {'; '.join(w['error_examples'])}")
+                if w and w["rate"] < WRITER_SHORTFALL * WRITE_RATE:
+                    bad.append(f"{where}: the writer reached {w['rate']} writes/s, under {WRITER_SHORTFALL:.0%} of "
+                               f"{WRITE_RATE}")
+            if _non2xx(e):
+                bad.append(f"writes/{key}: the servers logged non-2xx answers {_non2xx(e)}")
     return bad
 
 
@@ -295,6 +359,11 @@ def busy_runs(results, groups=GROUPS, limit=10):
             for run in e.get("runs", []):
                 if (run.get("other_cpu_pct") or 0) > limit:
                     out.append(f"lifecycle/{name}/round {run['round']} ({run['other_cpu_pct']:.0f}%)")
+    if "writes" in groups:
+        for key, e in ((results.get("writes") or {}).get("engines") or {}).items():
+            for run in e.get("runs", []):
+                if (run.get("other_cpu_pct") or 0) > limit:
+                    out.append(f"writes/{key}/round {run['round']} {run['kind']} ({run['other_cpu_pct']:.0f}%)")
     return out
 
 

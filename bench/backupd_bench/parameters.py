@@ -29,3 +29,8 @@ PG_TARGET = "rds_page100"
 # The policies-and-clock part (issue 12): its limits.
 CATCH_UP_LIMIT_S = 30.0          # the catch-up of 30 days for 10,000 instances with policies, SQLite
 THROUGHPUT_RATIO_LIMIT = 0.8     # requests/s of a list with a policy on against one without ("within 20%")
+
+# Reads while writing (issue 13, target 2): the writer's rate, and the share of the read-only
+# requests/s that the reads of an unwritten instance must keep meanwhile.
+WRITE_RATE = 50                  # RDS creates (W1) a second, half through each of two nodes
+WRITES_RATIO_LIMIT = 0.8

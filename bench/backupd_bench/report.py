@@ -1,15 +1,16 @@
 """The Markdown of a run, one section per part of the benchmark it measured (backupd on SQLite, the
-references, PostgreSQL, policies and the clock), each complete by itself: the command, date and commit of its run, the machine,
+references, PostgreSQL, policies and the clock, reads while writing), each complete by itself: the command, date and commit of its run, the machine,
 the figures, the targets, the phases and the notes of that part. results_file puts the sections into
 RESULTS.md, where each stays until a later run measures its part again."""
 
-from .checks import failed_runs, notes
+from .checks import WRITES_ENGINES, failed_runs, notes
 from .parameters import CATALOG_LABEL, MB, PG_TARGET
 
 # The parts of a run, in the order of RESULTS.md, and their sections' titles.
-PARTS = ("sqlite", "references", "postgres", "lifecycle")
+PARTS = ("sqlite", "references", "postgres", "lifecycle", "writes")
 TITLES = {"sqlite": "backupd on SQLite (issue 5)", "references": "References: nginx and moto",
-          "postgres": "PostgreSQL (issue 6)", "lifecycle": "Policies and the clock (issue 12)"}
+          "postgres": "PostgreSQL (issue 6)", "lifecycle": "Policies and the clock (issue 12)",
+          "writes": "Reads while writing (issue 13)"}
 
 
 def measured_parts(results):
@@ -24,6 +25,8 @@ def measured_parts(results):
         parts.append("postgres")
     if results.get("lifecycle"):
         parts.append("lifecycle")
+    if results.get("writes"):
+        parts.append("writes")
     return parts
 
 
@@ -51,6 +54,8 @@ def render_section(part, results, checks_rows, command):
         lines += references_body(results)
     elif part == "lifecycle":
         lines += lifecycle_body(results, [c for c in checks_rows if c["issue"] == 12])
+    elif part == "writes":
+        lines += writes_body(results, [c for c in checks_rows if c["issue"] == 13])
     else:
         lines += postgres_body(results, [c for c in checks_rows if c["issue"] == 6])
     lines += phases_table(results, groups)
@@ -62,7 +67,7 @@ def render_section(part, results, checks_rows, command):
 
 def run_header(results, command, part=None):
     m, v = results["machine"], results["versions"]
-    if part == "lifecycle":
+    if part in ("lifecycle", "writes"):
         load = (f"wrk runs {results['options']['duration']} s per figure with 1 thread at 32 connections, pinned to one "
                 f"core and the server to the other, after a {results['options']['warmup']} s warm-up.")
     else:
@@ -83,7 +88,7 @@ def run_header(results, command, part=None):
             f"| wrk | {v['wrk']} |", f"| nginx | {v['nginx']} |", f"| moto | {v['moto']} (Python {v['python']}) |",
             "",
             f"Every request to backupd is signed with SDK-HMAC-SHA256 as the official SDK signs it "
-            f"(headers computed once per target at the start of each {'run' if part == 'lifecycle' else 'catalog' + chr(39) + 's phase'}). "
+            f"(headers computed once per target at the start of each {'run' if part == 'lifecycle' else 'engine' + chr(39) + 's phase' if part == 'writes' else 'catalog' + chr(39) + 's phase'}). "
             f"{load} Latencies are milliseconds. A run with any error or non-2xx answer is reported as FAILED, not as a figure. "
             f"*Server CPU* is the share of the whole machine ({m['nproc']} cores = 100%) the measured server used during "
             f"the run; *Other work* the share used by processes outside the benchmark (other users of a shared machine): "
@@ -351,6 +356,109 @@ def lifecycle_body(results, checks_rows):
                               "records, each once, in `api.md` §1.9's order." if tp.get("walked_pages") else ": checked.")
                              if not tp.get("check_problems") else
                              f"; **the server disagrees**: {'; '.join(tp['check_problems'])}.")]
+    return lines
+
+
+def writes_body(results, checks_rows):
+    part = results["writes"]
+    p = part["params"]
+    engines = part.get("engines", {})
+    first = next(iter(engines.values()), {})
+    pinned = first.get("pinned", True)
+    lines = ["",
+             f"A seed of its own: one domain, user and access key, one project; the read instance (RDS MySQL) with "
+             f"{p['seeded_read']:,} seeded manual backups and {p['write_instances']:,} other RDS MySQL instances with "
+             f"{p['seeded_per_written']} each ({p['seed_bytes'] / MB:,.1f} MB of JSON), loaded by `backupd seed` into a "
+             "fresh store per engine: SQLite (two `backupd serve` processes on one file) and PostgreSQL (two nodes on "
+             "one schema of the benchmark's cluster, `scripts/pg-cluster`). The RDS building time is set to 0 through "
+             "the control API (`PUT /_backupd/v1/timings`), so that a create (W1) never finds one BUILDING on its "
+             "instance. Node A "
+             + ("is pinned to CPU 0; wrk (1 thread, 32 connections), node B and the writer thread to CPU 1"
+                if pinned else "and node B, wrk (1 thread, 32 connections) and the writer are unpinned (fewer than 2 cores)")
+             + " (PostgreSQL's processes are not pinned). wrk reads the first page of 100 of the read instance on node A "
+             "(`GET /v3/{project_id}/backups?instance_id=X&offset=0&limit=100`, the same SDK-signed request every time: "
+             f"answered from the response cache while it is valid). {p['rounds']} rounds per engine; each runs it "
+             "read-only and while writing, in alternating order, each time after a "
+             f"{first.get('warmup', results['options']['warmup'])} s warm-up. While writing, the writer sends "
+             f"{p['write_rate']} SDK-signed W1 creates a second (`POST /v3/{{project_id}}/backups` with the instance and "
+             "a unique name), round-robin over the other instances, half through node A and half through node B, from "
+             f"{first.get('writer_threads_per_node', 16)} threads per node, each on a fixed grid, the grids evenly "
+             "interleaved (each thread on a kept-alive connection, as an SDK client keeps one), from the start of the "
+             "warm-up to the end of the run. After each write through node B its thread reads that "
+             "instance's first page on node A at once: the new backup must be in it and `total_count` must count every "
+             "write to the instance made before the read, or the answer is *stale*. After the rounds every written instance is read on "
+             "both nodes once more (the *sweep*). *Node A CPU / request* is node A's CPU time during the run over the "
+             "reads wrk completed (while writing it includes the writes and checks node A served). A write answered "
+             "other than 200 fails the run.", ""]
+    st = engines.get("postgres", {}).get("settings")
+    if st:
+        lines[-2] += (f" PostgreSQL {st.get('server_version')} with fsync {st.get('fsync')}, synchronous_commit "
+                      f"{st.get('synchronous_commit')}: a bench/test cluster, not a durable configuration (it flatters "
+                      "the writes, not the reads).")
+    lines += ["### Targets (issue 13)", ""] + target_table(checks_rows)
+    if part.get("postgres_skipped"):
+        lines += ["", f"The PostgreSQL half was not run ({part['postgres_skipped']})."]
+    if engines:
+        lines += ["", "### Reads of the unwritten instance, read-only and while writing", "",
+                  "| Engine | Runs | Requests/s (median) | Range | p50 | p99 | Node A CPU / request | Other work (max) | "
+                  "Writes/s (median; lowest) | Through A / B | Non-2xx writes | Stale / checked, then in the sweep |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for key, e in engines.items():
+            w, sweep = e.get("writer", {}), e.get("sweep", {})
+            for kind in ("read_only", "writing"):
+                x = e.get(kind, {})
+                label = f"{WRITES_ENGINES.get(key, key)}, {kind.replace('_', '-')}"
+                if not x.get("median_rps"):
+                    lines.append(f"| {label} | 0 | FAILED | | | | | | | | | |")
+                    continue
+                writes = ("| | | | |" if kind == "read_only" else
+                          f"| {w.get('median_rate')}; {w.get('min_rate')} | {w.get('through_a', 0):,} / "
+                          f"{w.get('through_b', 0):,} | {w.get('errors', 0)} | {w.get('stale', 0)} / "
+                          f"{w.get('checked', 0):,}, then {sweep.get('stale', 0)} / {sweep.get('reads', 0):,} |")
+                lines.append(f"| {label} | {x['runs']} | {x['median_rps']:,.0f} | {x['min_rps']:,.0f}–{x['max_rps']:,.0f} | "
+                             f"{ms(x['median_p50_us'])} | {ms(x['median_p99_us'])} | {x.get('median_cpu_us')} µs | "
+                             f"{x.get('max_other_cpu_pct', 0):.0f}% " + writes)
+        ratios = []
+        for key, e in engines.items():
+            ro, wr, paired = e.get("read_only", {}), e.get("writing", {}), e.get("paired", {})
+            if ro.get("median_rps") and wr.get("median_rps"):
+                ratios.append(f"| {WRITES_ENGINES.get(key, key)} | {wr['median_rps'] / ro['median_rps']:.3f} | "
+                              f"{paired.get('median_rps_ratio') or ''} | "
+                              + (f"{wr['median_cpu_us'] / ro['median_cpu_us']:.3f}"
+                                 if wr.get("median_cpu_us") and ro.get("median_cpu_us") else "")
+                              + f" | {paired.get('median_cpu_ratio') or ''} |")
+        if ratios:
+            lines += ["", "| Writing / read-only | Requests/s (ratio of the medians) | Requests/s (median of the rounds' "
+                          "ratios) | Node A CPU per request (ratio of the medians) | Node A CPU per request (median of "
+                          "the rounds' ratios) |", "|---|---|---|---|---|"] + ratios
+        lines += ["", "| Engine | Seed load | /health after start, A / B | Store after | Writes | The read instance "
+                      "after | Server logs |", "|---|---|---|---|---|---|---|"]
+        for key, e in engines.items():
+            st = e.get("startup_s", {})
+            lines.append(f"| {WRITES_ENGINES.get(key, key)} | {e.get('seed_s', 0):.1f} s | "
+                         f"{st.get('A', 0) * 1000:,.0f} / {st.get('B', 0) * 1000:,.0f} ms | "
+                         f"{e.get('store_bytes', 0) / MB:,.1f} MB | {e.get('writes_total', 0):,} | "
+                         f"{e.get('read_total_after') or 0:,} backups (seeded {p['seeded_read']:,}) | "
+                         + ", ".join(f"{k}: {n:,}" for k, n in sorted(e.get("log", {}).get("statuses", {}).items()))
+                         + " |")
+        lines += ["", "Every run, in order:", "",
+                  "| Engine | Round | Run | Requests/s | p50 | p99 | Node A CPU / request | Node B CPU | Other work | "
+                  "Writes/s (during the run) | Write p50 / p99 | Check p50 / p99 | Stale / checked |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for key, e in engines.items():
+            for r in e.get("runs", []):
+                head = f"| {WRITES_ENGINES.get(key, key)} | {r['round']} | {r['kind']} |"
+                if r.get("failed"):
+                    lines.append(f"{head} FAILED: {r['failed']} | | | | | | | | | |")
+                    continue
+                w = r.get("writer")
+                tail = ("| | | | |" if not w else
+                        f"| {w['rate']} ({w.get('rate_during_run')}) | {w.get('write_p50_ms')} / {w.get('write_p99_ms')} ms | "
+                        f"{w.get('check_p50_ms')} / {w.get('check_p99_ms')} ms | {w['stale']} / {w['checked']} |")
+                nb = r.get("node_b_cpu_s")
+                lines.append(f"{head} {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
+                             f"{r.get('cpu_us_per_request', '')} µs | {'' if nb is None else f'{nb:.2f} s'} | "
+                             f"{pct(r.get('other_cpu_pct'))} " + tail)
     return lines
 
 
