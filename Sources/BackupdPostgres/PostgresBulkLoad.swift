@@ -8,10 +8,7 @@ import PostgresNIO
 /// row trigger per insert). All of it is in the transaction, so a failed load leaves the schema and
 /// the store as they were. Other nodes' reads of these tables wait for the load to commit.
 struct PostgresBulkLoad {
-    private static let tables = [
-        StoredTables.rdsBackups.name, StoredTables.taurusDBBackups.name, StoredTables.dcsBackups.name,
-        StoredTables.ddmBackups.name,
-    ]
+    private static let tables = StoredTables.backupTableNames
 
     /// The statements that make the dropped indexes and constraints again.
     private let restore: [String]

@@ -7,11 +7,7 @@ import GRDB
 /// pass per table. All of it is in the transaction, so a failed load leaves the schema and the
 /// store as they were.
 struct SQLiteBulkLoad {
-    /// The backup tables, with the totals each one's triggers keep (`SQLiteMigrations`).
-    private static let tables = [
-        StoredTables.rdsBackups.name, StoredTables.taurusDBBackups.name, StoredTables.dcsBackups.name,
-        StoredTables.ddmBackups.name,
-    ]
+    private static let tables = StoredTables.backupTableNames
 
     /// The statements that made the dropped indexes and triggers, to make them again.
     private let dropped: [String]

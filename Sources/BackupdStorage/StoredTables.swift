@@ -130,6 +130,9 @@ public enum StoredTables {
         key: ["instance_id"]
     )
 
+    /// The names of the four backup tables, one per service.
+    public static let backupTableNames = Service.allCases.map { backups(of: $0).name }
+
     /// The table holding `service`'s backups; its key is the backup id.
     public static func backups(of service: Service) -> StoredTable {
         switch service {
