@@ -1,4 +1,4 @@
-public import BackupdCatalog
+import BackupdCatalog
 
 /// Which rows log which `ChangeScope` in the store's change log: every table a read can see,
 /// so that no write path can forget what it touched. Each engine turns this list into triggers
