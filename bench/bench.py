@@ -4,8 +4,9 @@ Python environment first; `bench/run --help` lists the options.
 Phases: catalogs (generated once per parameter set and reused), one backupd per catalog driven by wrk
 with SDK-signed requests, the nginx and moto references, the policies-and-clock part (issue 12: the
 catch-up of 30 days, the RDS list with and without a policy), reads while writing (issue 13: the cached
-reads of one instance while 50 writes a second go to others through two nodes), then the figures, the
-ratios, the targets, bench/RESULTS.md and the raw JSON in the work directory. Everything listens on
+reads of one instance while 50 writes a second go to others through two nodes), bulk loads (issue 13:
+`backupd generate` and `backupd seed` into empty stores), then the figures, the ratios, the targets,
+bench/RESULTS.md and the raw JSON in the work directory. Everything listens on
 127.0.0.1, every load loop runs for a fixed time, and every process started here is killed when the run
 ends, however it ends.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from backupd_bench import options, processes, report, results_file
 from backupd_bench.catalogs import SQLiteCatalogs, generator_fingerprint, has_generate, prepare_catalog
 from backupd_bench.lifecycle_part import lifecycle_part
+from backupd_bench.loads_part import loads_part
 from backupd_bench.checks import checks, failed_runs, notes
 from backupd_bench.machine import machine, now_iso, versions
 from backupd_bench.parameters import BENCH, CATALOGS, PG_CATALOGS, RATIO_CATALOG
@@ -47,7 +49,8 @@ def main():
                "options": {"quick": opts.quick, "catalogs": names, "postgres": not opts.no_postgres,
                            "postgres_only": opts.postgres_only, "lifecycle": not opts.no_lifecycle,
                            "lifecycle_only": opts.lifecycle_only, "writes": not opts.no_writes,
-                           "writes_only": opts.writes_only, "duration": opts.duration, "warmup": opts.warmup,
+                           "writes_only": opts.writes_only, "loads": not opts.no_loads, "loads_only": opts.loads_only,
+                           "auth_rounds": opts.auth_rounds, "duration": opts.duration, "warmup": opts.warmup,
                            "connections": opts.connections, "log_level": opts.log_level or "backupd default"},
                "catalogs": {}, "references": {}, "postgres": {"catalogs": {}}, "notes": []}
     phases = Phases()
@@ -68,18 +71,25 @@ def main():
         prepared = phases.run("sqlite", "catalogs",
                               lambda: {n: prepare_catalog(n, opts.bin, sqlite, fingerprint, opts.reuse_catalogs)
                                        for n in names})
+        # The catalog of the ratio targets (issue 5, and issue 13's against nginx and signed against token).
+        ref_cat = (RATIO_CATALOG if RATIO_CATALOG in names else max(names, key=lambda k: CATALOGS[k][1])) if names else None
         for n in names:
             folder, meta = prepared[n]
+            auth = opts.auth_rounds if n == ref_cat and not opts.postgres_only else 0
             results["catalogs"][n] = phases.run("sqlite", f"backupd on the {n} catalog", bench_catalog, n, folder, meta,
-                                                opts.bin, opts, work)
+                                                opts.bin, opts, work, auth)
         pg_names = [n for n in names if n in PG_CATALOGS]
         if pg_names and not opts.no_postgres:
             postgres_part(pg_names, opts.bin, opts, work, results, phases)
         if not opts.no_references:
-            ref_cat = RATIO_CATALOG if RATIO_CATALOG in names else max(names, key=lambda k: CATALOGS[k][1])
-            bodies = {t: (work / "bodies" / f"{ref_cat}-{t}.json").read_bytes() for t in ("rds_page100", "rds_page10")
-                      if (work / "bodies" / f"{ref_cat}-{t}.json").exists()}
-            if len(bodies) == 2:
+            # nginx serves the bytes (and the Content-Type) backupd answered for each target in this run.
+            bodies = {}
+            for t, e in results["catalogs"].get(ref_cat, {}).get("targets", {}).items():
+                path = work / "bodies" / f"{ref_cat}-{t}.json"
+                if e.get("status") == 200 and path.exists():
+                    bodies[t] = {"bytes": path.read_bytes(), "content_type": e.get("content_type"), "label": e["label"],
+                                 "items": e.get("items")}
+            if bodies:
                 results["references"]["nginx"] = phases.run("references", "nginx reference", nginx_reference, bodies,
                                                             opts, work)
                 results["references"]["nginx"]["catalog"] = ref_cat
@@ -88,18 +98,18 @@ def main():
             lifecycle_part(opts.bin, opts, work, results, phases)
         if not opts.no_writes:
             writes_part(opts.bin, opts, work, results, phases)
+        if not opts.no_loads:
+            loads_part(opts.bin, opts, work, results, phases)
     finally:
         processes.stop_all()
     results["phases"] = phases.rows
     results["finished"] = now_iso()
     results["elapsed_s"] = round(time.monotonic() - phases.start + float(os.environ.get("BENCH_BUILD_SECONDS", 0)), 1)
     rows = checks(results)
-    if opts.postgres_only:
-        rows = [c for c in rows if c["issue"] == 6]
-    if opts.lifecycle_only:
-        rows = [c for c in rows if c["issue"] == 12]
-    if opts.writes_only:
-        rows = [c for c in rows if c["issue"] == 13]
+    only = ("postgres" if opts.postgres_only else "lifecycle" if opts.lifecycle_only else "writes" if opts.writes_only
+            else "loads" if opts.loads_only else None)
+    if only:
+        rows = [c for c in rows if c["part"] == only]
     results["checks"] = rows
     results["failed_runs"] = failed_runs(results)
     results["notes"] += notes(results)

@@ -15,8 +15,6 @@ signed as bench/run signs them (`--auth token` sends an IAM token instead).
 
 import argparse
 import glob
-import http.client
-import json
 import os
 import pathlib
 import re
@@ -35,25 +33,6 @@ def server_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def token_headers(catalog, port):
-    """`X-Auth-Token` for the catalog's RDS sample user, scoped to its project."""
-    sample = json.load(open(f"{catalog}/credentials.json"))["samples"]["rds"]
-    body = json.dumps({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": sample["user"], "password": sample["password"], "domain": {"name": sample["domain"]}}}},
-        "scope": {"project": {"id": sample["project_id"]}}}})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("POST", "/v3/auth/tokens", body, {"Content-Type": "application/json"})
-        answer = conn.getresponse()
-        answer.read()
-    finally:
-        conn.close()
-    if answer.status != 201:
-        raise SystemExit(f"compare: the token request answered {answer.status}")
-    return {"X-Auth-Token": answer.getheader("X-Subject-Token")}
-
-
 def one_run(binary, args):
     """Requests/s and the server's CPU µs per request of one binary under one bounded wrk run."""
     port = processes.free_port()
@@ -66,7 +45,7 @@ def one_run(binary, args):
             raise SystemExit(f"compare: {binary} did not start")
         targets, _ = api_targets.build_targets(f"{args.catalog}/credentials.json", port)
         target = next(t for t in targets if t.name == args.target)
-        headers = target.headers if args.auth == "signed" else token_headers(args.catalog, port)
+        headers = target.headers if args.auth == "signed" else api_targets.token_headers(args.catalog, port)
         wrk = ["taskset", "-c", "1", "wrk", "-t1", "-c32", "--timeout", "10s"]
         for name, value in headers.items():
             if name.lower() != "host":

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from backupd_bench import report, results_file  # noqa: E402
 from backupd_bench.checks import checks, failed_runs, notes  # noqa: E402
+from backupd_bench.parameters import TARGET_NAMES  # noqa: E402
 from backupd_bench.loadgen import merge_runs  # noqa: E402
 
 RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
@@ -84,6 +85,51 @@ def canned_lifecycle(instances=10_000, problems=()):
             "store_bytes_end": sizes}
 
 
+def canned_auth(signed_rps=14_000, token_rps=15_000):
+    """The signed-against-token runs of sqlite_part, with made-up figures: 3 rounds, the order swapped."""
+    runs = []
+    for r in (1, 2, 3):
+        for kind in ("signed", "token") if r % 2 else ("token", "signed"):
+            runs.append({**wrk_run(signed_rps if kind == "signed" else token_rps, 2000), "round": r, "kind": kind})
+
+    def medians(rps):
+        return {"runs": 3, "median_rps": rps, "min_rps": rps, "max_rps": rps, "median_p50_us": 2000,
+                "median_p99_us": 6000, "median_server_cpu_pct": 40.0, "max_other_cpu_pct": 0.0}
+    ratio = round(signed_rps / token_rps, 3)
+    return {"request": "/v3/p/backups?instance_id=i&limit=100&offset=0", "rounds": 3, "connections": 32,
+            "headers": {}, "preflight": {"signed": 200, "token": 200}, "same_bytes": True, "runs": runs,
+            "signed": medians(signed_rps), "token": medians(token_rps),
+            "paired": {"rps_ratios": [ratio] * 3, "median_rps_ratio": ratio}}
+
+
+def canned_loads(rates=(210_000, 205_000, 120_000), postgres=True, backups=1_000_000, failed=None):
+    """The bulk-loads part's results as loads_part keeps them, with made-up figures: the SQLite generate,
+    export, seed, generate on top, and the PostgreSQL generate, at these rates."""
+    def step(rate, **extra):
+        seconds = round(backups / rate, 3)
+        return {"command": "backupd generate …", "seconds": seconds, "cpu_s": seconds * 1.1, "other_cpu_pct": 1.0,
+                "output": f"generated … in {seconds - 0.1:.2f} s: {round(backups / (seconds - 0.1))} backups/s",
+                "backups": backups, "rate": rate, "reported_seconds": seconds - 0.1,
+                "reported_rate": round(backups / (seconds - 0.1)), **extra}
+    steps = {"sqlite_generate": step(rates[0], store_bytes=450_000_000),
+             "sqlite_export": {"command": "backupd export …", "seconds": 6.5, "cpu_s": 6.0, "other_cpu_pct": 0.5,
+                               "output": "", "file_bytes": 420_000_000},
+             "sqlite_seed": step(rates[1], store_bytes=440_000_000, file_bytes=420_000_000),
+             "sqlite_generate_on_top": step(90_000, store_bytes=900_000_000, store_backups_before=backups)}
+    if postgres:
+        steps["postgres_generate"] = step(rates[2], store_bytes=600_000_000)
+        steps["postgres_generate"].pop("other_cpu_pct")
+    if failed:
+        steps[failed] = {"command": f"backupd {failed}", "seconds": 0.2, "cpu_s": 0.1, "output": "boom",
+                         "failed": "exit 1: boom"}
+    part = {"params": {"catalog": "1m" if backups == 1_000_000 else "10k", "instances": 20_000, "backups": backups,
+                       "random_seed": 5, "on_top_random_seed": 6}, "steps": steps,
+            "postgres_settings": {"server_version": "15.18", "fsync": "off", "synchronous_commit": "off"}}
+    if not postgres:
+        part["postgres_skipped"] = "--no-postgres"
+    return part
+
+
 def canned_writes(stale=0, write_errors=0, postgres=True):
     """The reads-while-writing part's results as writes_part keeps them, with made-up figures."""
     def engine(key, ro_rps, wr_rps):
@@ -127,13 +173,16 @@ def canned_writes(stale=0, write_errors=0, postgres=True):
 
 
 def canned_run(run_id, postgres_only=False, postgres=True, references=True, lifecycle=False, lifecycle_only=False,
-               writes=False, writes_only=False):
+               writes=False, writes_only=False, loads=False, loads_only=False):
     """The results of a run as bench.py keeps them, with made-up figures; `run_id` tells runs apart."""
     targets = ["rds_page100"] if postgres_only else ["rds_page100", "rds_page10", "rds_deep"]
-    names = [] if lifecycle_only or writes_only else ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
-    postgres = postgres and not (lifecycle_only or writes_only)
-    references = references and not (lifecycle_only or writes_only)
+    only = lifecycle_only or writes_only or loads_only
+    names = [] if only else ["10k", "1m"] if postgres_only else ["10k", "1m", "10m"]
+    postgres = postgres and not only
+    references = references and not only
     cats = {n: sqlite_catalog(n, 1000, 10_000, targets) for n in names}
+    if "1m" in cats and not postgres_only:
+        cats["1m"]["auth"] = canned_auth()
     phases = [{"phase": "build (bench/run)", "seconds": 22.0}, {"phase": "catalogs", "seconds": 0.0, "loadavg_1m": 0.4,
                                                                 "part": "sqlite"}]
     if lifecycle or lifecycle_only:
@@ -155,13 +204,19 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
                "options": {"quick": False, "catalogs": names, "postgres": postgres, "postgres_only": postgres_only,
                            "lifecycle": lifecycle or lifecycle_only, "lifecycle_only": lifecycle_only,
                            "writes": writes or writes_only, "writes_only": writes_only,
+                           "loads": loads or loads_only, "loads_only": loads_only, "auth_rounds": 3,
                            "duration": 5, "warmup": 1, "connections": [1, 32], "log_level": "backupd default"},
                "catalogs": cats, "references": {}, "postgres": {"catalogs": {}}, "notes": [], "phases": phases}
     if references and not postgres_only:
+        body_bytes = {"rds_page100": 35_524, "rds_page10": 3_585, "rds_deep": 35_531}
+        nginx_runs = {f"{f}/c{c}": wrk_run(24_000, 1000) for f in targets for c in (1, 32)
+                      if c == 32 or f in ("rds_page100", "rds_page10")}
         results["references"] = {
             "nginx": {"version": "nginx version: nginx/1.22.1", "catalog": "1m",
-                      "body_bytes": {"rds_page100": 35_524, "rds_page10": 3_585},
-                      "runs": {f"{f}/c{c}": wrk_run(60000, 200) for f in ("rds_page100", "rds_page10") for c in (1, 32)}},
+                      "body_bytes": {t: body_bytes[t] for t in targets},
+                      "targets": {t: {"label": f"label of {t}", "content_type": "application/json;charset=UTF-8",
+                                      "items": 100, "body_bytes": body_bytes[t]} for t in targets},
+                      "runs": nginx_runs},
             "moto": {"version": "5.2.5", "page_items": 100, "page_bytes": 86_125,
                      "runs": {"page100/c1": wrk_run(14, 65000), "page100/c32": wrk_run(14, 2_000_000, other=30.0)},
                      "unfiltered": {"items": 10_000, "bytes": 8_600_000, "seconds": [2.9, 2.8]}}}
@@ -172,10 +227,15 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
         for n in ("10k", "1m"):
             pg[n] = {"catalog": n, "params": cats[n]["params"], "generation": {"seconds": 0.5, "rate": 21_000},
                      "store_bytes": 6_900_000, "largest_rds_instance_backups": 173,
-                     "nodes": [{"startup_s": 0.037, "peak_rss_kb": 89_000}, {"startup_s": 0.038, "peak_rss_kb": 67_000}],
+                     "cluster_restart_s": 1.2,
+                     "nodes": [{"startup_s": 0.037, "peak_rss_kb": 89_000,
+                                "first_request": {"status": 200, "bytes": 35_524, "seconds": 0.045, "cold_database": True}},
+                               {"startup_s": 0.038, "peak_rss_kb": 67_000,
+                                "first_request": {"status": 200, "bytes": 35_524, "seconds": 0.004,
+                                                  "cold_database": False}}],
                      "log": {"statuses": {"200": 5000}},
                      "setups": {"1 node": {"label": "RDS list, first page of 100", "nodes": 1, "same_bytes_as_sqlite": True,
-                                           "runs": {"c1": wrk_run(1900, 500, db_cpu_pct=7.0),
+                                           "runs": {"c1": wrk_run(2600, 500, db_cpu_pct=7.0),
                                                     "c32": wrk_run(13000, 2200, db_cpu_pct=3.0)}},
                                 "2 nodes": {"label": "RDS list, first page of 100", "nodes": 2, "same_bytes_as_sqlite": True,
                                             "runs": {"c2": wrk_run(3700, 490, per_node_connections=1),
@@ -188,18 +248,21 @@ def canned_run(run_id, postgres_only=False, postgres=True, references=True, life
         results["lifecycle"] = canned_lifecycle()
     if writes or writes_only:
         results["writes"] = canned_writes()
+    if loads or loads_only:
+        results["loads"] = canned_loads(postgres=postgres or loads_only)
+        phases += [{"phase": "bulk loads: SQLite", "seconds": 24.0, "loadavg_1m": 1.2, "part": "loads"},
+                   {"phase": "bulk loads: PostgreSQL", "seconds": 12.0, "loadavg_1m": 1.4, "part": "loads"}]
     return results
 
 
 def render(results, command):
     """The sections a run writes, as bench.py makes them."""
     rows = checks(results)
-    if results["options"]["postgres_only"]:
-        rows = [c for c in rows if c["issue"] == 6]
-    if results["options"].get("lifecycle_only"):
-        rows = [c for c in rows if c["issue"] == 12]
-    if results["options"].get("writes_only"):
-        rows = [c for c in rows if c["issue"] == 13]
+    o = results["options"]
+    only = ("postgres" if o["postgres_only"] else "lifecycle" if o.get("lifecycle_only") else "writes"
+            if o.get("writes_only") else "loads" if o.get("loads_only") else None)
+    if only:
+        rows = [c for c in rows if c["part"] == only]
     results["notes"] += notes(results)
     return report.render_sections(results, rows, command)
 
@@ -216,9 +279,10 @@ class SectionsTest(unittest.TestCase):
         return results_file.update(self.path, render(results, command))
 
     def test_full_run_writes_every_part(self):
-        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True, writes=True), "bench/run")
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True, writes=True, loads=True), "bench/run")
         text = self.path.read_text()
-        self.assertEqual(list(results_file.sections(text)), ["sqlite", "references", "postgres", "lifecycle", "writes"])
+        self.assertEqual(list(results_file.sections(text)),
+                         ["sqlite", "references", "postgres", "lifecycle", "writes", "loads"])
         self.assertTrue(text.startswith(results_file.HEADER))
         for title in report.TITLES.values():
             self.assertIn(f"\n## {title}\n", text)
@@ -318,12 +382,31 @@ class SectionsTest(unittest.TestCase):
         self.write(canned_run("20261125T110000Z-nolc-ffffffffffff"), "bench/run --no-lifecycle --no-writes")
         self.assertEqual(results_file.sections(self.path.read_text())["writes"], after["writes"])
 
+    def test_loads_only_rewrites_its_section_only(self):
+        self.write(canned_run("20261124T100000Z-full-aaaaaaaaaaaa", lifecycle=True, writes=True, loads=True), "bench/run")
+        before = results_file.sections(self.path.read_text())
+        kept, _ = self.write(canned_run("20261125T100000Z-load-777777777777", loads_only=True), "bench/run --loads-only")
+        after = results_file.sections(self.path.read_text())
+        self.assertEqual(sorted(kept), ["lifecycle", "postgres", "references", "sqlite", "writes"])
+        for part in ("sqlite", "references", "postgres", "lifecycle", "writes"):
+            self.assertEqual(after[part], before[part])
+        self.assertIn("`bench/run --loads-only`", after["loads"])
+        self.assertIn("| bulk loads: SQLite |", after["loads"])
+        self.assertNotIn("| backupd on the 1m catalog |", after["loads"])
+        self.assertEqual(list(after), list(report.PARTS))
+        # A run before the part existed wrote no section: the committed file gets one after the others.
+        self.path.write_text(RESULTS_MD.read_text())
+        self.write(canned_run("20261125T100000Z-load-777777777777", loads_only=True), "bench/run --loads-only")
+        self.assertEqual(list(results_file.sections(self.path.read_text()))[-1], "loads")
+
     def test_committed_results_keep_their_other_sections(self):
         """The committed RESULTS.md: a --postgres-only run leaves its SQLite, references, lifecycle and
         reads-while-writing sections be."""
         committed = RESULTS_MD.read_text()
         old = results_file.sections(committed)
-        self.assertEqual(list(old), list(report.PARTS))
+        # In the order of report.PARTS; a part added since the last full run (bulk loads) has no section yet.
+        self.assertEqual(list(old), [p for p in report.PARTS if p in old])
+        self.assertLessEqual(set(report.PARTS) - set(old), {"loads"})
         # Already in the layout merge() writes: rewriting it with nothing new changes no byte.
         self.assertEqual(results_file.merge(committed, {}), committed)
         self.path.write_text(committed)
@@ -362,7 +445,7 @@ class FiguresTest(unittest.TestCase):
 
     def test_writes_targets(self):
         run = canned_run("20261125T100000Z-wrt-999999999999", writes_only=True)
-        rows = [c for c in checks(run) if c["issue"] == 13]
+        rows = [c for c in checks(run) if c["part"] == "writes"]
         self.assertEqual(len(rows), 4)
         self.assertEqual([c["result"] for c in rows], ["PASS"] * 4)
         self.assertEqual([c["value"] for c in rows], [0.9, 0, 0.9, 0])
@@ -371,7 +454,7 @@ class FiguresTest(unittest.TestCase):
         self.assertEqual(failed_runs(run), [])
         # A stale answer fails its target; a write answered other than 200 is a failed run, shown in the section.
         run["writes"] = canned_writes(stale=2, write_errors=1)
-        rows = [c for c in checks(run) if c["issue"] == 13]
+        rows = [c for c in checks(run) if c["part"] == "writes"]
         self.assertEqual((rows[1]["result"], rows[1]["value"]), ("FAIL", 2))
         self.assertIn("NOT in the first page", rows[1]["detail"])
         bad = failed_runs(run)
@@ -381,11 +464,95 @@ class FiguresTest(unittest.TestCase):
         self.assertIn("- " + bad[0], section)
         # Without PostgreSQL: its rows are n/a, and say why.
         run["writes"] = canned_writes(postgres=False)
-        rows = [c for c in checks(run) if c["issue"] == 13]
+        rows = [c for c in checks(run) if c["part"] == "writes"]
         self.assertEqual([c["result"] for c in rows], ["PASS", "PASS", "n/a", "n/a"])
         self.assertIn("--no-postgres", rows[2]["detail"])
         self.assertIn("The PostgreSQL half was not run (--no-postgres).",
                       render(run, "bench/run --writes-only --no-postgres")["writes"])
+
+    def test_cached_reads_and_signed_against_token(self):
+        """Issue 13 in the SQLite section: every target against nginx serving its bytes (pages of 100 and
+        of 10: requests/s and p99; the others: requests/s), and signed requests against tokens."""
+        run = canned_run("20261124T100000Z-full-aaaaaaaaaaaa")
+        rows = {c["target"]: c for c in checks(run) if c["part"] == "sqlite"}
+        self.assertFalse([t for t in rows if "25%" in t or "4× nginx" in t])  # the older targets are gone
+        mine = [c for c in rows.values() if c["issue"] == 13]
+        # Two pages × (requests/s, p99), the 8 other targets, and signed against token.
+        self.assertEqual(len(mine), 2 * 2 + len(TARGET_NAMES) - 2 + 1)
+        page = rows["Cached reads, RDS page of 100 at 32 connections: ≥ 50% of nginx's requests/s for the same bytes"]
+        self.assertEqual((page["result"], page["value"], page["limit"]), ("PASS", 0.625, 0.5))
+        p99 = rows["Cached reads, RDS page of 10 at 32 connections: p99 ≤ 2× nginx's"]
+        self.assertEqual((p99["result"], p99["value"]), ("PASS", 2.0))
+        deep = rows["Cached reads, rds_deep at 32 connections: ≥ 40% of nginx's requests/s for the same bytes"]
+        self.assertEqual((deep["result"], deep["value"], deep["limit"]), ("PASS", 0.625, 0.4))
+        self.assertIn("35,531 bytes", deep["detail"])
+        ddm = rows["Cached reads, ddm_detail at 32 connections: ≥ 40% of nginx's requests/s for the same bytes"]
+        self.assertEqual(ddm["result"], "n/a")
+        self.assertIn("not measured", ddm["detail"])
+        auth = next(c for t, c in rows.items() if t.startswith("Signed as fast as tokens"))
+        self.assertEqual((auth["result"], auth["value"], auth["limit"]), ("PASS", 0.933, 0.9))
+        self.assertIn("round by round 0.933", auth["detail"])
+        section = render(run, "bench/run")["sqlite"]
+        self.assertIn("### Targets (issues 5 and 13)", section)
+        self.assertIn("### Signed and token requests, page of 100 (1,000,000 backups, 32 connections)", section)
+        self.assertIn("| signed/token requests/s, page of 100 (medians) | 0.933 |", section)
+        self.assertIn("`rds_deep`", render(run, "bench/run")["references"])
+        # Slower than nginx allows, and signed slower than tokens: FAIL, with how far off.
+        run = canned_run("20261124T100000Z-full-aaaaaaaaaaaa")
+        run["references"]["nginx"]["runs"]["rds_deep/c32"] = wrk_run(60_000, 1000)
+        run["catalogs"]["1m"]["auth"] = canned_auth(signed_rps=12_000, token_rps=15_000)
+        rows = {c["target"]: c for c in checks(run) if c["part"] == "sqlite"}
+        deep = rows["Cached reads, rds_deep at 32 connections: ≥ 40% of nginx's requests/s for the same bytes"]
+        self.assertEqual((deep["result"], deep["value"]), ("FAIL", 0.25))
+        self.assertIn("short by 38% (needs 1.60× the requests/s)", deep["detail"])
+        auth = next(c for t, c in rows.items() if t.startswith("Signed as fast as tokens"))
+        self.assertEqual((auth["result"], auth["value"]), ("FAIL", 0.8))
+        # A failed token run is a failed run of the SQLite part.
+        run["catalogs"]["1m"]["auth"]["runs"][1].update(failed="errors: status 12")
+        self.assertEqual(failed_runs(run), ["1m/token/round 1: errors: status 12"])
+
+    def test_postgres_targets(self):
+        run = canned_run("20261125T100000Z-pgon-bbbbbbbbbbbb", postgres_only=True)
+        rows = [c for c in checks(run) if c["part"] == "postgres"]
+        self.assertEqual([(c["issue"], c["result"]) for c in rows], [(13, "PASS"), (13, "PASS"), (6, "PASS")])
+        c1, first = rows[0], rows[1]
+        self.assertIn("at 1 connection", c1["target"])
+        self.assertEqual((c1["value"], c1["limit"]), (0.65, 0.6))
+        self.assertIn("at 32 connections 13,000 vs 15,000 = 0.87", c1["detail"])
+        self.assertEqual(first["value"], 0)
+        self.assertIn("node 1 (cluster restarted just before): 200 in 45 ms", first["detail"])
+        # A first answer other than 200 fails its target, whatever came after it.
+        run["postgres"]["catalogs"]["1m"]["nodes"][0]["first_request"] = {
+            "status": 503, "seconds": 1.02, "cold_database": True, "answer": '{"error_code":"DBS.0001"}'}
+        rows = [c for c in checks(run) if c["part"] == "postgres"]
+        self.assertEqual((rows[1]["result"], rows[1]["value"]), ("FAIL", 1))
+        self.assertIn("503", rows[1]["detail"])
+        section = render(run, "bench/run --postgres-only")["postgres"]
+        self.assertIn("### Targets (issues 6 and 13)", section)
+        self.assertIn("**503** in 1,020 ms (cold)", section)
+
+    def test_loads_targets(self):
+        run = canned_run("20261125T100000Z-load-777777777777", loads_only=True)
+        rows = [c for c in checks(run) if c["part"] == "loads"]
+        self.assertEqual([(c["issue"], c["result"], c["value"], c["limit"]) for c in rows],
+                         [(13, "PASS", 210_000, 200_000), (13, "PASS", 205_000, 200_000), (13, "PASS", 120_000, 100_000)])
+        self.assertIn("`backupd seed` of a 1,000,000-backup seed file into an empty SQLite store", rows[1]["target"])
+        self.assertIn("`backupd export` of the generated store, 420 MB", rows[1]["detail"])
+        section = render(run, "bench/run --loads-only")["loads"]
+        self.assertIn("| 210,000 | 200,000 |", section)
+        self.assertIn("another random seed, on top of the first store | 1,000,000 |", section)
+        self.assertIn("| 90,000 |", section)
+        # Too slow: FAIL, in backups/s; a failed command is a failed run; --quick's 10k: no verdict.
+        run["loads"] = canned_loads(rates=(110_000, 205_000, 120_000), failed="postgres_generate")
+        rows = [c for c in checks(run) if c["part"] == "loads"]
+        self.assertEqual([c["result"] for c in rows], ["FAIL", "PASS", "n/a"])
+        self.assertIn("(needs 1.82× the rate)", rows[0]["detail"])
+        self.assertEqual(failed_runs(run), ["loads/postgres_generate: backupd postgres_generate: exit 1: boom"])
+        run["loads"] = canned_loads(backups=10_000, postgres=False)
+        rows = [c for c in checks(run) if c["part"] == "loads"]
+        self.assertEqual([c["result"] for c in rows], ["n/a", "n/a", "n/a"])
+        self.assertIn("no verdict", rows[0]["detail"])
+        self.assertIn("--no-postgres", rows[2]["detail"])
 
     def test_every_part_shows_its_own_failures_and_busy_runs(self):
         run = canned_run("20261124T100000Z-full-aaaaaaaaaaaa")

@@ -3,6 +3,7 @@ SDK signs them, with the AK and ids from the `samples` of the generated credenti
 and the time window are placed from what the server answers for the largest RDS instance."""
 
 import datetime
+import http.client
 import json
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import sdksign
 
 from .parameters import DEEP_OFFSET
-from .processes import http_request
+from .processes import http_exchange, http_request
 
 
 def load_credentials(path):
@@ -75,6 +76,10 @@ class Target:
     def fetch(self, port):
         return http_request(port, "GET", self.target, self.headers)
 
+    def fetch_with_headers(self, port):
+        """The status, the response's headers (lower-case names) and the body."""
+        return http_exchange(port, "GET", self.target, self.headers)
+
 
 def list_items(doc):
     for key in ("backups", "backup_record_response"):
@@ -83,21 +88,59 @@ def list_items(doc):
     return ([doc] if "id" in doc else []), None
 
 
+def token_headers(catalog, port):
+    """`X-Auth-Token` for the catalog's RDS sample user (its password from the credentials file of the
+    catalog's folder), scoped to its project: `POST /v3/auth/tokens`, as an SDK configured with a token
+    would get one."""
+    sample = json.loads((Path(catalog) / "credentials.json").read_text())["samples"]["rds"]
+    body = json.dumps({"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": sample["user"], "password": sample["password"], "domain": {"name": sample["domain"]}}}},
+        "scope": {"project": {"id": sample["project_id"]}}}})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", "/v3/auth/tokens", body, {"Content-Type": "application/json"})
+        answer = conn.getresponse()
+        answer.read()
+    finally:
+        conn.close()
+    if answer.status != 201:
+        raise SystemExit(f"bench: the token request (POST /v3/auth/tokens) answered {answer.status}")
+    return {"X-Auth-Token": answer.getheader("X-Subject-Token")}
+
+
+def with_token(signed_headers, token):
+    """The headers of a signed request with the token in place of the signature: the same Host,
+    User-Agent, Content-Type and X-Project-Id, no Authorization and no X-Sdk-Date."""
+    headers = {k: v for k, v in signed_headers.items() if k.lower() not in ("authorization", "x-sdk-date")}
+    headers.update(token)
+    return headers
+
+
+def first_page_target(creds_path):
+    """The page of 100 of the largest RDS instance (the `rds` sample), not signed yet: it needs no
+    server, so that the first request a fresh server gets can be this one."""
+    data, users = load_credentials(creds_path)
+    rds = pick_sample(data.get("samples") or {}, "rds", "rds_largest")
+    ak, sk = sample_key(rds, users)
+    p, inst = rds["project_id"], rds["instance_id"]
+    return Target("rds_page100", "RDS list, first page of 100", ak, sk, p, f"/v3/{p}/backups",
+                  [("instance_id", inst), ("offset", 0), ("limit", 100)])
+
+
 def build_targets(creds_path, port):
     data, users = load_credentials(creds_path)
     samples = data.get("samples") or {}
     host = f"127.0.0.1:{port}"
-    rds = pick_sample(samples, "rds", "rds_largest")
     off = pick_sample(samples, "rds_offsite", "offsite", "rds_cross_region")
     tau = pick_sample(samples, "taurusdb", "taurus", "gaussdb")
     dcs = pick_sample(samples, "dcs")
     ddm = pick_sample(samples, "ddm")
 
-    ak, sk = sample_key(rds, users)
-    p, inst = rds["project_id"], rds["instance_id"]
-    rds_path = f"/v3/{p}/backups"
-    first = Target("rds_page100", "RDS list, first page of 100", ak, sk, p, rds_path,
-                   [("instance_id", inst), ("offset", 0), ("limit", 100)])
+    first = first_page_target(creds_path)
+    ak, sk, p = first.ak, first.sk, first.project_id
+    inst = dict(first.query)["instance_id"]
+    rds_path = first.path
     first.sign(host)
     status, body = first.fetch(port)
     if status != 200:

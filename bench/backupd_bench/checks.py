@@ -1,20 +1,32 @@
-"""What a run's figures say against the issues: the targets of issue 5 (backupd against nginx and moto,
-flat latency from 10k to 10M backups, deep pages, RSS, start-up), of issue 6 (PostgreSQL against
-SQLite, flat latency), of issue 12 (the catch-up of 30 days, reads with policies against reads
-without) and of issue 13 (reads of an unwritten instance while others are written, fresh answers
-about the written ones), the ratios, and the runs that failed or were taken while other work used the machine. Every
-comparison uses figures of the same run only."""
+"""What a run's figures say against the issues: the targets of issue 5 (backupd against moto, flat latency
+from 10k to 10M backups, deep pages, RSS, start-up), of issue 6 (PostgreSQL's flat latency), of issue 12
+(the catch-up of 30 days, reads with policies against reads without) and of issue 13 (cached reads
+against nginx serving the same bytes, signed requests against tokens, PostgreSQL at 1 connection
+against SQLite and its first request on a cold database, reads of an unwritten instance while others are
+written and fresh answers about the written ones, bulk loads), the ratios, and the runs that failed or
+were taken while other work used the machine. Every comparison uses figures of the same run only.
 
-from .parameters import (CATALOG_LABEL, CATALOGS, CATCH_UP_LIMIT_S, MB, PG_CATALOGS, PG_TARGET,
-                         RATIO_CATALOG, TARGET_NAMES, THROUGHPUT_RATIO_LIMIT, WRITE_RATE, WRITES_RATIO_LIMIT)
+Each target row names its issue and the part of the run (the section of RESULTS.md) it belongs to."""
+
+from .parameters import (CATALOG_LABEL, CATALOGS, CATCH_UP_LIMIT_S, LOAD_PG_LIMIT, LOAD_SQLITE_LIMIT, LOADS_CATALOG,
+                         MB, NGINX_OTHER_RPS_LIMIT, NGINX_PAGE_P99_LIMIT, NGINX_PAGE_RPS_LIMIT, NGINX_PAGES,
+                         PG_C1_RATIO_LIMIT, PG_CATALOGS, PG_TARGET, RATIO_CATALOG, SIGNED_TOKEN_LIMIT, TARGET_NAMES,
+                         THROUGHPUT_RATIO_LIMIT, WRITE_RATE, WRITES_RATIO_LIMIT)
 
 # The groups of figures of a run, in the order they are listed: backupd on the SQLite catalogs, the
-# references (nginx, moto), the PostgreSQL part, the policies-and-clock part, reads while writing.
-GROUPS = ("sqlite", "references", "postgres", "lifecycle", "writes")
+# references (nginx, moto), the PostgreSQL part, the policies-and-clock part, reads while writing, bulk loads.
+GROUPS = ("sqlite", "references", "postgres", "lifecycle", "writes", "loads")
 # The engines of the reads-while-writing part, in their order, with their labels.
 WRITES_ENGINES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 # A writing round whose writer reached less than this share of WRITE_RATE did not measure the scenario.
 WRITER_SHORTFALL = 0.9
+# The pages of issue 13's first target, as its rows name them and as the ratios' keys do.
+PAGE_NAMES = {"rds_page100": "RDS page of 100", "rds_page10": "RDS page of 10"}
+PAGE_KEYS = {"rds_page100": "page100", "rds_page10": "page10"}
+# The bulk loads with a target: (step, what is loaded, into what, limit).
+LOAD_TARGETS = (("sqlite_generate", "`backupd generate` of {n} backups", "an empty SQLite store", LOAD_SQLITE_LIMIT),
+                ("sqlite_seed", "`backupd seed` of a {n}-backup seed file", "an empty SQLite store", LOAD_SQLITE_LIMIT),
+                ("postgres_generate", "`backupd generate` of {n} backups", "an empty PostgreSQL schema", LOAD_PG_LIMIT))
 
 
 def run_of(results, catalog, target, c):
@@ -28,36 +40,55 @@ def pg_run(results, catalog, setup, c):
     return None if run is None or run.get("failed") else run
 
 
-def target_row(name, value, limit, passed, detail, issue):
+def target_row(name, value, limit, passed, detail, issue, part):
     if passed is False and value and limit:
         if "≥" in name:
-            detail += f"; short by {(1 - value / limit) * 100:.0f}% (needs {limit / value:.2f}× the requests/s)"
+            unit = "rate" if "backups/s" in name else "requests/s"
+            detail += f"; short by {(1 - value / limit) * 100:.0f}% (needs {limit / value:.2f}× the {unit})"
         else:
             detail += f"; {value / limit:.2f}× the limit"
-    return {"target": name, "value": value, "limit": limit, "issue": issue,
+    return {"target": name, "value": value, "limit": limit, "issue": issue, "part": part,
             "result": "n/a" if passed is None else ("PASS" if passed else "FAIL"), "detail": detail}
 
 
 def postgres_checks(results):
-    """Issue 6: one node on PostgreSQL against one on SQLite (same run, same catalog, page of 100), and
-    its p50 from the 10k to the largest PostgreSQL catalog, by the criterion of the SQLite size rows."""
+    """Issue 13: one node on PostgreSQL against one on SQLite at 1 connection (same run, same catalog,
+    page of 100), and the first request of every freshly started node answered 200, the first node's on
+    a cluster restarted just before; issue 6: the p50 from the 10k to the largest PostgreSQL catalog, by
+    the criterion of the SQLite size rows."""
     pg = results.get("postgres", {}).get("catalogs", {})
     if not pg:
         return []
     out = []
-    both = [n for n in pg if run_of(results, n, PG_TARGET, 32)]
+    both = [n for n in pg if run_of(results, n, PG_TARGET, 1)]
     cat = max(both, key=lambda n: CATALOGS[n][1]) if both else None
-    name = "PostgreSQL: page of 100 at 32 connections, one node: ≥ 50% of SQLite's requests/s (same catalog)"
-    one, lite = pg_run(results, cat, "1 node", 32), run_of(results, cat, PG_TARGET, 32)
+    name = (f"PostgreSQL: page of 100 at 1 connection, one node: ≥ {PG_C1_RATIO_LIMIT:.0%} of SQLite's requests/s "
+            "(same catalog)")
+    one, lite = pg_run(results, cat, "1 node", 1), run_of(results, cat, PG_TARGET, 1)
     if one and lite:
         r = one["rps"] / lite["rps"]
-        detail = f"{CATALOG_LABEL[cat]} backups: PostgreSQL {one['rps']:,.0f} vs SQLite {lite['rps']:,.0f} req/s"
-        one1, lite1 = pg_run(results, cat, "1 node", 1), run_of(results, cat, PG_TARGET, 1)
-        if one1 and lite1:
-            detail += f"; at 1 connection {one1['rps']:,.0f} vs {lite1['rps']:,.0f} = {one1['rps'] / lite1['rps']:.2f}"
-        out.append(target_row(name, round(r, 3), 0.5, r >= 0.5, detail, issue=6))
+        detail = (f"{CATALOG_LABEL[cat]} backups: PostgreSQL {one['rps']:,.0f} vs SQLite {lite['rps']:,.0f} req/s, p50 "
+                  f"{one['p50_us'] / 1000:.3f} vs {lite['p50_us'] / 1000:.3f} ms")
+        one32, lite32 = pg_run(results, cat, "1 node", 32), run_of(results, cat, PG_TARGET, 32)
+        if one32 and lite32:
+            detail += (f"; at 32 connections {one32['rps']:,.0f} vs {lite32['rps']:,.0f} = "
+                       f"{one32['rps'] / lite32['rps']:.2f}")
+        out.append(target_row(name, round(r, 3), PG_C1_RATIO_LIMIT, r >= PG_C1_RATIO_LIMIT, detail, 13, "postgres"))
     else:
-        out.append(target_row(name, None, 0.5, None, "needs the page of 100 on SQLite and PostgreSQL, one catalog", 6))
+        out.append(target_row(name, None, PG_C1_RATIO_LIMIT, None,
+                              "needs the page of 100 on SQLite and PostgreSQL, one catalog", 13, "postgres"))
+    name = "PostgreSQL: the first request of a freshly started node, on a cold database, is answered 200: 0 failures"
+    firsts = [(n, i, node["first_request"]) for n, c in pg.items() for i, node in enumerate(c.get("nodes", []), 1)
+              if node.get("first_request")]
+    if firsts:
+        bad = [f for _, _, f in firsts if f.get("status") != 200]
+        detail = "; ".join(f"{CATALOG_LABEL[n]} backups, node {i}"
+                           + (" (cluster restarted just before)" if f.get("cold_database") else "")
+                           + f": {f.get('status') or ''}{' ' + f['answer'][:120] if f.get('answer') else ''} in "
+                             f"{f['seconds'] * 1000:,.0f} ms" for n, i, f in firsts)
+        out.append(target_row(name, len(bad), 0, not bad, detail, 13, "postgres"))
+    else:
+        out.append(target_row(name, None, 0, None, "not measured", 13, "postgres"))
     small, large = "10k", max(pg, key=lambda n: CATALOGS[n][1])
     name = (f"PostgreSQL: p50 at {CATALOG_LABEL[PG_CATALOGS[-1] if large == small else large]} backups "
             "≤ 1.5× p50 at 10,000, page of 100, one node")
@@ -72,7 +103,8 @@ def postgres_checks(results):
         parts.append(f"c{c}: {z['p50_us'] / 1000:.3f} / {a['p50_us'] / 1000:.3f} ms = {r:.2f}×")
         passed = passed and r <= 1.5
     out.append(target_row(name, max(values) if passed is not None else None, 1.5, passed,
-                          "; ".join(parts) if passed is not None else "needs the 10k and a larger PostgreSQL catalog", 6))
+                          "; ".join(parts) if passed is not None else "needs the 10k and a larger PostgreSQL catalog",
+                          6, "postgres"))
     return out
 
 
@@ -82,31 +114,62 @@ def checks(results):
     ratio_cat = RATIO_CATALOG if RATIO_CATALOG in cats else (max(cats, key=lambda k: CATALOGS[k][1]) if cats else None)
     results["ratio_catalog"] = ratio_cat
     ref_note = "" if ratio_cat == RATIO_CATALOG else f" [on the {ratio_cat} catalog, not 1M]"
-    nginx = results.get("references", {}).get("nginx", {}).get("runs", {})
+    nginx_ref = results.get("references", {}).get("nginx", {})
+    nginx = nginx_ref.get("runs", {})
     moto = results.get("references", {}).get("moto", {}).get("runs", {})
 
-    def add(name, value, limit, passed, detail):
-        out.append(target_row(name, value, limit, passed, detail, issue=5))
+    def add(name, value, limit, passed, detail, issue=5):
+        out.append(target_row(name, value, limit, passed, detail, issue, "sqlite"))
 
     def ok(run):
         return run is not None and not run.get("failed")
 
     ratios = {}
-    for page, file in (("rds_page100", "rds_page100"), ("rds_page10", "rds_page10")):
-        b, n = run_of(results, ratio_cat, page, 32), nginx.get(f"{file}/c32")
-        size = "100" if page.endswith("100") else "10"
+    # Issue 13, cached reads: every API target against nginx serving the bytes backupd answered for it.
+    for t in TARGET_NAMES:
+        b, n = run_of(results, ratio_cat, t, 32), nginx.get(f"{t}/c32")
+        page = t in NGINX_PAGES
+        what, key = PAGE_NAMES.get(t, t), PAGE_KEYS.get(t, t)
+        limit = NGINX_PAGE_RPS_LIMIT if page else NGINX_OTHER_RPS_LIMIT
+        name = f"Cached reads, {what} at 32 connections: ≥ {limit:.0%} of nginx's requests/s for the same bytes"
+        p99_name = f"Cached reads, {what} at 32 connections: p99 ≤ {NGINX_PAGE_P99_LIMIT:g}× nginx's"
         if ok(b) and ok(n):
-            r = b["rps"] / n["rps"]
-            ratios[f"page{size}_rps_vs_nginx"] = r
-            add(f"Page of {size} at 32 connections: ≥ 25% of nginx's requests/s", round(r, 3), 0.25, r >= 0.25,
-                f"backupd {b['rps']:,.0f} vs nginx {n['rps']:,.0f} req/s{ref_note}")
-            p = b["p99_us"] / max(n["p99_us"], 1)
-            ratios[f"page{size}_p99_vs_nginx"] = p
-            if size == "100":
-                add("Page of 100 at 32 connections: p99 ≤ 4× nginx's", round(p, 2), 4, p <= 4,
-                    f"backupd {b['p99_us'] / 1000:.3f} ms vs nginx {n['p99_us'] / 1000:.3f} ms{ref_note}")
+            r, p = b["rps"] / n["rps"], b["p99_us"] / max(n["p99_us"], 1)
+            ratios[f"{key}_rps_vs_nginx"] = r
+            size = nginx_ref.get("body_bytes", {}).get(t)
+            add(name, round(r, 3), limit, r >= limit,
+                f"backupd {b['rps']:,.0f} vs nginx {n['rps']:,.0f} req/s" + (f", {size:,} bytes" if size else "")
+                + ("" if page else f"; p99 {b['p99_us'] / 1000:.3f} vs {n['p99_us'] / 1000:.3f} ms") + ref_note, 13)
+            if page:
+                ratios[f"{key}_p99_vs_nginx"] = p
+                add(p99_name, round(p, 2), NGINX_PAGE_P99_LIMIT, p <= NGINX_PAGE_P99_LIMIT,
+                    f"backupd {b['p99_us'] / 1000:.3f} ms vs nginx {n['p99_us'] / 1000:.3f} ms{ref_note}", 13)
         else:
-            add(f"Page of {size} at 32 connections: ≥ 25% of nginx's requests/s", None, 0.25, None, "not measured")
+            missing = ([] if ok(b) else [f"backupd's on the {ratio_cat} catalog" if ratio_cat else "backupd's"]) \
+                + ([] if ok(n) else ["nginx's"])
+            why = f"not measured: no figure of {' or '.join(missing)} in this run"
+            add(name, None, limit, None, why, 13)
+            if page:
+                add(p99_name, None, NGINX_PAGE_P99_LIMIT, None, why, 13)
+    # Issue 13, signed as fast as tokens: the page of 100, alternated runs against the same server.
+    auth = cats.get(ratio_cat, {}).get("auth") or {}
+    name = (f"Signed as fast as tokens: RDS page of 100 at 32 connections, SDK-HMAC-SHA256 signed: "
+            f"≥ {SIGNED_TOKEN_LIMIT:.0%} of the requests/s with an IAM token (X-Auth-Token)")
+    signed, token = auth.get("signed") or {}, auth.get("token") or {}
+    if signed.get("median_rps") and token.get("median_rps"):
+        r = signed["median_rps"] / token["median_rps"]
+        paired = auth.get("paired") or {}
+        detail = (f"medians of {signed['runs']} and {token['runs']} alternated runs: signed {signed['median_rps']:,.0f} "
+                  f"vs token {token['median_rps']:,.0f} req/s, p50 {signed['median_p50_us'] / 1000:.3f} vs "
+                  f"{token['median_p50_us'] / 1000:.3f} ms, p99 {signed['median_p99_us'] / 1000:.3f} vs "
+                  f"{token['median_p99_us'] / 1000:.3f} ms"
+                  + (f"; round by round {paired['median_rps_ratio']:.3f} (median of "
+                     f"{', '.join(f'{x:.2f}' for x in paired['rps_ratios'])})" if paired.get("median_rps_ratio") else "")
+                  + ("" if auth.get("same_bytes", True) else "; **the signed and the token answers differ**")
+                  + ref_note)
+        add(name, round(r, 3), SIGNED_TOKEN_LIMIT, r >= SIGNED_TOKEN_LIMIT, detail, 13)
+    else:
+        add(name, None, SIGNED_TOKEN_LIMIT, None, auth.get("failed", "not measured")[:200], 13)
     b, m = run_of(results, ratio_cat, "rds_page100", 32), moto.get("page100/c32")
     if ok(b) and ok(m):
         r = b["rps"] / m["rps"]
@@ -118,6 +181,8 @@ def checks(results):
     b1, m1 = run_of(results, ratio_cat, "rds_page100", 1), moto.get("page100/c1")
     if ok(b1) and ok(m1):
         ratios["page100_rps_vs_moto_c1"] = b1["rps"] / m1["rps"]
+    if signed.get("median_rps") and token.get("median_rps"):
+        ratios["page100_signed_vs_token"] = signed["median_rps"] / token["median_rps"]
     results["ratios"] = {k: round(v, 4) for k, v in ratios.items()}
 
     small, large = "10k", "10m"
@@ -152,7 +217,41 @@ def checks(results):
     else:
         add("/health within 1 s of start on the 10M catalog (store not in the page cache)", None, 1, None,
             "needs the 10M catalog")
-    return out + postgres_checks(results) + lifecycle_checks(results) + writes_checks(results)
+    return out + postgres_checks(results) + lifecycle_checks(results) + writes_checks(results) + loads_checks(results)
+
+
+def loads_checks(results):
+    """Issue 13, bulk loads: `backupd generate` and `backupd seed` (of `backupd export`'s seed file) of
+    LOADS_CATALOG into an empty SQLite store, and `backupd generate` into an empty PostgreSQL schema,
+    in backups per second from the command's start to its exit. A --quick run loads the 10k catalog:
+    its rates are shown, with no verdict."""
+    part = results.get("loads") or {}
+    if not part:
+        return []
+    out = []
+    p, steps = part["params"], part.get("steps", {})
+    full = CATALOGS[LOADS_CATALOG][1]
+    n = f"{full:,}"
+    for key, what, into, limit in LOAD_TARGETS:
+        name = f"Bulk load: {what.format(n=n)} into {into}: ≥ {limit:,} backups/s"
+        s = steps.get(key) or {}
+        if s.get("rate") and not s.get("failed"):
+            detail = (f"{s['backups']:,} backups in {s['seconds']:.2f} s from the command's start to its exit"
+                      + (f" (backupd's own count: {s['reported_seconds']:.2f} s, {s['reported_rate']:,}/s)"
+                         if s.get("reported_rate") else "")
+                      + (f"; the seed file: `backupd export` of the generated store, {s['file_bytes'] / MB:,.0f} MB"
+                         if key == "sqlite_seed" and s.get("file_bytes") else "")
+                      + (f"; store {s['store_bytes'] / MB:,.0f} MB" if s.get("store_bytes") else ""))
+            if p["backups"] != full:
+                detail += f"; this run loaded {p['backups']:,} backups, not {n}: no verdict"
+            out.append(target_row(name, s["rate"], limit, (s["rate"] >= limit) if p["backups"] == full else None,
+                                  detail, 13, "loads"))
+        else:
+            why = (s["failed"][:200] if s.get("failed") else
+                   f"not measured ({part['postgres_skipped']})" if key.startswith("postgres") and part.get("postgres_skipped")
+                   else "not measured")
+            out.append(target_row(name, None, limit, None, why, 13, "loads"))
+    return out
 
 
 def lifecycle_checks(results):
@@ -173,9 +272,9 @@ def lifecycle_checks(results):
         last = runs[-1]
         out.append(target_row(name, round(cu["median_s"], 2), CATCH_UP_LIMIT_S, cu["median_s"] < CATCH_UP_LIMIT_S,
                               f"first request after `backupd clock advance P30D`: {times} s; store after "
-                              f"{last['store_bytes_after']['total'] / MB:,.1f} MB", issue=12))
+                              f"{last['store_bytes_after']['total'] / MB:,.1f} MB", 12, "lifecycle"))
     else:
-        out.append(target_row(name, None, CATCH_UP_LIMIT_S, None, "not measured", 12))
+        out.append(target_row(name, None, CATCH_UP_LIMIT_S, None, "not measured", 12, "lifecycle"))
     problems = [p for r in runs for p in r.get("check_problems", [])]
     problems += part.get("throughput", {}).get("check_problems", [])
     exp = runs[-1].get("expected", {}) if runs else {}
@@ -185,7 +284,7 @@ def lifecycle_checks(results):
                           if problems else (f"after P30D: {exp.get('autos')} automated full backups (7 days and the base) and "
                                             f"{exp.get('incrementals', 0):,} incrementals per instance, "
                                             f"{n:,} × {exp.get('autos')} full backups in the store" if exp else "not measured"),
-                          issue=12))
+                          12, "lifecycle"))
     tp = part.get("throughput", {})
     targets = tp.get("targets", {})
     for page, what in (("page100", "first page of 100, cached"), ("deep", "deep page, cached"),
@@ -201,9 +300,10 @@ def lifecycle_checks(results):
                       f"{with_.get('median_cpu_us')} vs {without.get('median_cpu_us')} µs server CPU/request"
                       + (f"; round by round {paired['median_rps_ratio']:.3f} (median of "
                          f"{', '.join(f'{x:.2f}' for x in paired['rps_ratios'])})" if paired.get("median_rps_ratio") else ""))
-            out.append(target_row(name, round(r, 3), THROUGHPUT_RATIO_LIMIT, r >= THROUGHPUT_RATIO_LIMIT, detail, issue=12))
+            out.append(target_row(name, round(r, 3), THROUGHPUT_RATIO_LIMIT, r >= THROUGHPUT_RATIO_LIMIT, detail, 12,
+                                  "lifecycle"))
         else:
-            out.append(target_row(name, None, THROUGHPUT_RATIO_LIMIT, None, "not measured", 12))
+            out.append(target_row(name, None, THROUGHPUT_RATIO_LIMIT, None, "not measured", 12, "lifecycle"))
     return out
 
 
@@ -235,9 +335,9 @@ def writes_checks(results):
                       f"{w.get('through_b', 0):,} through B)"
                       + (f"; round by round {paired['median_rps_ratio']:.3f} (median of "
                          f"{', '.join(f'{x:.2f}' for x in paired['rps_ratios'])})" if paired.get("median_rps_ratio") else ""))
-            out.append(target_row(name, round(r, 3), WRITES_RATIO_LIMIT, r >= WRITES_RATIO_LIMIT, detail, issue=13))
+            out.append(target_row(name, round(r, 3), WRITES_RATIO_LIMIT, r >= WRITES_RATIO_LIMIT, detail, 13, "writes"))
         else:
-            out.append(target_row(name, None, WRITES_RATIO_LIMIT, None, skipped, 13))
+            out.append(target_row(name, None, WRITES_RATIO_LIMIT, None, skipped, 13, "writes"))
         name = f"Reads while writing, {engine}: every answer about a written instance is fresh in the next read: 0 stale"
         w, sweep = (e or {}).get("writer", {}), (e or {}).get("sweep", {})
         if w.get("checked"):
@@ -246,9 +346,9 @@ def writes_checks(results):
             detail = (f"{w['checked']:,} first pages read on node A right after a write through node B "
                       f"({w['stale']} stale), then {sweep.get('reads', 0):,} on both nodes after the rounds "
                       f"({sweep.get('stale', 0)} stale)" + (f": {'; '.join(examples[:3])}" if examples else ""))
-            out.append(target_row(name, stale, 0, stale == 0, detail, issue=13))
+            out.append(target_row(name, stale, 0, stale == 0, detail, 13, "writes"))
         else:
-            out.append(target_row(name, None, 0, None, skipped, 13))
+            out.append(target_row(name, None, 0, None, skipped, 13, "writes"))
     return out
 
 
@@ -273,6 +373,12 @@ def failed_runs(results, groups=GROUPS):
     if "sqlite" in groups:
         for cat, r in results["catalogs"].items():
             bad += _failures(f"{cat}/", r.get("targets", {}))
+            auth = r.get("auth") or {}
+            if auth.get("failed"):
+                bad.append(f"{cat}/signed and token: {auth['failed']}")
+            for run in auth.get("runs", []):
+                if run.get("failed"):
+                    bad.append(f"{cat}/{run['kind']}/round {run['round']}: {run['failed']}")
             if _non2xx(r):
                 bad.append(f"{cat}: the server logged non-2xx answers {_non2xx(r)}")
     if "references" in groups:
@@ -313,6 +419,10 @@ def failed_runs(results, groups=GROUPS):
                                f"{WRITE_RATE}")
             if _non2xx(e):
                 bad.append(f"writes/{key}: the servers logged non-2xx answers {_non2xx(e)}")
+    if "loads" in groups:
+        for key, step in ((results.get("loads") or {}).get("steps") or {}).items():
+            if step.get("failed"):
+                bad.append(f"loads/{key}: {step['command']}: {step['failed'][:300]}")
     return bad
 
 
@@ -343,6 +453,9 @@ def busy_runs(results, groups=GROUPS, limit=10):
                 for c, run in e.get("runs", {}).items():
                     if (run.get("other_cpu_pct") or 0) > limit:
                         out.append(f"{cat}/{t}/{c} ({run['other_cpu_pct']:.0f}%)")
+            for run in (r.get("auth") or {}).get("runs", []):
+                if (run.get("other_cpu_pct") or 0) > limit:
+                    out.append(f"{cat}/{run['kind']}/round {run['round']} ({run['other_cpu_pct']:.0f}%)")
     if "references" in groups:
         for ref, r in results.get("references", {}).items():
             for k, run in r.get("runs", {}).items():
@@ -364,6 +477,10 @@ def busy_runs(results, groups=GROUPS, limit=10):
             for run in e.get("runs", []):
                 if (run.get("other_cpu_pct") or 0) > limit:
                     out.append(f"writes/{key}/round {run['round']} {run['kind']} ({run['other_cpu_pct']:.0f}%)")
+    if "loads" in groups:
+        for key, step in ((results.get("loads") or {}).get("steps") or {}).items():
+            if (step.get("other_cpu_pct") or 0) > limit:
+                out.append(f"loads/{key} ({step['other_cpu_pct']:.0f}%)")
     return out
 
 

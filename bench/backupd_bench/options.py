@@ -50,6 +50,14 @@ def parse(argv, description):
                          "two nodes each; no catalog, no reference, no lifecycle part")
     parser.add_argument("--writes-rounds", type=int,
                         help="rounds of that part, each a read-only and a writing wrk run per engine (default 5; --quick 2)")
+    ld = parser.add_mutually_exclusive_group()
+    ld.add_argument("--no-loads", action="store_true", help="skip the bulk-loads part (issue 13)")
+    ld.add_argument("--loads-only", action="store_true",
+                    help="only the bulk-loads part (issue 13): backupd generate and seed into empty SQLite stores, "
+                         "generate into PostgreSQL (unless --no-postgres); no catalog, no reference")
+    parser.add_argument("--auth-rounds", type=int,
+                        help="rounds of the signed-against-token runs of the page of 100 on the ratio catalog, "
+                             "each a signed and a token run (default 3; --quick 2; 0: none)")
     parser.add_argument("--reuse-catalogs", action="store_true",
                         help="reuse a stored catalog of the same parameters even if the store or generator sources changed")
     parser.add_argument("--log-level", help="LOG_LEVEL for backupd serve (default: backupd's own, info)")
@@ -60,11 +68,19 @@ def parse(argv, description):
     opts.given = {"duration": opts.duration, "warmup": opts.warmup, "targets": opts.targets,
                   "no_references": opts.no_references, "lifecycle_instances": opts.lifecycle_instances,
                   "lifecycle_repeats": opts.lifecycle_repeats, "lifecycle_rounds": opts.lifecycle_rounds,
-                  "writes_rounds": opts.writes_rounds, "no_postgres": opts.no_postgres}
+                  "writes_rounds": opts.writes_rounds, "no_postgres": opts.no_postgres,
+                  "auth_rounds": opts.auth_rounds}
     if opts.lifecycle_only and opts.postgres_only:
         parser.error("--lifecycle-only and --postgres-only exclude each other")
     if opts.writes_only and (opts.lifecycle_only or opts.postgres_only):
         parser.error(f"--writes-only and --{'lifecycle' if opts.lifecycle_only else 'postgres'}-only exclude each other")
+    if opts.loads_only and (opts.lifecycle_only or opts.postgres_only or opts.writes_only):
+        other = "lifecycle" if opts.lifecycle_only else "postgres" if opts.postgres_only else "writes"
+        parser.error(f"--loads-only and --{other}-only exclude each other")
+    if opts.auth_rounds is None:
+        opts.auth_rounds = 2 if opts.quick else 3
+    if opts.auth_rounds < 0:
+        parser.error("--auth-rounds must be at least 0")
     if opts.lifecycle_instances is None:
         opts.lifecycle_instances = 1_000 if opts.quick else 10_000
     if opts.lifecycle_repeats is None:
@@ -77,13 +93,16 @@ def parse(argv, description):
         if getattr(opts, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if opts.postgres_only:
-        opts.no_lifecycle = opts.no_writes = True
+        opts.no_lifecycle = opts.no_writes = opts.no_loads = True
     if opts.lifecycle_only:
-        opts.no_references = opts.no_postgres = opts.no_writes = True
+        opts.no_references = opts.no_postgres = opts.no_writes = opts.no_loads = True
     if opts.writes_only:
         # The part's PostgreSQL half still runs unless --no-postgres: only the PostgreSQL part (issue 6)
         # goes, with the catalogs it measures.
-        opts.no_references = opts.no_lifecycle = True
+        opts.no_references = opts.no_lifecycle = opts.no_loads = True
+    if opts.loads_only:
+        # As --writes-only: its PostgreSQL half runs unless --no-postgres.
+        opts.no_references = opts.no_lifecycle = opts.no_writes = True
     opts.connections = [1, 32]
     if opts.duration is None:
         opts.duration = 2 if opts.quick else 5
@@ -95,10 +114,10 @@ def parse(argv, description):
         opts.no_references = True
         opts.targets = opts.targets or PG_TARGET
     names = (opts.catalogs or ("10k" if opts.quick else "10k,1m" if opts.postgres_only else "10k,1m,10m")).split(",")
-    if opts.lifecycle_only or opts.writes_only:
+    if opts.lifecycle_only or opts.writes_only or opts.loads_only:
         if opts.catalogs:
-            parser.error(f"--{'lifecycle' if opts.lifecycle_only else 'writes'}-only measures no catalog: "
-                         "leave --catalogs out")
+            only = "lifecycle" if opts.lifecycle_only else "writes" if opts.writes_only else "loads"
+            parser.error(f"--{only}-only measures no catalog: leave --catalogs out")
         names = []
     for n in names:
         if n not in CATALOGS:
@@ -116,16 +135,22 @@ def command_line(opts):
     given = opts.given
     return ("bench/run" + (" --quick" if opts.quick else "") + (f" --catalogs {opts.catalogs}" if opts.catalogs else "")
             + (" --postgres-only" if opts.postgres_only else " --lifecycle-only" if opts.lifecycle_only
-               else " --writes-only" if opts.writes_only else "")
+               else " --writes-only" if opts.writes_only else " --loads-only" if opts.loads_only else "")
             + (" --no-postgres" if given["no_postgres"] and not (opts.postgres_only or opts.lifecycle_only) else "")
-            + (" --no-lifecycle" if opts.no_lifecycle and not (opts.postgres_only or opts.writes_only) else "")
-            + (" --no-writes" if opts.no_writes and not (opts.postgres_only or opts.lifecycle_only) else "")
+            + (" --no-lifecycle" if opts.no_lifecycle and not (opts.postgres_only or opts.writes_only or opts.loads_only)
+               else "")
+            + (" --no-writes" if opts.no_writes and not (opts.postgres_only or opts.lifecycle_only or opts.loads_only)
+               else "")
+            + (" --no-loads" if opts.no_loads and not (opts.postgres_only or opts.lifecycle_only or opts.writes_only)
+               else "")
+            + (f" --auth-rounds {given['auth_rounds']}" if given.get("auth_rounds") is not None else "")
             + (f" --lifecycle-instances {given['lifecycle_instances']}" if given.get("lifecycle_instances") else "")
             + (f" --lifecycle-repeats {given['lifecycle_repeats']}" if given.get("lifecycle_repeats") else "")
             + (f" --lifecycle-rounds {given['lifecycle_rounds']}" if given.get("lifecycle_rounds") else "")
             + (f" --writes-rounds {given['writes_rounds']}" if given.get("writes_rounds") else "")
             + (" --reuse-catalogs" if opts.reuse_catalogs else "")
-            + (" --no-references" if given["no_references"] and not (opts.lifecycle_only or opts.writes_only) else "")
+            + (" --no-references" if given["no_references"] and not (opts.lifecycle_only or opts.writes_only
+                                                                      or opts.loads_only) else "")
             + (f" --targets {given['targets']}" if given["targets"] else "")
             + (f" --duration {given['duration']}" if given["duration"] is not None else "")
             + (f" --warmup {given['warmup']}" if given["warmup"] is not None else "")

@@ -1,7 +1,8 @@
-"""The PostgreSQL part (issue 6): a throw-away cluster on 127.0.0.1, the catalogs generated into a schema
-each, then the page of 100 from one node and from two nodes sharing the database, the load split between
-them by two wrk processes, with PostgreSQL's own CPU beside backupd's. The cluster runs only during this
-part and is stopped however the part ends."""
+"""The PostgreSQL part (issues 6 and 13): a throw-away cluster on 127.0.0.1, the catalogs generated into a
+schema each, then, per catalog on a cluster restarted just before (a cold database), the first request
+of a freshly started node, the page of 100 from one node and from two nodes sharing the database, the
+load split between them by two wrk processes, with PostgreSQL's own CPU beside backupd's. The cluster
+runs only during this part and is stopped however the part ends."""
 
 import json
 import os
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 from . import processes
-from .api_targets import build_targets, list_items
+from .api_targets import build_targets, first_page_target, list_items
 from .catalogs import generator_fingerprint, prepare_catalog
 from .loadgen import fmt_run, wrk, wrk_split
 from .machine import RSSSampler, now_iso
@@ -86,6 +87,15 @@ class PostgresCluster:
             return None
         return pid if str(self.dir / "data").encode() in argv else None
 
+    def restart(self):
+        """A fast shutdown and a start: the database's shared buffers are empty afterwards."""
+        t = time.monotonic()
+        self.stop()
+        code, out = self.script("start")
+        if code != 0:
+            raise SystemExit(f"bench: scripts/pg-cluster start failed: {out[-1000:]}")
+        return time.monotonic() - t
+
     def stop(self):
         if self.postmaster_pid() is None:
             return
@@ -140,14 +150,19 @@ def serve_default(bin_path, flag):
 
 def bench_postgres(name, folder, meta, cluster, bin_path, opts, work, sqlite_body):
     """The page of 100 from one node on the catalog's schema, then from two nodes sharing it, the load
-    split between them; `sqlite_body` (this run's answer on SQLite, if any) checks the bytes."""
+    split between them; `sqlite_body` (this run's answer on SQLite, if any) checks the bytes. The cluster
+    is restarted first, so that the first node's first request finds a cold database; every node's first
+    API request (the page of 100, right after its /health answered 200) is recorded, whatever it answers."""
     result = {"catalog": name, "params": meta["params"], "generation": meta, "schema": cluster.schema(folder),
               "store_bytes": cluster.schema_bytes(folder), "setups": {}}
+    result["cluster_restart_s"] = round(cluster.restart(), 2)
+    say(f"postgres: cluster restarted in {result['cluster_restart_s']:.1f} s (a cold database for {name})")
     env = cluster.env
     if opts.log_level:
         env["LOG_LEVEL"] = opts.log_level
     db_pid = cluster.postmaster_pid()
     nodes = []
+    first_target = first_page_target(folder / "credentials.json")
 
     def start_node():
         port = free_port()
@@ -156,13 +171,14 @@ def bench_postgres(name, folder, meta, cluster, bin_path, opts, work, sqlite_bod
         with open(log_path, "wb") as log:
             t0 = time.monotonic()
             proc = processes.start(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-        node = {"proc": proc, "port": port, "log": log_path, "sampler": RSSSampler(proc.pid)}
+        node = {"n": len(nodes) + 1, "proc": proc, "port": port, "log": log_path, "sampler": RSSSampler(proc.pid)}
         nodes.append(node)
         node["sampler"].start()
         if not wait_health(port, proc):
             raise SystemExit(f"bench: backupd on PostgreSQL ({name}) did not answer /health "
                              f"(exit {proc.poll()}); see {log_path}")
         node["startup_s"] = round(time.monotonic() - t0, 4)
+        node["first_request"] = first_request(node, first_target, cold=len(nodes) == 1)
         return node
 
     def measure(setup, target):
@@ -219,10 +235,28 @@ def bench_postgres(name, folder, meta, cluster, bin_path, opts, work, sqlite_bod
         log = log_summary(node["log"])
         for status, n in log["statuses"].items():
             statuses[status] = statuses.get(status, 0) + n
-        result["nodes"].append({"startup_s": node.get("startup_s"), "log": log,
+        result["nodes"].append({"startup_s": node.get("startup_s"), "log": log, "first_request": node.get("first_request"),
                                 "peak_rss_kb": max(node["sampler"].hwm_kb, node["sampler"].peak_rss_kb)})
     result["log"] = {"statuses": statuses}
     return result
+
+
+def first_request(node, target, cold):
+    """The node's first API request, the page of 100 (SDK-signed): its status and time, however it is
+    answered (a 5xx, a deadline or no answer is recorded, not raised; what follows then fails the run)."""
+    target.sign(f"127.0.0.1:{node['port']}")
+    t = time.monotonic()
+    try:
+        status, body = http_request(node["port"], "GET", target.target, target.headers, timeout=60)
+        out = {"status": status, "bytes": len(body)}
+        if status != 200:
+            out["answer"] = body[:200].decode(errors="replace")
+    except OSError as error:
+        out = {"status": None, "answer": f"no answer: {error}"}
+    out.update(seconds=round(time.monotonic() - t, 4), cold_database=cold)
+    say(f"  first request of node {node['n']}{' (cold database)' if cold else ''}: "
+        f"{out['status'] or out['answer']} in {out['seconds'] * 1000:.0f} ms")
+    return out
 
 
 def postgres_part(names, bin_path, opts, work, results, phases):

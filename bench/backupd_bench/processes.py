@@ -128,6 +128,13 @@ def free_port():
 
 
 def http_request(port, method, target, headers, body=b"", timeout=60):
+    status, _, answer = http_exchange(port, method, target, headers, body, timeout)
+    return status, answer
+
+
+def http_exchange(port, method, target, headers, body=b"", timeout=60):
+    """One request on a connection of its own: the status, the response's headers (names in lower case)
+    and its body."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
@@ -137,7 +144,8 @@ def http_request(port, method, target, headers, body=b"", timeout=60):
             conn.putheader("Content-Length", str(len(body)))
         conn.endheaders(body or None)
         response = conn.getresponse()
-        return response.status, response.read()
+        answer = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, answer
     finally:
         conn.close()
 

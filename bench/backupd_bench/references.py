@@ -1,9 +1,11 @@
-"""The references of issue 5, measured with the same wrk settings in the same run: nginx serving the exact
-bytes backupd answered as static files (what a server that only sends bytes can do), and moto's server
-answering DescribeDBSnapshots over 10,000 snapshots (what an emulator of the same kind of API does)."""
+"""The references of issues 5 and 13, measured with the same wrk settings in the same run: nginx serving the
+exact bytes backupd answered for each API target, with the same Content-Type, as static files (what a
+server that only sends bytes can do), and moto's server answering DescribeDBSnapshots over 10,000
+snapshots (what an emulator of the same kind of API does)."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,23 +17,36 @@ from pathlib import Path
 
 from . import processes
 from .loadgen import fmt_run, wrk
-from .parameters import BENCH
-from .processes import free_port, http_request, run_text, say
+from .parameters import BENCH, NGINX_PAGES
+from .processes import free_port, http_exchange, http_request, run_text, say
+
+# What a Content-Type nginx is given may look like (it goes into nginx.conf between quotes).
+CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+-]+)*")
 
 
 def nginx_reference(bodies, opts, work):
-    """nginx from Debian serving the exact bytes backupd answered, as static files."""
-    result = {"version": run_text(["nginx", "-v"]), "runs": {}}
+    """nginx from Debian serving, as static files, the exact bytes backupd answered for each API target
+    ({target: {"bytes", "content_type", "label", "items"}}), each with backupd's Content-Type. The pages
+    of 100 and of 10 are measured at every connection count; the other targets at the largest only
+    (32), the figure their targets compare."""
+    result = {"version": run_text(["nginx", "-v"]), "runs": {}, "targets": {}}
+    for n, b in bodies.items():
+        if not CONTENT_TYPE.fullmatch(b["content_type"] or ""):
+            raise SystemExit(f"bench: backupd answered {n} with the Content-Type {b['content_type']!r}, "
+                             "which the nginx reference cannot be given")
     prefix = Path(tempfile.mkdtemp(prefix="backupd-bench-nginx-"))
     try:
         www = prefix / "www"
         www.mkdir()
-        for n, data in bodies.items():
-            (www / f"{n}.json").write_bytes(data)
+        for n, b in bodies.items():
+            (www / f"{n}.json").write_bytes(b["bytes"])
         (prefix / "tmp").mkdir()
         port = free_port()
         conf = prefix / "nginx.conf"
         temp_paths = "".join(f"    {k}_temp_path {prefix}/tmp/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        # Each file with the Content-Type backupd sent for it: no types map, a default_type per location.
+        locations = "".join(f'        location = /{n}.json {{ default_type "{b["content_type"]}"; }}\n'
+                            for n, b in bodies.items())
         conf.write_text(f"""# written by bench/bench.py: a foreground, unprivileged nginx on loopback
 worker_processes auto;
 daemon off;
@@ -49,7 +64,7 @@ http {{
 {temp_paths}    server {{
         listen 127.0.0.1:{port};
         root {www};
-    }}
+{locations}    }}
 }}
 """)
         argv = ["nginx", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
@@ -62,10 +77,11 @@ http {{
         proc = processes.start(argv, stdout=subprocess.DEVNULL, stderr=open(work / "logs" / "nginx.log", "wb"))
         try:
             host = {"Host": f"127.0.0.1:{port}"}
+            probe = f"/{next(iter(bodies))}.json"
             deadline = time.monotonic() + 15
             while True:
                 try:
-                    status, data = http_request(port, "GET", "/rds_page100.json", host, timeout=2)
+                    status, data = http_request(port, "GET", probe, host, timeout=2)
                     if status == 200:
                         break
                 except OSError:
@@ -73,19 +89,25 @@ http {{
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"bench: nginx did not start: {(prefix / 'error.log').read_text(errors='replace')[-500:]}")
                 time.sleep(0.05)
-            for n, data in bodies.items():
-                status, served = http_request(port, "GET", f"/{n}.json", host)
-                if status != 200 or served != data:
+            for n, b in bodies.items():
+                status, headers, served = http_exchange(port, "GET", f"/{n}.json", host)
+                if status != 200 or served != b["bytes"]:
                     raise SystemExit(f"bench: nginx does not serve the bytes of {n}")
-            for n, data in bodies.items():
+                if headers.get("content-type") != b["content_type"]:
+                    raise SystemExit(f"bench: nginx serves {n} as {headers.get('content-type')!r}, "
+                                     f"backupd as {b['content_type']!r}")
+            top = max(opts.connections)
+            for n, b in bodies.items():
                 url = f"http://127.0.0.1:{port}/{n}.json"
                 if opts.warmup > 0:
                     wrk(url, host, 32, opts.warmup, pgid=proc.pid)
-                for c in opts.connections:
+                for c in (opts.connections if n in NGINX_PAGES else [top]):
                     run = wrk(url, host, c, opts.duration, pgid=proc.pid)
                     result["runs"][f"{n}/c{c}"] = run
-                    say("  " + fmt_run(f"nginx {n[4:]}", c, run, {"items": len(json.loads(data).get("backups", []))}))
-            result["body_bytes"] = {n: len(d) for n, d in bodies.items()}
+                    say("  " + fmt_run(f"nginx {n}", c, run, {"items": b.get("items", "")}))
+                result["targets"][n] = {"label": b.get("label", n), "content_type": b["content_type"],
+                                        "items": b.get("items"), "body_bytes": len(b["bytes"])}
+            result["body_bytes"] = {n: len(b["bytes"]) for n, b in bodies.items()}
         finally:
             processes.stop(proc, signal.SIGTERM)
     finally:

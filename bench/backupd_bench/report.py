@@ -1,16 +1,22 @@
 """The Markdown of a run, one section per part of the benchmark it measured (backupd on SQLite, the
-references, PostgreSQL, policies and the clock, reads while writing), each complete by itself: the command, date and commit of its run, the machine,
+references, PostgreSQL, policies and the clock, reads while writing, bulk loads), each complete by itself: the command, date and commit of its run, the machine,
 the figures, the targets, the phases and the notes of that part. results_file puts the sections into
 RESULTS.md, where each stays until a later run measures its part again."""
 
 from .checks import WRITES_ENGINES, failed_runs, notes
-from .parameters import CATALOG_LABEL, MB, PG_TARGET
+from .parameters import CATALOG_LABEL, MB, PG_TARGET, TARGET_NAMES
 
 # The parts of a run, in the order of RESULTS.md, and their sections' titles.
-PARTS = ("sqlite", "references", "postgres", "lifecycle", "writes")
-TITLES = {"sqlite": "backupd on SQLite (issue 5)", "references": "References: nginx and moto",
-          "postgres": "PostgreSQL (issue 6)", "lifecycle": "Policies and the clock (issue 12)",
-          "writes": "Reads while writing (issue 13)"}
+PARTS = ("sqlite", "references", "postgres", "lifecycle", "writes", "loads")
+TITLES = {"sqlite": "backupd on SQLite (issues 5 and 13)", "references": "References: nginx and moto",
+          "postgres": "PostgreSQL (issues 6 and 13)", "lifecycle": "Policies and the clock (issue 12)",
+          "writes": "Reads while writing (issue 13)", "loads": "Bulk loads (issue 13)"}
+# The steps of the bulk-loads part, in order, as its table names them.
+LOAD_STEPS = {"sqlite_generate": ("SQLite", "`backupd generate`, into an empty store"),
+              "sqlite_export": ("SQLite", "`backupd export` of that store, as a seed file"),
+              "sqlite_seed": ("SQLite", "`backupd seed` of that file, into an empty store"),
+              "sqlite_generate_on_top": ("SQLite", "`backupd generate`, another random seed, on top of the first store"),
+              "postgres_generate": ("PostgreSQL", "`backupd generate`, into an empty schema")}
 
 
 def measured_parts(results):
@@ -27,6 +33,8 @@ def measured_parts(results):
         parts.append("lifecycle")
     if results.get("writes"):
         parts.append("writes")
+    if results.get("loads"):
+        parts.append("loads")
     return parts
 
 
@@ -48,16 +56,19 @@ def render_section(part, results, checks_rows, command):
     bad = failed_runs(results, groups)
     if bad:
         lines += ["", "**Failed runs** (errors under load; these are not figures):", ""] + [f"- {b}" for b in bad]
+    rows = [c for c in checks_rows if c["part"] == part]
     if part == "sqlite":
-        lines += sqlite_body(results, [c for c in checks_rows if c["issue"] == 5])
+        lines += sqlite_body(results, rows)
     elif part == "references":
         lines += references_body(results)
     elif part == "lifecycle":
-        lines += lifecycle_body(results, [c for c in checks_rows if c["issue"] == 12])
+        lines += lifecycle_body(results, rows)
     elif part == "writes":
-        lines += writes_body(results, [c for c in checks_rows if c["issue"] == 13])
+        lines += writes_body(results, rows)
+    elif part == "loads":
+        lines += loads_body(results, rows)
     else:
-        lines += postgres_body(results, [c for c in checks_rows if c["issue"] == 6])
+        lines += postgres_body(results, rows)
     lines += phases_table(results, groups)
     part_notes = notes(results, groups)
     if part_notes:
@@ -67,7 +78,9 @@ def render_section(part, results, checks_rows, command):
 
 def run_header(results, command, part=None):
     m, v = results["machine"], results["versions"]
-    if part in ("lifecycle", "writes"):
+    if part == "loads":
+        load = ""
+    elif part in ("lifecycle", "writes"):
         load = (f"wrk runs {results['options']['duration']} s per figure with 1 thread at 32 connections, pinned to one "
                 f"core and the server to the other, after a {results['options']['warmup']} s warm-up.")
     else:
@@ -87,16 +100,21 @@ def run_header(results, command, part=None):
             f"| Swift | {v['swift']} |",
             f"| wrk | {v['wrk']} |", f"| nginx | {v['nginx']} |", f"| moto | {v['moto']} (Python {v['python']}) |",
             "",
-            f"Every request to backupd is signed with SDK-HMAC-SHA256 as the official SDK signs it "
-            f"(headers computed once per target at the start of each {'run' if part == 'lifecycle' else 'engine' + chr(39) + 's phase' if part == 'writes' else 'catalog' + chr(39) + 's phase'}). "
-            f"{load} Latencies are milliseconds. A run with any error or non-2xx answer is reported as FAILED, not as a figure. "
-            f"*Server CPU* is the share of the whole machine ({m['nproc']} cores = 100%) the measured server used during "
-            f"the run; *Other work* the share used by processes outside the benchmark (other users of a shared machine): "
-            f"above a few percent, the figures of that run are lower than the machine can do."]
+            (f"Every load is timed from the command's start to its exit (wall clock). A command that fails is reported "
+             f"as FAILED, not as a figure. *Other work* is the share of the whole machine ({m['nproc']} cores = 100%) "
+             "that processes outside the benchmark used meanwhile (other users of a shared machine): above a few percent, "
+             "the rate of that load is lower than the machine can do." if part == "loads" else
+             f"Every request to backupd is signed with SDK-HMAC-SHA256 as the official SDK signs it "
+             f"(headers computed once per target at the start of each {'run' if part == 'lifecycle' else 'engine' + chr(39) + 's phase' if part == 'writes' else 'catalog' + chr(39) + 's phase'})"
+             + (", except the token runs of the signed-against-token comparison" if part == "sqlite" else "") + ". "
+             f"{load} Latencies are milliseconds. A run with any error or non-2xx answer is reported as FAILED, not as a figure. "
+             f"*Server CPU* is the share of the whole machine ({m['nproc']} cores = 100%) the measured server used during "
+             f"the run; *Other work* the share used by processes outside the benchmark (other users of a shared machine): "
+             f"above a few percent, the figures of that run are lower than the machine can do.")]
 
 
 def sqlite_body(results, checks_rows):
-    lines = ["", "### Targets (issue 5)", ""] + target_table(checks_rows)
+    lines = ["", targets_heading(checks_rows), ""] + target_table(checks_rows)
     r = results.get("ratios", {})
     if r:
         lines += ["", f"### Ratios (catalog {results['ratio_catalog']}, 32 connections)", "",
@@ -106,11 +124,48 @@ def sqlite_body(results, checks_rows):
                  "page10_rps_vs_nginx": "backupd/nginx requests/s, page of 10",
                  "page10_p99_vs_nginx": "backupd/nginx p99, page of 10",
                  "page100_rps_vs_moto": "backupd/moto requests/s, page of 100",
-                 "page100_rps_vs_moto_c1": "backupd/moto requests/s, page of 100, 1 connection"}
+                 "page100_rps_vs_moto_c1": "backupd/moto requests/s, page of 100, 1 connection",
+                 "page100_signed_vs_token": "signed/token requests/s, page of 100 (medians)"}
+        names.update({f"{t}_rps_vs_nginx": f"backupd/nginx requests/s, {t}" for t in TARGET_NAMES})
         for k, val in r.items():
             lines.append(f"| {names.get(k, k)} | {val:,.3f} |")
+    lines += auth_table(results)
     lines += ["", "### Catalogs", ""] + catalogs_table(results)
     lines += ["", "### backupd, per API", ""] + per_api_table(results)
+    return lines
+
+
+def auth_table(results):
+    """The signed-against-token runs (issue 13): the medians, then every run in order."""
+    cat, auth = next(((n, c["auth"]) for n, c in results["catalogs"].items() if c.get("auth")), (None, None))
+    if not auth:
+        return []
+    lines = ["", f"### Signed and token requests, page of 100 ({CATALOG_LABEL[cat]} backups, "
+                 f"{auth['connections']} connections)", "",
+             "The same request to the same server, SDK-signed (`Authorization: SDK-HMAC-SHA256 …` and `X-Sdk-Date`, the "
+             "request every other figure replays) or with an IAM token of the catalog's RDS sample user in their place "
+             "(`X-Auth-Token`, from `POST /v3/auth/tokens`; the other headers the same), in alternated runs: "
+             f"{auth['rounds']} rounds, each a signed and a token run, the order swapped every round. Both answers "
+             + ("are the same bytes." if auth.get("same_bytes") else "**differ**.")]
+    if auth.get("failed"):
+        return lines + ["", f"FAILED: {auth['failed']}"]
+    lines += ["", "| Request | Runs | Requests/s (median) | Range | p50 | p99 | Server CPU (median) | Other work (max) |",
+              "|---|---|---|---|---|---|---|---|"]
+    for kind in ("signed", "token"):
+        x = auth.get(kind)
+        if not x:
+            lines.append(f"| {kind} | 0 | FAILED | | | | | |")
+            continue
+        lines.append(f"| {kind} | {x['runs']} | {x['median_rps']:,.0f} | {x['min_rps']:,.0f}–{x['max_rps']:,.0f} | "
+                     f"{ms(x['median_p50_us'])} | {ms(x['median_p99_us'])} | {pct(x.get('median_server_cpu_pct'))} | "
+                     f"{pct(x.get('max_other_cpu_pct'))} |")
+    lines += ["", "| Round | Request | Requests/s | p50 | p99 | Server CPU | Other work |", "|---|---|---|---|---|---|---|"]
+    for run in auth.get("runs", []):
+        if run.get("failed"):
+            lines.append(f"| {run['round']} | {run['kind']} | FAILED: {run['failed']} | | | | |")
+            continue
+        lines.append(f"| {run['round']} | {run['kind']} | {run['rps']:,.0f} | {ms(run['p50_us'])} | {ms(run['p99_us'])} | "
+                     f"{pct(run.get('server_cpu_pct'))} | {pct(run.get('other_cpu_pct'))} |")
     return lines
 
 
@@ -150,16 +205,23 @@ def references_body(results):
     lines = []
     ng = refs.get("nginx")
     if ng and ng.get("catalog"):
-        lines += ["", f"nginx serves the bytes backupd answered on the {CATALOG_LABEL[ng['catalog']]}-backup catalog "
-                      "in the same run."]
+        types = sorted({t.get("content_type") for t in ng.get("targets", {}).values()} - {None})
+        lines += ["", f"nginx serves, as static files, the exact bytes backupd answered for each API target on the "
+                      f"{CATALOG_LABEL[ng['catalog']]}-backup catalog in the same run"
+                      + (f", with backupd's Content-Type ({', '.join(f'`{t}`' for t in types)})" if types else "")
+                      + ". The pages of 100 and of 10 are measured at 1 and 32 connections, the other targets at 32 "
+                        "(the figure their targets compare)."]
     lines += ["", "| Server | Response | Items | Bytes | Conn. | Requests/s | p50 | p99 | p99.9 | Errors | Server CPU | Other work |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     if ng:
         for k, run in ng["runs"].items():
             f, c = k.split("/")
+            t = ng.get("targets", {}).get(f, {})
+            label = t.get("label") or {"rds_page100": "RDS list, first page of 100",
+                                       "rds_page10": "RDS list, first page of 10"}.get(f, f)
+            items = t.get("items", "100" if f.endswith("100") else "10" if f.endswith("10") else "")
             lines.append(row(f"nginx {ng['version'].replace('nginx version: nginx/', '')}",
-                             f"static file, the bytes of backupd's {'page of 100' if f.endswith('100') else 'page of 10'}",
-                             "100" if f.endswith("100") else "10", ng["body_bytes"][f], c, run))
+                             f"static file, the bytes of backupd's {label} (`{f}`)", items, ng["body_bytes"][f], c, run))
     mo = refs.get("moto")
     if mo:
         for k, run in mo["runs"].items():
@@ -195,10 +257,13 @@ def postgres_body(results, checks_rows):
              "per node with half the connections and a thread each (one connection becomes one per node): requests/s are "
              "added, and the percentiles are those of the two latency histograms merged. An nginx balancing the two nodes "
              "would have put its own hop into the latencies and its own CPU on the same two cores.", "",
-             "### Targets", ""] + target_table(checks_rows)
+             "Before each catalog the cluster is restarted (a fast shutdown and a start: its shared buffers are empty), "
+             "so that the first node's first request finds a cold database. Each node's *first request* is the SDK-signed "
+             "page of 100, sent right after its `/health` answered 200, whatever it answers.", "",
+             targets_heading(checks_rows), ""] + target_table(checks_rows)
     lines += ["", "### Catalogs", "",
-              "| Catalog | Generation into SQLite | Generation into PostgreSQL | PostgreSQL schema (tables, indexes, TOAST) | Largest RDS instance | Same bytes as SQLite | /health after start, per node | Peak RSS (VmHWM), per node | Server logs |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| Catalog | Generation into SQLite | Generation into PostgreSQL | PostgreSQL schema (tables, indexes, TOAST) | Largest RDS instance | Same bytes as SQLite | /health after start, per node | First request, per node | Peak RSS (VmHWM), per node | Server logs |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     same = {True: "yes", False: "**no**", None: "not compared"}
     for name, c in cats.items():
         lite = results["catalogs"].get(name, {}).get("generation")
@@ -209,6 +274,7 @@ def postgres_body(results, checks_rows):
                      f"{c.get('largest_rds_instance_backups', 0):,} backups | "
                      f"{same[None if None in compared or not compared else all(compared)]} | "
                      + " / ".join(f"{n['startup_s'] * 1000:,.0f} ms" for n in nodes if n.get("startup_s") is not None)
+                     + " | " + " / ".join(first_request_cell(n["first_request"]) for n in nodes if n.get("first_request"))
                      + " | " + " / ".join(f"{n['peak_rss_kb'] * 1024 / MB:,.1f} MB" for n in nodes) + " | "
                      + ", ".join(f"{k}: {n:,}" for k, n in sorted(c.get("log", {}).get("statuses", {}).items())) + " |")
     lines += ["", "### RDS list, first page of 100", "",
@@ -250,7 +316,7 @@ def lifecycle_body(results, checks_rows):
              "SDK-signed RDS list of one instance, page of 100), which writes down the 30 skipped days of every "
              "instance before it answers: its time from sending to the last byte is the catch-up. The lists of three "
              "instances and the store's rows are then checked against `docs/lifecycle.md` §8.1–§8.2.", ""]
-    lines += ["### Targets (issue 12)", ""] + target_table(checks_rows)
+    lines += [targets_heading(checks_rows), ""] + target_table(checks_rows)
     runs = cu.get("runs", [])
     if runs:
         lines += ["", f"### Catch-up of {p['catch_up'][1:-1]} days", "",
@@ -395,7 +461,7 @@ def writes_body(results, checks_rows):
         lines[-2] += (f" PostgreSQL {st.get('server_version')} with fsync {st.get('fsync')}, synchronous_commit "
                       f"{st.get('synchronous_commit')}: a bench/test cluster, not a durable configuration (it flatters "
                       "the writes, not the reads).")
-    lines += ["### Targets (issue 13)", ""] + target_table(checks_rows)
+    lines += [targets_heading(checks_rows), ""] + target_table(checks_rows)
     if part.get("postgres_skipped"):
         lines += ["", f"The PostgreSQL half was not run ({part['postgres_skipped']})."]
     if engines:
@@ -462,6 +528,51 @@ def writes_body(results, checks_rows):
     return lines
 
 
+def loads_body(results, checks_rows):
+    part = results["loads"]
+    p, steps = part["params"], part.get("steps", {})
+    st = part.get("postgres_settings") or {}
+    lines = ["",
+             f"Every run loads afresh (the catalogs of the other parts are cached): the {CATALOG_LABEL[p['catalog']]}-backup "
+             f"catalog ({p['instances']:,} instances, random seed {p['random_seed']}) by `backupd generate --instances "
+             f"{p['instances']} --backups {p['backups']} --random-seed {p['random_seed']}` into a new, empty SQLite store; "
+             "that store written out by `backupd export` (a seed file without passwords or secret keys: its users and "
+             "keys load without them, and the load hashes no password) and the file loaded by `backupd seed` into another "
+             f"empty store; then the same counts with random seed {p['on_top_random_seed']} (other accounts) generated on "
+             "top of the first store, which holds the first catalog (a figure, no target); and the first catalog generated "
+             "into an empty schema of the benchmark's PostgreSQL cluster"
+             + (f" (PostgreSQL {st.get('server_version')}, fsync {st.get('fsync')}, synchronous_commit "
+                f"{st.get('synchronous_commit')}: a bench/test cluster, not a durable configuration; it flatters the "
+                "load)" if st else "")
+             + ". Each is timed from the command's start to its exit, on this machine's "
+             f"{results['machine']['nproc']} cores; the stores are under `bench/.work/loads/` and removed afterwards.", "",
+             targets_heading(checks_rows), ""] + target_table(checks_rows)
+    if part.get("postgres_skipped"):
+        lines += ["", f"The PostgreSQL load was not run ({part['postgres_skipped']})."]
+    lines += ["", "### Loads", "",
+              "| Store | Command | Backups | Wall clock | Backups/s | backupd's own count | Loader CPU | Store after | Other work |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for key, (store, what) in LOAD_STEPS.items():
+        x = steps.get(key)
+        if x is None:
+            continue
+        if x.get("failed"):
+            lines.append(f"| {store} | {what} | | FAILED: {x['failed'][:200]} | | | | | |")
+            continue
+        size = x.get("store_bytes") or x.get("file_bytes")
+        lines.append(f"| {store} | {what} | {x['backups']:,} | " if "backups" in x else f"| {store} | {what} | | ")
+        rate = f"{x['rate']:,}" if x.get("rate") else ""
+        lines[-1] += (f"{x['seconds']:.2f} s | {rate} | "
+                      + (f"{x['reported_seconds']:.2f} s, {x['reported_rate']:,}/s" if x.get("reported_rate") else "")
+                      + f" | {x['cpu_s']:.1f} s | "
+                      + (f"{size / MB:,.1f} MB{' (seed file)' if key == 'sqlite_export' else ''}" if size else "")
+                      + f" | {pct(x.get('other_cpu_pct')) or 'n/a'} |")
+    lines += ["", "*Loader CPU* is the CPU time of the `backupd` process (user and system); PostgreSQL's own work is "
+                  "not in it, and *other work* is not given for the PostgreSQL load (a backend's CPU leaves with it when "
+                  "the loader disconnects)."]
+    return lines
+
+
 def phases_table(results, groups):
     """The run's phases of these groups, with the build and the whole run's time (both are the run's)."""
     lines = ["", "### Phases", "",
@@ -475,11 +586,36 @@ def phases_table(results, groups):
     return lines
 
 
+def targets_heading(rows):
+    """"### Targets (issue 5)", or "(issues 5 and 13)" when the section's rows come from several issues."""
+    issues = sorted({c["issue"] for c in rows})
+    if not issues:
+        return "### Targets"
+    if len(issues) == 1:
+        return f"### Targets (issue {issues[0]})"
+    return f"### Targets (issues {', '.join(map(str, issues[:-1]))} and {issues[-1]})"
+
+
 def target_table(rows):
     lines = ["| Result | Target | Value | Limit | Detail |", "|---|---|---|---|---|"]
     for c in rows:
-        lines.append(f"| **{c['result']}** | {c['target']} | {'' if c['value'] is None else c['value']} | {c['limit']} | {c['detail']} |")
+        lines.append(f"| **{c['result']}** | {c['target']} | {number(c['value'])} | {number(c['limit'])} | {c['detail']} |")
     return lines
+
+
+def number(v):
+    """A value or limit of a target: as it is, but thousands separated in whole numbers of 10,000 and more
+    (backups/s), so that the smaller counts and the ratios read as they always have."""
+    if v is None:
+        return ""
+    return f"{v:,}" if isinstance(v, int) and abs(v) >= 10_000 else f"{v}"
+
+
+def first_request_cell(f):
+    """A node's first request: its status (or why there was none) and time."""
+    status = f.get("status") or f.get("answer", "no answer")
+    return f"{'**' if f.get('status') != 200 else ''}{status}{'**' if f.get('status') != 200 else ''} in " \
+           f"{f['seconds'] * 1000:,.0f} ms" + (" (cold)" if f.get("cold_database") else "")
 
 
 def generation_cell(g):

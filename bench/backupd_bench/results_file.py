@@ -9,12 +9,13 @@ from .report import PARTS
 
 HEADER = """# backupd benchmark results
 
-One section per part of the benchmark: backupd on SQLite (issue 5), the nginx and moto references,
-PostgreSQL (issue 6), policies and the clock (issue 12), and reads while writing (issue 13). Each holds the
-figures of the latest run that measured its part and names that run's command, date and commit: a run
-rewrites the sections of the parts it measured and leaves the others as they were (`bench/run
---postgres-only` rewrites the PostgreSQL section only, `--lifecycle-only` the policies-and-clock one,
-`--writes-only` the reads-while-writing one, `--no-postgres` the others). Sections can
+One section per part of the benchmark: backupd on SQLite (issues 5 and 13), the nginx and moto references,
+PostgreSQL (issues 6 and 13), policies and the clock (issue 12), reads while writing (issue 13) and bulk
+loads (issue 13). Each holds the figures of the latest run that measured its part and names that run's
+command, date and commit: a run rewrites the sections of the parts it measured and leaves the others as
+they were (`bench/run --postgres-only` rewrites the PostgreSQL section only, `--lifecycle-only` the
+policies-and-clock one, `--writes-only` the reads-while-writing one, `--loads-only` the bulk-loads one,
+`--no-postgres` the others). Sections can
 therefore come from different runs and commits; the ratios and targets in a section compare figures of
 its own run only. See `bench/README.md` for how to read them.
 """
