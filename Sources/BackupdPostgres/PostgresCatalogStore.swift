@@ -20,13 +20,19 @@ public final class PostgresCatalogStore: CatalogStore {
         public var listIndexPolicy: ListIndexPolicy
         /// The longest bringing the schema up to date may take, waiting for other nodes included.
         public var migrationTimeout: Duration
+        /// Learn other nodes' revisions from `NOTIFY` (`RevisionListener`) rather than reading
+        /// the revision per request (`serve --pg-revision-notifications`). Every write notifies
+        /// whether or not its own store listens.
+        public var listensForRevisions: Bool
 
         public init(
             maximumConnections: Int = 16,
             queryTimeout: Duration = .milliseconds(1000),
             listIndexPolicy: ListIndexPolicy = .standard,
-            migrationTimeout: Duration = .seconds(60)
+            migrationTimeout: Duration = .seconds(60),
+            listensForRevisions: Bool = false
         ) {
+            self.listensForRevisions = listensForRevisions
             self.maximumConnections = maximumConnections
             self.queryTimeout = queryTimeout
             self.listIndexPolicy = listIndexPolicy
@@ -37,6 +43,8 @@ public final class PostgresCatalogStore: CatalogStore {
     let pool: PostgresPool
     let logger: Logger
     private let revision: CoalescedRead
+    /// Hears other nodes' commits, so that a cache hit reads nothing from the database.
+    private let revisions: RevisionListener
     private let orderIndex: ListOrderIndex
 
     /// Connects, creates the schema if needed and brings it up to date (once, even when several
@@ -60,10 +68,24 @@ public final class PostgresCatalogStore: CatalogStore {
                 return UInt64(bitPattern: try rows.first?[0].decode(Int64.self) ?? 0)
             }
         }
+        let revisions = RevisionListener(schema: location.schema)
+        self.revisions = revisions
+        if options.listensForRevisions {
+            revisions.start(
+                // Named after its channel in `pg_stat_activity`.
+                connect: { try await PostgresPool.connect(settings, applicationName: revisions.channel) },
+                logger: logger
+            )
+        }
+    }
+
+    deinit {
+        revisions.stop()
     }
 
     /// Closes the connections; later calls fail as unavailable.
     public func close() {
+        revisions.stop()
         pool.close()
     }
 
@@ -438,8 +460,18 @@ public final class PostgresCatalogStore: CatalogStore {
 
     // MARK: - Change detection
 
+    /// The revision notifications have brought, without a round trip; read per request while
+    /// they cannot be trusted (no listening connection yet, or it failed).
+    /// Whether the revision comes from notifications now (no round trip per request).
+    public var hearsRevisions: Bool { revisions.knownRevision() != nil }
+
+    /// The channel every write notifies its revision on; also the listening connection's
+    /// `application_name`.
+    public var revisionChannel: String { revisions.channel }
+
     public func changeMarker() async throws -> UInt64 {
-        try await revision.value()
+        if let known = revisions.knownRevision() { return known }
+        return try await revision.value()
     }
 
     public func changes(after revision: UInt64) async throws -> ChangeLog {
@@ -480,16 +512,33 @@ public final class PostgresCatalogStore: CatalogStore {
 
     /// A write transaction that ends by logging what it changed (`log_changes()`: the next
     /// revision and its scopes), so that the new revision becomes visible together with what
-    /// was written.
+    /// was written, and by notifying every node of that revision at commit.
+    ///
+    /// This node knows its own revision before the caller hears of the commit; it then waits,
+    /// briefly, until its listener has heard the notification too: PostgreSQL signals every
+    /// listening session at the same commit, so the other nodes have it by then as well.
     func write<T: Sendable>(
         timeout: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await pool.withTransaction(.write, timeout: timeout) { connection in
+        let channel = revisions.channel
+        let (result, committed) = try await pool.withTransaction(.write, timeout: timeout) { connection in
             let result = try await body(connection)
-            try await connection.execute("SELECT log_changes()", logger: self.logger)
-            return result
+            // No row when the transaction changed nothing (no revision, nothing to tell).
+            let rows = try await connection.rows(
+                """
+                SELECT logged, pg_notify(\(channel), logged::text) FROM log_changes() AS logged
+                WHERE logged IS NOT NULL
+                """,
+                logger: self.logger
+            )
+            return (result, try rows.first?[0].decode(Int64.self))
         }
+        if let committed {
+            revisions.note(UInt64(bitPattern: committed))
+            await revisions.waitUntilHeard(UInt64(bitPattern: committed))
+        }
+        return result
     }
 }
 

@@ -202,9 +202,10 @@ final class PostgresPool: Sendable {
 
     /// A single connection outside the pool (start-up checks and migrations), failing at once
     /// when the server refuses it rather than waiting for the pool to back off.
-    static func connect(_ settings: Settings) async throws -> PostgresConnection {
+    /// - Parameter applicationName: how `pg_stat_activity` names it.
+    static func connect(_ settings: Settings, applicationName: String = "backupd") async throws -> PostgresConnection {
         try await PostgresConnection.connect(
-            configuration: connectionConfiguration(settings, connectTimeout: .seconds(10)),
+            configuration: connectionConfiguration(settings, connectTimeout: .seconds(10), applicationName: applicationName),
             id: 0,
             logger: silent
         )
@@ -212,7 +213,11 @@ final class PostgresPool: Sendable {
 
     /// - Parameter connectTimeout: short for the outage probe, which tries again soon anyway;
     ///   longer at start-up, on a machine that may be busy.
-    private static func connectionConfiguration(_ settings: Settings, connectTimeout: TimeAmount) -> PostgresConnection.Configuration {
+    private static func connectionConfiguration(
+        _ settings: Settings,
+        connectTimeout: TimeAmount,
+        applicationName: String = "backupd"
+    ) -> PostgresConnection.Configuration {
         let location = settings.location
         var configuration = PostgresConnection.Configuration(
             host: location.host,
@@ -222,7 +227,7 @@ final class PostgresPool: Sendable {
             database: location.database,
             tls: .disable
         )
-        configuration.options.additionalStartupParameters = startupParameters(settings)
+        configuration.options.additionalStartupParameters = startupParameters(settings, applicationName: applicationName)
         configuration.options.connectTimeout = connectTimeout
         return configuration
     }
@@ -245,14 +250,14 @@ final class PostgresPool: Sendable {
 
     /// Every connection works in the store's schema, and the server gives up on a statement
     /// shortly after the client's deadline (a bulk load lifts it for its own transaction).
-    private static func startupParameters(_ settings: Settings) -> [(String, String)] {
+    private static func startupParameters(_ settings: Settings, applicationName: String = "backupd") -> [(String, String)] {
         let milliseconds =
             settings.queryTimeout.components.seconds * 1000
             + settings.queryTimeout.components.attoseconds / 1_000_000_000_000_000
         return [
             ("search_path", "\"\(settings.location.schema)\""),
             ("statement_timeout", "\(milliseconds + 500)"),
-            ("application_name", "backupd"),
+            ("application_name", applicationName),
         ]
     }
 }

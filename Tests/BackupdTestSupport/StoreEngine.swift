@@ -87,7 +87,8 @@ public enum TestPostgres {
     }
 
     /// A store in `schema` (created on first use), with a small pool: many run at once.
-    public static func makeStore(schema: String) async throws -> PostgresCatalogStore {
+    /// - Parameter listening: learns revisions from notifications (`RevisionListener`).
+    public static func makeStore(schema: String, listening: Bool = false) async throws -> PostgresCatalogStore {
         // Half the schemas page past the first record from the order in memory, half from SQL.
         let policy: ListIndexPolicy = schema.utf8.last.map { $0 % 2 == 0 } ?? false ? .always : .standard
         // A few schemas are created at a time: hundreds of tests start at once, and each
@@ -97,7 +98,13 @@ public enum TestPostgres {
                 location: location(schema: schema),
                 // The first migrations of a run meet every suite starting at once: their deadline
                 // only guards against a hang.
-                options: .init(maximumConnections: 4, queryTimeout: .seconds(20), listIndexPolicy: policy, migrationTimeout: .seconds(300)),
+                options: .init(
+                    maximumConnections: 4,
+                    queryTimeout: .seconds(20),
+                    listIndexPolicy: policy,
+                    migrationTimeout: .seconds(300),
+                    listensForRevisions: listening
+                ),
                 logger: Logger(label: "backupd.test.postgres")
             )
         }

@@ -20,6 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @Flag(
+        name: .customLong("pg-revision-notifications"),
+        help: """
+            PostgreSQL: learn the catalog's revision from notifications instead of reading it for \
+            every request, so that cached answers need no round trip (docs/architecture.md, "Caches").
+            """
+    )
+    var postgresRevisionNotifications = false
+
     @Option(help: "A seed file to load into the store before serving (seed-format.md).")
     var seed: String?
 
@@ -44,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logging.bootstrapped(label: "backupd")
-        let store = try await storeOptions.open(serving: true)
+        let store = try await storeOptions.open(serving: true, hearingRevisions: postgresRevisionNotifications)
         if let seed {
             let summary = try await SeedFileLoading.load(path: seed, into: store, showProgress: false)
             logger.info("seed loaded", metadata: ["file": "\(seed)", "records": "\(summary.records)"])

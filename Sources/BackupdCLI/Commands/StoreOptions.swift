@@ -44,14 +44,21 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// - Parameter serving: a server answers within its query timeout; a command working through a
-    ///   whole catalog (seed, export, generate) may wait far longer for one query.
-    func open(serving: Bool = false) async throws -> any CatalogStore {
+    /// - Parameters:
+    ///   - serving: a server answers within its query timeout; a command working through a
+    ///     whole catalog (seed, export, generate) may wait far longer for one query.
+    ///   - hearingRevisions: learn other nodes' revisions from notifications, as a server that
+    ///     answers from caches does; a command's writes notify all the same.
+    func open(serving: Bool = false, hearingRevisions: Bool = false) async throws -> any CatalogStore {
         let location = try location()
         let timeout = postgresQueryTimeout ?? (serving ? 1_000 : 120_000)
         do {
             return try await location.open(
-                postgres: .init(maximumConnections: postgresPoolSize, queryTimeout: .milliseconds(timeout))
+                postgres: .init(
+                    maximumConnections: postgresPoolSize,
+                    queryTimeout: .milliseconds(timeout),
+                    listensForRevisions: hearingRevisions
+                )
             )
         } catch {
             throw CommandFailure("cannot open the store \(location): \(error)")
