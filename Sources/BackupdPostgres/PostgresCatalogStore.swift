@@ -24,14 +24,19 @@ public final class PostgresCatalogStore: CatalogStore {
         /// the revision per request (`serve --pg-revision-notifications`). Every write notifies
         /// whether or not its own store listens.
         public var listensForRevisions: Bool
+        /// How often a listening node reads the revision anyway, which proves its connection alive
+        /// and repairs a notification that never came.
+        public var revisionCheckInterval: Duration
 
         public init(
             maximumConnections: Int = 16,
             queryTimeout: Duration = .milliseconds(1000),
             listIndexPolicy: ListIndexPolicy = .standard,
             migrationTimeout: Duration = .seconds(60),
-            listensForRevisions: Bool = false
+            listensForRevisions: Bool = false,
+            revisionCheckInterval: Duration = .milliseconds(500)
         ) {
+            self.revisionCheckInterval = revisionCheckInterval
             self.listensForRevisions = listensForRevisions
             self.maximumConnections = maximumConnections
             self.queryTimeout = queryTimeout
@@ -68,7 +73,7 @@ public final class PostgresCatalogStore: CatalogStore {
                 return UInt64(bitPattern: try rows.first?[0].decode(Int64.self) ?? 0)
             }
         }
-        let revisions = RevisionListener(schema: location.schema)
+        let revisions = RevisionListener(schema: location.schema, checkInterval: options.revisionCheckInterval)
         self.revisions = revisions
         if options.listensForRevisions {
             revisions.start(

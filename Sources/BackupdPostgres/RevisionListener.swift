@@ -17,9 +17,6 @@ import Synchronization
 /// a listener) until a new connection listens. The periodic read also repairs a notification that
 /// never came, within one interval.
 final class RevisionListener: Sendable {
-    /// How often the listening connection proves it is alive (and reads the revision).
-    static let checkInterval = Duration.milliseconds(500)
-
     /// The notification channel of the store in `schema`: channels are per database, and every
     /// schema is a store of its own. A hash keeps any schema name within the 63-byte limit.
     static func channel(schema: String) -> String {
@@ -40,8 +37,12 @@ final class RevisionListener: Sendable {
     private let trusted = Atomic<UInt64>(0)
     private let runner = Mutex<Task<Void, Never>?>(nil)
 
-    init(schema: String) {
+    /// How often the listening connection proves it is alive (and reads the revision).
+    let checkInterval: Duration
+
+    init(schema: String, checkInterval: Duration) {
         channel = Self.channel(schema: schema)
+        self.checkInterval = checkInterval
     }
 
     /// The latest committed revision, when notifications are being heard; `nil` otherwise (read it).
@@ -118,7 +119,7 @@ final class RevisionListener: Sendable {
                     note(try await readRevision(connection))
                     trusted.store(generation, ordering: .releasing)
                     while true {
-                        try await Task.sleep(for: Self.checkInterval)
+                        try await Task.sleep(for: checkInterval)
                         note(try await readRevision(connection))
                     }
                 }
@@ -129,7 +130,9 @@ final class RevisionListener: Sendable {
     }
 
     private func readRevision(_ connection: PostgresConnection) async throws -> UInt64 {
-        try await Deadline.run(after: .seconds(1), orWhenClosed: connection.closeFuture) {
+        // No `orWhenClosed`: it would add a callback to the close future every check, for the
+        // connection's whole life; a close withdraws the trust anyway (`listen`).
+        try await Deadline.run(after: .seconds(1)) {
             let rows = try await connection.query("SELECT revision FROM catalog_revision", logger: PostgresPool.silent)
             for try await revision in rows.decode(Int64.self) {
                 return UInt64(bitPattern: revision)

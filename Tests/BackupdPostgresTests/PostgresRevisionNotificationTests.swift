@@ -12,11 +12,13 @@ struct PostgresRevisionNotificationTests {
 
     static let query = RDSBackupQuery(instanceID: Acme.mysqlInstance, location: .home, page: PageRequest(offset: 0, limit: 100))
 
-    /// Two stores on one new schema holding the example seed, both hearing revisions.
+    /// Two stores on one new schema holding the example seed, both hearing revisions. They read
+    /// the revision themselves only once a minute, so that within a test's bounded waits only a
+    /// notification can bring it.
     static func twoListeningNodes() async throws -> (reader: PostgresCatalogStore, writer: PostgresCatalogStore) {
         let schema = TestPostgres.newSchema()
-        let reader = try await TestPostgres.makeStore(schema: schema, listening: true)
-        let writer = try await TestPostgres.makeStore(schema: schema, listening: true)
+        let reader = try await TestPostgres.makeStore(schema: schema, listening: true, revisionCheckInterval: .seconds(60))
+        let writer = try await TestPostgres.makeStore(schema: schema, listening: true, revisionCheckInterval: .seconds(60))
         try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: writer)
         try await untilHearing(reader)
         try await untilHearing(writer)
@@ -62,8 +64,8 @@ struct PostgresRevisionNotificationTests {
             let before = try await reader.changeMarker()
             let id = "feedfacefeedfacefeedfacefeedfacebr0\(round)"
             try await Self.oneMoreBackup(id, day: round + 1, into: writer)
-            // No read of the revision: what the notification brought, normally before the write
-            // returned; a loaded machine may deliver it a moment later.
+            // No read of the revision (the stores check once a minute): what the notification
+            // brought, normally before the write returned; a loaded machine may deliver it a moment later.
             #expect(reader.hearsRevisions)
             let written = try await writer.changeMarker()
             let marker = try await Self.marker(of: reader, reaching: written)

@@ -87,8 +87,14 @@ public enum TestPostgres {
     }
 
     /// A store in `schema` (created on first use), with a small pool: many run at once.
-    /// - Parameter listening: learns revisions from notifications (`RevisionListener`).
-    public static func makeStore(schema: String, listening: Bool = false) async throws -> PostgresCatalogStore {
+    /// - Parameters:
+    ///   - listening: learns revisions from notifications (`RevisionListener`).
+    ///   - revisionCheckInterval: how often a listening store reads the revision anyway.
+    public static func makeStore(
+        schema: String,
+        listening: Bool = false,
+        revisionCheckInterval: Duration = .milliseconds(500)
+    ) async throws -> PostgresCatalogStore {
         // Half the schemas page past the first record from the order in memory, half from SQL.
         let policy: ListIndexPolicy = schema.utf8.last.map { $0 % 2 == 0 } ?? false ? .always : .standard
         // A few schemas are created at a time: hundreds of tests start at once, and each
@@ -103,7 +109,8 @@ public enum TestPostgres {
                     queryTimeout: .seconds(20),
                     listIndexPolicy: policy,
                     migrationTimeout: .seconds(300),
-                    listensForRevisions: listening
+                    listensForRevisions: listening,
+                    revisionCheckInterval: revisionCheckInterval
                 ),
                 logger: Logger(label: "backupd.test.postgres")
             )

@@ -88,25 +88,32 @@ def list_items(doc):
     return ([doc] if "id" in doc else []), None
 
 
-def token_headers(catalog, port):
-    """`X-Auth-Token` for the catalog's RDS sample user (its password from the credentials file of the
-    catalog's folder), scoped to its project: `POST /v3/auth/tokens`, as an SDK configured with a token
-    would get one."""
-    sample = json.loads((Path(catalog) / "credentials.json").read_text())["samples"]["rds"]
+def issue_token(port, user, password, domain, project_id, host=None, timeout=30):
+    """An IAM token of `user`, scoped to `project_id`: `POST /v3/auth/tokens`, as an SDK configured
+    with a token would get one. `host`: the Host header to send (default: what http.client sends)."""
     body = json.dumps({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
-            "name": sample["user"], "password": sample["password"], "domain": {"name": sample["domain"]}}}},
-        "scope": {"project": {"id": sample["project_id"]}}}})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            "name": user, "password": password, "domain": {"name": domain}}}},
+        "scope": {"project": {"id": project_id}}}})
+    headers = {"Content-Type": "application/json", **({"Host": host} if host else {})}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("POST", "/v3/auth/tokens", body, {"Content-Type": "application/json"})
+        conn.request("POST", "/v3/auth/tokens", body, headers)
         answer = conn.getresponse()
         answer.read()
     finally:
         conn.close()
     if answer.status != 201:
         raise SystemExit(f"bench: the token request (POST /v3/auth/tokens) answered {answer.status}")
-    return {"X-Auth-Token": answer.getheader("X-Subject-Token")}
+    return answer.getheader("X-Subject-Token")
+
+
+def token_headers(catalog, port):
+    """`X-Auth-Token` for the catalog's RDS sample user (its password from the credentials file of the
+    catalog's folder), scoped to its project."""
+    sample = json.loads((Path(catalog) / "credentials.json").read_text())["samples"]["rds"]
+    token = issue_token(port, sample["user"], sample["password"], sample["domain"], sample["project_id"])
+    return {"X-Auth-Token": token}
 
 
 def with_token(signed_headers, token):

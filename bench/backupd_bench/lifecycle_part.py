@@ -8,7 +8,6 @@ to one core and wrk to the other, as bench/compare.py measures."""
 
 import datetime
 import hashlib
-import http.client
 import json
 import os
 import secrets
@@ -24,6 +23,7 @@ from pathlib import Path
 import sdksign
 
 from . import processes
+from .api_targets import issue_token
 from .catalogs import store_size
 from .loadgen import measured, wrk
 from .parameters import MB
@@ -170,19 +170,7 @@ class Client:
     def iam_token(self, project):
         """An IAM token of the seed's user, scoped to `project`: the header of the uncached pages,
         whose query changes with every request (a signature covers the query)."""
-        body = json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "admin", "password": SEED_PASSWORD, "domain": {"name": SEED_DOMAIN}}}},
-            "scope": {"project": {"id": project}}}}).encode()
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request("POST", "/v3/auth/tokens", body, {"Content-Type": "application/json", "Host": self.host})
-            answer = conn.getresponse()
-            answer.read()
-        finally:
-            conn.close()
-        if answer.status != 201:
-            raise SystemExit(f"bench: the token request answered {answer.status}")
-        return answer.getheader("X-Subject-Token")
+        return issue_token(self.port, "admin", SEED_PASSWORD, SEED_DOMAIN, project, host=self.host, timeout=60)
 
     def clock(self, change=None):
         headers = {"Host": self.host, "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
