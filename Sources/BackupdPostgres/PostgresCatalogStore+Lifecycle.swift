@@ -29,6 +29,24 @@ extension PostgresCatalogStore {
         }
     }
 
+    public func nextTransition(after instant: Int64, ofInstances instanceIDs: [String]) async throws -> Int64? {
+        guard !instanceIDs.isEmpty else { return nil }
+        let step = IncrementalSeries.step
+        let boundary = (instant >= 0 ? instant / step : (instant - step + 1) / step) * step + step
+        return try await read { connection in
+            try await connection.rows(
+                """
+                SELECT least(
+                    (SELECT min(next_change) FROM lifecycle_tracks WHERE instance_id = ANY(\(instanceIDs)) AND next_change IS NOT NULL),
+                    (SELECT min(next_run) FROM backup_policies WHERE instance_id = ANY(\(instanceIDs)) AND next_run IS NOT NULL),
+                    (SELECT \(boundary)::bigint WHERE EXISTS (
+                        SELECT 1 FROM backup_policies WHERE instance_id = ANY(\(instanceIDs)) AND chain_start IS NOT NULL)))
+                """,
+                logger: self.logger
+            ).first?[0].decode(Int64?.self)
+        }
+    }
+
     public func settle(through instant: Int64) async throws {
         try await lifecycleWrite(at: instant) { _ in }
     }

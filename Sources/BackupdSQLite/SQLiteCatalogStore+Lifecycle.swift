@@ -24,6 +24,34 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func nextTransition(after instant: Int64, ofInstances instanceIDs: [String]) async throws -> Int64? {
+        guard !instanceIDs.isEmpty else { return nil }
+        return try await read { db in
+            let step = IncrementalSeries.step
+            let boundary = (instant >= 0 ? instant / step : (instant - step + 1) / step) * step + step
+            // One statement per number of instances (an answer reads one or a few), cached.
+            let ids = Array(repeating: "?", count: instanceIDs.count).joined(separator: ", ")
+            var arguments = StatementArguments(instanceIDs)
+            arguments += StatementArguments(instanceIDs)
+            arguments += [boundary]
+            arguments += StatementArguments(instanceIDs)
+            return try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT min(next) FROM (
+                            SELECT min(next_change) AS next FROM lifecycle_tracks
+                                WHERE instance_id IN (\(ids)) AND next_change IS NOT NULL
+                            UNION ALL SELECT min(next_run) FROM backup_policies WHERE instance_id IN (\(ids)) AND next_run IS NOT NULL
+                            UNION ALL SELECT ? WHERE EXISTS (
+                                SELECT 1 FROM backup_policies WHERE instance_id IN (\(ids)) AND chain_start IS NOT NULL)
+                        )
+                        """
+                ),
+                arguments: arguments
+            )
+        }
+    }
+
     public func settle(through instant: Int64) async throws {
         try await write { db in try Self.settle(db, through: instant) }
     }

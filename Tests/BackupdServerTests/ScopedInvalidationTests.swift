@@ -79,4 +79,81 @@ import Testing
             #expect(try await page(Self.pageB, as: .bob) == (afterCreate.ids, false), "bob's scope is a key of its own")
         }
     }
+
+    /// A transition due on one instance (the end of a create's building time) is written down by
+    /// the first read that needs it, not by a cached answer of another instance: that one stays a
+    /// hit that writes nothing. The instance's own cached answer is never served past its transition.
+    @Test(arguments: StoreEngine.all)
+    func aCachedAnswerLastsUntilItsOwnTransitionWhateverIsDueElsewhere(_ engine: StoreEngine) async throws {
+        let (served, other) = try await engine.makeStorePair()
+        try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: other)
+        var configuration = ServerConfiguration.testing()
+        let counters = CacheCounters()
+        configuration.responseCacheCounters = counters
+        let clock = TestClock(seconds: WallClock.system.seconds)
+        configuration.clock = clock.wallClock
+        let app = makeTestApplication(store: served, configuration: configuration)
+        // Signed at the server's time, which runs ahead of the test's.
+        @Sendable func alice() -> TestCredential {
+            .accessKey(Fixtures.Alice.access, secret: Fixtures.Alice.secret, signedAt: clock.seconds)
+        }
+        try await app.test(.router) { client in
+            func page(_ target: String) async throws -> (items: [JSONValue], hit: Bool) {
+                let hits = counters.hits
+                let response = try await client.send(target, as: alice())
+                #expect(response.status == 200, "\(target): \(response.body)")
+                return (try response.items(), counters.hits > hits)
+            }
+            let a = try await page(Self.pageA).items
+            #expect(try await page(Self.pageA) == (a, true))
+
+            // B gets a backup that builds for the default 60 s.
+            let created = try await client.send(
+                RDSManualBackupTests.createTarget(),
+                method: .post,
+                body: Array(#"{"instance_id": "\#(Acme.postgresInstance)", "name": "expiring-b"}"#.utf8),
+                as: alice()
+            )
+            #expect(created.status == 200, "\(created.body)")
+            let createdID = try #require(try created.json["backup"]?["id"]?.stringValue)
+            let building = try await page(Self.pageB)
+            #expect(building.items.first?["id"]?.stringValue == createdID)
+            #expect(building.items.first?["status"]?.stringValue == "BUILDING")
+            #expect(try await page(Self.pageB) == (building.items, true))
+            #expect(try await page(Self.pageA) == (a, true))
+
+            // The clock passes the end of B's building. A is answered from the cache, and writes nothing.
+            clock.advance(seconds: 61)
+            let marker = try await other.changeMarker()
+            #expect(try await page(Self.pageA) == (a, true), "nothing is due on A")
+            #expect(try await other.changeMarker() == marker, "a hit on A settled the store")
+
+            // B's cached answer is past its transition: the read settles, and B is COMPLETED.
+            let completed = try await page(Self.pageB)
+            #expect(!completed.hit, "B's BUILDING answer was served past its transition")
+            #expect(completed.items.first?["id"]?.stringValue == createdID)
+            #expect(completed.items.first?["status"]?.stringValue == "COMPLETED")
+            #expect(try await other.changeMarker() > marker, "the read of B wrote its transition down")
+            #expect(try await page(Self.pageB) == (completed.items, true))
+            #expect(try await page(Self.pageA) == (a, true), "B's transition did not touch A")
+
+            // A policy's next backup is A's own transition too: A's cached answer is not served past it.
+            let policy = try await client.send(
+                "/v3/\(Acme.cnNorth4)/instances/\(Acme.mysqlInstance)/backups/policy",
+                method: .put,
+                body: Array(#"{"backup_policy": {"keep_days": 1, "start_time": "08:15-09:15", "period": "1,2,3,4,5,6,7"}}"#.utf8),
+                as: alice()
+            )
+            #expect(policy.status == 200, "\(policy.body)")
+            let beforeRun = try await page(Self.pageA)
+            #expect(try await page(Self.pageA) == (beforeRun.items, true))
+            clock.advance(seconds: 25 * 3600)
+            let afterRun = try await page(Self.pageA)
+            #expect(!afterRun.hit, "A's answer was served past its policy's next backup")
+            // The newest records are the policy's (its full backup, or the incrementals after it).
+            let newest = try #require(afterRun.items.first)
+            #expect(!beforeRun.items.contains(newest), "no automated backup: \(afterRun.items)")
+            #expect(["auto", "incremental"].contains(newest["type"]?.stringValue ?? ""), "\(newest)")
+        }
+    }
 }

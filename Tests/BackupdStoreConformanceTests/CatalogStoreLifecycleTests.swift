@@ -304,6 +304,15 @@ import Testing
         #expect(try await store.nextTransition(after: Self.t0 + 750) == Self.t0 + Self.building)
         let other = try await Self.create(store, "sql-manual-001", of: Sample.sqlServer, at: Self.t0 + 30_000)
         #expect(try await store.nextTransition(after: Self.t0 + 30_000) == Self.t0 + Self.building)
+        // Each instance's own: what an answer that read only it waits for.
+        #expect(try await store.nextTransition(after: Self.t0 + 30_000, ofInstances: [Sample.mysql.id]) == Self.t0 + Self.building)
+        #expect(try await store.nextTransition(after: Self.t0 + 30_000, ofInstances: [Sample.sqlServer.id]) == Self.t0 + 90_000)
+        #expect(
+            try await store.nextTransition(after: Self.t0 + 30_000, ofInstances: [Sample.sqlServer.id, Sample.mysql.id])
+                == Self.t0 + Self.building
+        )
+        #expect(try await store.nextTransition(after: Self.t0 + 30_000, ofInstances: [Sample.postgres.id, "no-such-instance"]) == nil)
+        #expect(try await store.nextTransition(after: Self.t0 + 30_000, ofInstances: []) == nil)
 
         // One settle far past both writes both down.
         try await store.settle(through: Self.t0 + 10 * Self.building)
@@ -314,6 +323,7 @@ import Testing
         #expect(sql.endTime.text == "2030-01-07T08:01:30+0000")
         #expect(sql.associatedWithDDM == nil)
         #expect(try await store.nextTransition(after: Self.t0 + 10 * Self.building) == nil)
+        #expect(try await store.nextTransition(after: Self.t0 + 10 * Self.building, ofInstances: [Sample.sqlServer.id, Sample.mysql.id]) == nil)
     }
 
     @Test(arguments: StoreEngine.all)

@@ -7,7 +7,8 @@ import Testing
 /// names and times the scheduler fixes, removed by the base rule; a policy set again changes
 /// nothing; a shorter retention applies at once; turning a policy off with and without its
 /// backups; DCS plans, expiry and the 24-record cap; DDM's daily backups; two store objects
-/// settling the same instants make each record once; `nextTransition(after:)` while a chain runs.
+/// settling the same instants make each record once; `nextTransition(after:)` while a chain runs,
+/// of the store and of one instance.
 @Suite struct CatalogStorePolicyTests {
     /// 2030-01-07T08:00:00.000Z (T0 of `lifecycle.md` §11), a Monday.
     static let t0: Int64 = 1_894_003_200_000
@@ -139,6 +140,8 @@ import Testing
         #expect(try await store.policy(instanceID: Sample.mysql.id) == state)
         #expect(try await store.policy(instanceID: Sample.sqlServer.id) == nil)
         #expect(try await store.nextTransition(after: Self.u) == Self.s(0))
+        #expect(try await store.nextTransition(after: Self.u, ofInstances: [Sample.mysql.id]) == Self.s(0))
+        #expect(try await store.nextTransition(after: Self.u, ofInstances: [Sample.sqlServer.id]) == nil)
         try await store.settle(through: Self.s(0) - 1)
         #expect(try await Self.autos(store).isEmpty, "turning a policy on starts no backup at once")
         for k in 0...4 {
@@ -541,6 +544,9 @@ import Testing
         #expect(try await store.nextTransition(after: Self.s(0) + Self.minute) == Self.s(0) + five)
         #expect(try await store.nextTransition(after: Self.s(0) + five - 1) == Self.s(0) + five)
         #expect(try await store.nextTransition(after: Self.s(0) + five) == Self.s(0) + 2 * five)
+        // The chain is the instance's own: another instance's answers do not move with it.
+        #expect(try await store.nextTransition(after: Self.s(0) + five, ofInstances: [Sample.mysql.id]) == Self.s(0) + 2 * five)
+        #expect(try await store.nextTransition(after: Self.s(0) + five, ofInstances: [Sample.sqlServer.id]) == nil)
         #expect(try await store.nextTransition(after: Self.s(1) - 1) == Self.s(1))
         try await store.settle(through: Self.s(1) + Self.minute)
         #expect(try await store.nextTransition(after: Self.s(1) + Self.minute + 1) == Self.s(1) + five)

@@ -10,7 +10,7 @@ Each target row names its issue and the part of the run (the section of RESULTS.
 
 from .parameters import (CATALOG_LABEL, CATALOGS, CATCH_UP_LIMIT_S, LOAD_PG_LIMIT, LOAD_SQLITE_LIMIT, LOADS_CATALOG,
                          MB, NGINX_OTHER_RPS_LIMIT, NGINX_PAGE_P99_LIMIT, NGINX_PAGE_RPS_LIMIT, NGINX_PAGES,
-                         PG_C1_RATIO_LIMIT, PG_CATALOGS, PG_TARGET, RATIO_CATALOG, SIGNED_TOKEN_LIMIT, TARGET_NAMES,
+                         PG_C1_RATIO_LIMIT, PG_CATALOGS, PG_LISTENING, PG_TARGET, RATIO_CATALOG, SIGNED_TOKEN_LIMIT, TARGET_NAMES,
                          THROUGHPUT_RATIO_LIMIT, WRITE_RATE, WRITES_RATIO_LIMIT)
 
 # The groups of figures of a run, in the order they are listed: backupd on the SQLite catalogs, the
@@ -77,6 +77,18 @@ def postgres_checks(results):
     else:
         out.append(target_row(name, None, PG_C1_RATIO_LIMIT, None,
                               "needs the page of 100 on SQLite and PostgreSQL, one catalog", 13, "postgres"))
+    listening = pg_run(results, cat, PG_LISTENING, 1)
+    if listening and lite:
+        r = listening["rps"] / lite["rps"]
+        detail = (f"{CATALOG_LABEL[cat]} backups: PostgreSQL {listening['rps']:,.0f} vs SQLite {lite['rps']:,.0f} req/s, "
+                  f"p50 {listening['p50_us'] / 1000:.3f} vs {lite['p50_us'] / 1000:.3f} ms")
+        listening32, lite32 = pg_run(results, cat, PG_LISTENING, 32), run_of(results, cat, PG_TARGET, 32)
+        if listening32 and lite32:
+            detail += (f"; at 32 connections {listening32['rps']:,.0f} vs {lite32['rps']:,.0f} = "
+                       f"{listening32['rps'] / lite32['rps']:.2f}")
+        out.append(target_row("PostgreSQL, listening (serve --pg-revision-notifications): page of 100 at 1 connection, "
+                              f"one node: ≥ {PG_C1_RATIO_LIMIT:.0%} of SQLite's requests/s (same catalog)",
+                              round(r, 3), PG_C1_RATIO_LIMIT, r >= PG_C1_RATIO_LIMIT, detail, 13, "postgres"))
     name = "PostgreSQL: the first request of a freshly started node, on a cold database, is answered 200: 0 failures"
     firsts = [(n, i, node["first_request"]) for n, c in pg.items() for i, node in enumerate(c.get("nodes", []), 1)
               if node.get("first_request")]

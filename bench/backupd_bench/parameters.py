@@ -35,6 +35,8 @@ SIGNED_TOKEN_LIMIT = 0.9
 PG_CATALOGS = ("10k", "1m")
 # The API target the PostgreSQL part measures, and compares with SQLite's.
 PG_TARGET = "rds_page100"
+# The PostgreSQL setup of one node started with --pg-revision-notifications (issue 13).
+PG_LISTENING = "1 node, notifications"
 # Issue 13: one PostgreSQL node at 1 connection against one SQLite node, requests/s, same catalog.
 PG_C1_RATIO_LIMIT = 0.6
 

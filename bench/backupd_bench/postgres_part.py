@@ -19,7 +19,7 @@ from .api_targets import build_targets, first_page_target, list_items
 from .catalogs import generator_fingerprint, prepare_catalog
 from .loadgen import fmt_run, wrk, wrk_split
 from .machine import RSSSampler, now_iso
-from .parameters import PG_TARGET, ROOT
+from .parameters import PG_LISTENING, PG_TARGET, ROOT
 from .processes import free_port, http_request, log_summary, run_text, say, wait_health
 
 PG_NODES = 2
@@ -164,10 +164,10 @@ def bench_postgres(name, folder, meta, cluster, bin_path, opts, work, sqlite_bod
     nodes = []
     first_target = first_page_target(folder / "credentials.json")
 
-    def start_node():
+    def start_node(*flags):
         port = free_port()
         log_path = work / "logs" / f"backupd-pg-{name}-node{len(nodes) + 1}.log"
-        argv = [bin_path, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", cluster.url(folder)]
+        argv = [bin_path, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", cluster.url(folder), *flags]
         with open(log_path, "wb") as log:
             t0 = time.monotonic()
             proc = processes.start(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -225,6 +225,12 @@ def bench_postgres(name, folder, meta, cluster, bin_path, opts, work, sqlite_bod
         result["setups"]["1 node"] = measure([first], target)
         start_node()
         result["setups"][f"{PG_NODES} nodes"] = measure(nodes, target)
+        # One node again, learning revisions from NOTIFY instead of reading them per request.
+        for node in nodes:
+            node["sampler"].stop()
+            processes.stop(node["proc"], signal.SIGTERM)
+        listening = start_node("--pg-revision-notifications")
+        result["setups"][PG_LISTENING] = measure([listening], target)
     finally:
         for node in nodes:
             node["sampler"].stop()

@@ -17,6 +17,8 @@ public struct StoreAccess: Sendable {
     private let lookups: ScopedCache<TypedKey, AnswerBox>
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
+    private let clockReads = SharedFlight<UInt64, (ClockSetting, Int64?)>()
+    private let settles = SharedFlight<Int64, Void>()
 
     public init(store: any CatalogStore, realTime: WallClock = .system) {
         self.store = store
@@ -25,20 +27,62 @@ public struct StoreAccess: Sendable {
         self.lookups = ScopedCache(tracker: changes.tracker, budget: 100_000) { $0.units }
     }
 
-    /// The catalog clock's reading for a request read at `revision`, with every lifecycle change
-    /// due by then written down first (`docs/lifecycle.md` §6), and the revision to read at from
-    /// then on. A store with nothing due (every catalog without writes or policies) is not written.
-    public func catalogTime(at revision: UInt64) async throws -> CatalogMoment {
+    /// The catalog clock's reading for a request read at `revision`, with the store's next
+    /// transition; nothing is written. A cached answer that nothing due by then touches is served
+    /// at this reading without settling the store (`answerExpiry`).
+    public func clockReading(at revision: UInt64) async throws -> ClockReading {
         let cached = Cached<any CatalogStore>(store: store, lookups: lookups, revision: revision)
         let real = realTime.milliseconds
         let (setting, nextTransition) = try await cached.lookup(LookupKey("catalogClock", "", scope: .clock)) { store in
-            let setting = try await store.clockSetting()
-            return (setting, try await store.nextTransition(after: setting.reading(realMilliseconds: real)))
+            // Every write invalidates this entry: the requests that miss it at once share one read.
+            try await clockReads.run(covering: revision) {
+                let setting = try await store.clockSetting()
+                return (setting, try await store.nextTransition(after: setting.reading(realMilliseconds: real)))
+            }
         }
-        let now = setting.reading(realMilliseconds: real)
-        guard let nextTransition, now >= nextTransition else { return CatalogMoment(marker: revision, now: now) }
-        try await store.settle(through: now)
-        return CatalogMoment(marker: try await changes.revision(), now: now)
+        return ClockReading(now: setting.reading(realMilliseconds: real), nextTransition: nextTransition)
+    }
+
+    /// The catalog as it is at `reading`: every lifecycle change due by then written down first
+    /// (`docs/lifecycle.md` §6), and the revision to read at from then on. A store with nothing
+    /// due (every catalog without writes or policies) is not written.
+    public func settled(_ reading: ClockReading, at revision: UInt64) async throws -> CatalogMoment {
+        guard let nextTransition = reading.nextTransition, reading.now >= nextTransition else {
+            return CatalogMoment(marker: revision, now: reading.now, nothingScheduled: reading.nextTransition == nil)
+        }
+        let now = reading.now
+        // One settle through a later instant does for every request that needs one meanwhile.
+        try await settles.run(covering: now) { [store] in try await store.settle(through: now) }
+        return CatalogMoment(marker: try await changes.revision(), now: now, nothingScheduled: false)
+    }
+
+    /// `settled(clockReading(at:), at:)`: the catalog time of a request that reads the store.
+    public func catalogTime(at revision: UInt64) async throws -> CatalogMoment {
+        try await settled(try await clockReading(at: revision), at: revision)
+    }
+
+    /// The first clock instant at which an answer read at `moment`, depending on `scopes`, may
+    /// show something else without any write: the next transition of the instances it read when
+    /// it read nothing else that moves with the clock, else the store's next transition; `nil`
+    /// when nothing is ever due. Until then (and while no write touches `scopes`) it may be served
+    /// without settling, whatever is due elsewhere (`docs/architecture.md`, "Caches").
+    public func answerExpiry(dependingOn scopes: [ChangeScope], at moment: CatalogMoment) async throws -> AnswerExpiry {
+        AnswerExpiry(instant: try await nextTransition(forAnswerDependingOn: scopes, at: moment))
+    }
+
+    private func nextTransition(forAnswerDependingOn scopes: [ChangeScope], at moment: CatalogMoment) async throws -> Int64? {
+        if moment.nothingScheduled { return nil }
+        var instances: [String] = []
+        for scope in scopes {
+            switch scope.kind {
+            case .instance: instances.append(scope.id)
+            // Chains are the instances' own (their policies); the rest never moves with the clock.
+            case .chains, .accounts, .accessKey, .token, .clock: continue
+            // A project's backups by id, or anything at all: whatever is due anywhere.
+            case .project, .everything: return try await store.nextTransition(after: moment.now)
+            }
+        }
+        return try await store.nextTransition(after: moment.now, ofInstances: instances)
     }
 
     /// The revision a request works at: read before anything it caches.
@@ -181,4 +225,25 @@ private final class Box<Value: Sendable>: AnswerBox, @unchecked Sendable {
 public struct CatalogMoment: Sendable, Hashable {
     public let marker: UInt64
     public let now: Int64
+    /// Nothing is ever due in the store (no lifecycle record, no policy), as read at `marker`.
+    let nothingScheduled: Bool
+}
+
+/// When a cached answer may stop showing what the clock shows (`StoreAccess.answerExpiry`).
+public struct AnswerExpiry: Sendable, Hashable {
+    /// The first clock instant (milliseconds since the epoch) it may be out of date at; `nil`: never.
+    public let instant: Int64?
+
+    /// Whether an answer with this expiry still shows what the clock shows at `now`.
+    public func isCurrent(at now: Int64) -> Bool {
+        instant.map { now < $0 } ?? true
+    }
+}
+
+/// The catalog clock as one request reads it, before anything due is written down.
+public struct ClockReading: Sendable, Hashable {
+    /// Milliseconds since the epoch.
+    public let now: Int64
+    /// The store's next transition (`TransitionStore.nextTransition(after:)`).
+    public let nextTransition: Int64?
 }

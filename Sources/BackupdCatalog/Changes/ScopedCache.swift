@@ -61,9 +61,16 @@ public final class ScopedCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     /// The value cached for `key`, if nothing it depends on changed since it was read.
     @inlinable
     public func value(for key: Key) -> Value? {
+        value(for: key) { _ in true }
+    }
+
+    /// The value cached for `key`, if nothing it depends on changed since it was read and it is
+    /// still `current` by a measure of its own (an answer's expiry on the clock); else a miss.
+    @inlinable
+    public func value(for key: Key, current: (Value) -> Bool) -> Value? {
         let found = state.withLock { state -> Value? in
             guard let entry = state.values[key] else { return nil }
-            guard tracker.isFresh(readAt: entry.readAt, entry.scopes) else {
+            guard tracker.isFresh(readAt: entry.readAt, entry.scopes), current(entry.value) else {
                 state.values[key] = nil
                 state.used -= entry.units
                 return nil

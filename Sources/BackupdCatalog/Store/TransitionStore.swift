@@ -7,6 +7,11 @@ public protocol TransitionStore: Sendable {
     /// step; `nil` when nothing ever will. A read at a clock time before it needs no `settle`.
     func nextTransition(after instant: Int64) async throws -> Int64?
 
+    /// `nextTransition(after:)` of what `instanceIDs` show alone: their records, their policies'
+    /// next backups, their running chains. An answer that read only these instances stays what
+    /// they show until then, whatever is due elsewhere (`docs/architecture.md`, "Caches").
+    func nextTransition(after instant: Int64, ofInstances instanceIDs: [String]) async throws -> Int64?
+
     /// Writes down every change due at or before `instant`, in one transaction. Idempotent, and
     /// safe when several nodes settle at once.
     func settle(through instant: Int64) async throws

@@ -22,9 +22,9 @@ struct APIDispatcher: HTTPResponder {
     private let access: StoreAccess
     private let authenticator: CredentialAuthenticator
     private let configuration: ServerConfiguration
-    /// Successful bodies of cacheable operations, each kept while nothing it read is written.
-    /// As `ByteBuffer`s, which every response that serves one shares without a copy.
-    private let responses: ScopedCache<ResponseKey, ByteBuffer>
+    /// Successful bodies of cacheable operations, each kept while nothing it read is written
+    /// and served until the clock reaches its expiry.
+    private let responses: ScopedCache<ResponseKey, CachedAnswer>
     private let control: ClockControl
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
@@ -34,7 +34,7 @@ struct APIDispatcher: HTTPResponder {
             tracker: access.changes.tracker,
             budget: configuration.responseCacheBytes,
             counters: configuration.responseCacheCounters
-        ) { $0.readableBytes + 256 }
+        ) { $0.body.readableBytes + 256 }
         self.configuration = configuration
         self.control = ClockControl(store: access.store, realTime: configuration.clock)
         self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
@@ -165,27 +165,33 @@ struct APIDispatcher: HTTPResponder {
         let projectID = call.pathVariables["project_id"] ?? ""
         // Scope first (403), then the catalog as it is at its clock's time now.
         guard identity.mayAct(inProject: projectID) else { throw GatewayErrors.notAuthorized }
-        let moment = try await access.catalogTime(at: marker)
-        func catalog(recording recorder: ScopeRecorder?) throws -> TenantCatalog {
-            try identity.catalog(inProject: projectID, at: moment.now, backups: access.backups(at: moment.marker, recording: recorder))
-        }
+        let reading = try await access.clockReading(at: marker)
         let key = ResponseKey(
             route: declaration.route.template,
             pathVariables: call.pathVariables,
             rawQuery: String(call.rawQuery),
-            scope: try catalog(recording: nil).scope
+            scope: try identity.catalog(inProject: projectID, at: reading.now, backups: access.backups(at: marker)).scope
         )
-        if declaration.cacheable, let cached = responses.value(for: key) {
-            return .cached(cached)
+        // A hit needs nothing settled: what it read shows the same until its expiry.
+        if declaration.cacheable, let cached = responses.value(for: key, current: { $0.isCurrent(at: reading.now) }) {
+            return .cached(cached.body)
         }
+        // Then the catalog as it is at its clock's time now.
+        let moment = try await access.settled(reading, at: marker)
         // Only an answer that may be kept needs to know what it read.
         let recorder = declaration.cacheable ? ScopeRecorder() : nil
         let answer = try await operation.respond(
             to: OperationRequest(pathVariables: call.pathVariables, query: QueryParameters(rawQuery: call.rawQuery), body: body),
-            in: try catalog(recording: recorder)
+            in: try identity.catalog(inProject: projectID, at: moment.now, backups: access.backups(at: moment.marker, recording: recorder))
         )
-        if let recorder, !answer.dependsOnInstant {
-            responses.keep(ByteBuffer(bytes: answer.body), for: key, readAt: moment.marker, scopes: ScopeList(recorder.noted))
+        // Kept only with its expiry: without one (the store failed to give it) it is answered, not kept.
+        if let recorder, !answer.dependsOnInstant, let expiry = try? await access.answerExpiry(dependingOn: recorder.noted, at: moment) {
+            responses.keep(
+                CachedAnswer(body: ByteBuffer(bytes: answer.body), expiry: expiry),
+                for: key,
+                readAt: moment.marker,
+                scopes: ScopeList(recorder.noted)
+            )
         }
         return .fresh(answer)
     }
@@ -247,6 +253,18 @@ extension Response {
     /// A JSON response; the gateway middleware adds `X-Request-Id` and `Content-Type`.
     static func json(status: HTTPResponse.Status, body: [UInt8]) -> Response {
         Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// A cached answer: its body as a `ByteBuffer`, which every response that serves it shares
+/// without a copy, and the clock instant from which it may be out of date without any write
+/// (`StoreAccess.answerExpiry`).
+struct CachedAnswer: Sendable {
+    let body: ByteBuffer
+    let expiry: AnswerExpiry
+
+    func isCurrent(at now: Int64) -> Bool {
+        expiry.isCurrent(at: now)
     }
 }
 
