@@ -463,6 +463,12 @@ public final class SQLiteCatalogStore: CatalogStore {
                 try Self.logChanges(db)
                 return .commit
             }
+            // The load went through the WAL as one transaction, which no checkpoint could copy
+            // while it ran: copy it now and empty the WAL, or the next process to open the store
+            // reads all of it (gigabytes after a large load) before its first answer. Committed
+            // already, so a checkpoint that cannot run now (a reader holds a snapshot) only waits
+            // for a later one.
+            _ = try? db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
 
