@@ -56,11 +56,6 @@ public struct StoreAccess: Sendable {
         return CatalogMoment(marker: try await changes.revision(), now: now, nothingScheduled: false)
     }
 
-    /// `settled(clockReading(at:), at:)`: the catalog time of a request that reads the store.
-    public func catalogTime(at revision: UInt64) async throws -> CatalogMoment {
-        try await settled(try await clockReading(at: revision), at: revision)
-    }
-
     /// The first clock instant at which an answer read at `moment`, depending on `scopes`, may
     /// show something else without any write: the next transition of the instances it read when
     /// it read nothing else that moves with the clock, else the store's next transition; `nil`

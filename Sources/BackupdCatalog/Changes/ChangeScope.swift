@@ -8,7 +8,7 @@ public struct ChangeScope: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: UInt8, Sendable {
         /// Anything at all: seed loads, instances, the clock's setting and timings.
         case everything
-        /// The catalog clock's reading and the store's next transition (`catalogTime`).
+        /// The catalog clock's reading and the store's next transition (`StoreAccess.clockReading`).
         case clock
         /// Every computed incremental chain: they move with the clock, so every settle logs this.
         case chains
