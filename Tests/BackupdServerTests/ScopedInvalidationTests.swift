@@ -15,13 +15,22 @@ import Testing
     static let pageA = Target.rdsList("instance_id=\(Acme.mysqlInstance)&limit=5")
     static let pageB = Target.rdsList("instance_id=\(Acme.postgresInstance)&limit=5")
 
-    @Test(arguments: StoreEngine.all)
-    func aWriteToOneInstanceLeavesTheOthersCached(_ engine: StoreEngine) async throws {
+    /// Two store objects on one database with the example seed (the server's, and another
+    /// node's), and a test configuration that counts the response cache's hits.
+    static func seededStores(
+        _ engine: StoreEngine
+    ) async throws -> (served: any CatalogStore, other: any CatalogStore, configuration: ServerConfiguration, counters: CacheCounters) {
         let (served, other) = try await engine.makeStorePair()
         try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: other)
         var configuration = ServerConfiguration.testing()
         let counters = CacheCounters()
         configuration.responseCacheCounters = counters
+        return (served, other, configuration, counters)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func aWriteToOneInstanceLeavesTheOthersCached(_ engine: StoreEngine) async throws {
+        let (served, other, configuration, counters) = try await Self.seededStores(engine)
         let app = makeTestApplication(store: served, configuration: configuration)
         try await app.test(.router) { client in
             func page(_ target: String, as credential: TestCredential = .alice) async throws -> (ids: [String], hit: Bool) {
@@ -85,11 +94,8 @@ import Testing
     /// hit that writes nothing. The instance's own cached answer is never served past its transition.
     @Test(arguments: StoreEngine.all)
     func aCachedAnswerLastsUntilItsOwnTransitionWhateverIsDueElsewhere(_ engine: StoreEngine) async throws {
-        let (served, other) = try await engine.makeStorePair()
-        try await Fixtures.load(String(decoding: Fixtures.exampleSeed, as: UTF8.self), into: other)
-        var configuration = ServerConfiguration.testing()
-        let counters = CacheCounters()
-        configuration.responseCacheCounters = counters
+        let (served, other, seeded, counters) = try await Self.seededStores(engine)
+        var configuration = seeded
         let clock = TestClock(seconds: WallClock.system.seconds)
         configuration.clock = clock.wallClock
         let app = makeTestApplication(store: served, configuration: configuration)
