@@ -465,8 +465,6 @@ public final class PostgresCatalogStore: CatalogStore {
 
     // MARK: - Change detection
 
-    /// The revision notifications have brought, without a round trip; read per request while
-    /// they cannot be trusted (no listening connection yet, or it failed).
     /// Whether the revision comes from notifications now (no round trip per request).
     public var hearsRevisions: Bool { revisions.knownRevision() != nil }
 
@@ -474,6 +472,8 @@ public final class PostgresCatalogStore: CatalogStore {
     /// `application_name`.
     public var revisionChannel: String { revisions.channel }
 
+    /// The revision notifications have brought, without a round trip; read per request while
+    /// they cannot be trusted (no listening connection yet, or it failed).
     public func changeMarker() async throws -> UInt64 {
         if let known = revisions.knownRevision() { return known }
         return try await revision.value()

@@ -139,15 +139,12 @@ def loads_part(bin_path, opts, work, results, phases):
     def postgres():
         cluster.start()
         part["postgres_settings"] = cluster.settings()
-        cluster.sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
-        url = f"postgres://backupd@127.0.0.1:{cluster.port}/backupd?schema={PG_SCHEMA}"
+        url = cluster.empty_schema(PG_SCHEMA)
         steps["postgres_generate"] = generate(url, seed, "loads-generate-postgres.log", cluster.env)
         if not steps["postgres_generate"].get("failed"):
-            steps["postgres_generate"]["store_bytes"] = int(cluster.sql(
-                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n "
-                f"ON n.oid = c.relnamespace WHERE n.nspname = '{PG_SCHEMA}' AND c.relkind IN ('r', 'p', 'm')"))
+            steps["postgres_generate"]["store_bytes"] = cluster.named_schema_bytes(PG_SCHEMA)
         show("postgres_generate", f"generate {backups:,} backups into an empty PostgreSQL schema")
-        cluster.sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
+        cluster.empty_schema(PG_SCHEMA)  # the 1M rows are not kept
 
     try:
         phases.run("loads", "bulk loads: PostgreSQL", postgres)

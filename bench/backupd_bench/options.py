@@ -13,6 +13,13 @@ RUN_EPILOG = ("options of bench/run itself:\n"
               "environment: BENCH_WORK, BENCH_SRC, BENCH_VENV, BENCH_TIME_LIMIT (s, default 1800), PYTHON")
 
 
+def part_switches(parser, part, skip_help, only_help):
+    """`--no-PART` and `--PART-only`, which exclude each other."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(f"--no-{part}", action="store_true", help=skip_help)
+    group.add_argument(f"--{part}-only", action="store_true", help=only_help)
+
+
 def parse(argv, description):
     """The options, with their defaults filled in, and the catalogs to measure."""
     parser = argparse.ArgumentParser(
@@ -28,33 +35,25 @@ def parse(argv, description):
     parser.add_argument("--warmup", type=int, help="whole seconds of warm-up per target at 32 connections (default 1; 0: none)")
     parser.add_argument("--targets", help="comma-separated subset of the API targets (development): " + ",".join(TARGET_NAMES))
     parser.add_argument("--no-references", action="store_true", help="skip nginx and moto")
-    pg = parser.add_mutually_exclusive_group()
-    pg.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL part")
-    pg.add_argument("--postgres-only", action="store_true",
-                    help="the PostgreSQL part and the SQLite page of 100 it compares against: no other API target, "
-                         "no references; catalogs 10k,1m unless --catalogs says otherwise (--quick: 10k)")
-    lc = parser.add_mutually_exclusive_group()
-    lc.add_argument("--no-lifecycle", action="store_true", help="skip the policies-and-clock part (issue 12)")
-    lc.add_argument("--lifecycle-only", action="store_true",
-                    help="only the policies-and-clock part (issue 12): the catch-up and the throughput with and "
-                         "without a policy; no catalog, no reference, no PostgreSQL")
+    part_switches(parser, "postgres", "skip the PostgreSQL part",
+                  "the PostgreSQL part and the SQLite page of 100 it compares against: no other API target, "
+                  "no references; catalogs 10k,1m unless --catalogs says otherwise (--quick: 10k)")
+    part_switches(parser, "lifecycle", "skip the policies-and-clock part (issue 12)",
+                  "only the policies-and-clock part (issue 12): the catch-up and the throughput with and "
+                  "without a policy; no catalog, no reference, no PostgreSQL")
     parser.add_argument("--lifecycle-instances", type=int,
                         help="RDS instances with a policy in that part's seed (default 10000; --quick 1000)")
     parser.add_argument("--lifecycle-repeats", type=int, help="catch-ups timed, each from a fresh store (default 3; --quick 1)")
     parser.add_argument("--lifecycle-rounds", type=int,
                         help="rounds of the throughput phase, each a wrk run per target (default 5; --quick 2)")
-    wr = parser.add_mutually_exclusive_group()
-    wr.add_argument("--no-writes", action="store_true", help="skip the reads-while-writing part (issue 13)")
-    wr.add_argument("--writes-only", action="store_true",
-                    help="only the reads-while-writing part (issue 13): SQLite and PostgreSQL (unless --no-postgres), "
-                         "two nodes each; no catalog, no reference, no lifecycle part")
+    part_switches(parser, "writes", "skip the reads-while-writing part (issue 13)",
+                  "only the reads-while-writing part (issue 13): SQLite and PostgreSQL (unless --no-postgres), "
+                  "two nodes each; no catalog, no reference, no lifecycle part")
     parser.add_argument("--writes-rounds", type=int,
                         help="rounds of that part, each a read-only and a writing wrk run per engine (default 5; --quick 2)")
-    ld = parser.add_mutually_exclusive_group()
-    ld.add_argument("--no-loads", action="store_true", help="skip the bulk-loads part (issue 13)")
-    ld.add_argument("--loads-only", action="store_true",
-                    help="only the bulk-loads part (issue 13): backupd generate and seed into empty SQLite stores, "
-                         "generate into PostgreSQL (unless --no-postgres); no catalog, no reference")
+    part_switches(parser, "loads", "skip the bulk-loads part (issue 13)",
+                  "only the bulk-loads part (issue 13): backupd generate and seed into empty SQLite stores, "
+                  "generate into PostgreSQL (unless --no-postgres); no catalog, no reference")
     parser.add_argument("--auth-rounds", type=int,
                         help="rounds of the signed-against-token runs of the page of 100 on the ratio catalog, "
                              "each a signed and a token run (default 3; --quick 2; 0: none)")

@@ -125,20 +125,31 @@ class PostgresCluster:
         return "bench_" + folder.name.replace("-", "_")
 
     def url(self, folder):
-        return f"postgres://backupd@127.0.0.1:{self.port}/backupd?schema={self.schema(folder)}"
+        return self.schema_url(self.schema(folder))
+
+    def schema_url(self, schema):
+        return f"postgres://backupd@127.0.0.1:{self.port}/backupd?schema={schema}"
+
+    def empty_schema(self, schema):
+        """The store URL of `schema`, dropped first if it exists (a part's store of its own)."""
+        self.sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        return self.schema_url(schema)
 
     def holds(self, folder):
         return self.sql(f"SELECT count(*) FROM pg_namespace WHERE nspname = '{self.schema(folder)}'") == "1"
 
     def discard(self, folder):
-        self.sql(f'DROP SCHEMA IF EXISTS "{self.schema(folder)}" CASCADE')
+        self.empty_schema(self.schema(folder))
         shutil.rmtree(folder, ignore_errors=True)
 
     def schema_bytes(self, folder):
+        return self.named_schema_bytes(self.schema(folder))
+
+    def named_schema_bytes(self, schema):
         """The schema's tables with their indexes and TOAST."""
         return int(self.sql("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            f"WHERE n.nspname = '{self.schema(folder)}' AND c.relkind IN ('r', 'p', 'm')"))
+                            f"WHERE n.nspname = '{schema}' AND c.relkind IN ('r', 'p', 'm')"))
 
 
 def serve_default(bin_path, flag):

@@ -524,16 +524,13 @@ def writes_part(bin_path, opts, work, results, phases):
     def postgres():
         cluster.start()
         settings = cluster.settings()
-        cluster.sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
-        url = f"postgres://backupd@127.0.0.1:{cluster.port}/backupd?schema={PG_SCHEMA}"
+        url = cluster.empty_schema(PG_SCHEMA)
         pg_env = {**cluster.env, **({"LOG_LEVEL": opts.log_level} if opts.log_level else {})}
         seed_s = store_command(bin_path, url, pg_env, "seed", str(seed))
         say(f"  PostgreSQL: seed loaded in {seed_s:.1f} s into schema {PG_SCHEMA}")
         half = engine_half("PostgreSQL", url, pg_env, bin_path, meta, opts, work, token, cluster.postmaster_pid())
         half["seed_s"], half["settings"] = round(seed_s, 2), settings
-        half["store_bytes"] = int(cluster.sql(
-            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n "
-            f"ON n.oid = c.relnamespace WHERE n.nspname = '{PG_SCHEMA}' AND c.relkind IN ('r', 'p', 'm')"))
+        half["store_bytes"] = cluster.named_schema_bytes(PG_SCHEMA)
         return half
 
     try:
