@@ -26,6 +26,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
     ],
     targets: [
         // Calendar arithmetic and time texts, shared by the catalog and the signer. No dependencies.
@@ -79,12 +85,34 @@ let package = Package(
             dependencies: ["BackupdCatalog", "BackupdAuth"],
             swiftSettings: swiftSettings
         ),
+        // Server certificates: loading and checking PEM files, and throw-away development ones.
+        .target(
+            name: "BackupdTLS",
+            dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The OpenAPI 3.1 document, written from the operations' own declarations.
+        .target(
+            name: "BackupdOpenAPI",
+            dependencies: ["BackupdAPI", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird application: pipeline, request context, dispatcher.
         .target(
             name: "BackupdServer",
             dependencies: [
-                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres",
+                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres", "BackupdOpenAPI",
+                "BackupdTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,7 +125,8 @@ let package = Package(
         .executableTarget(
             name: "BackupdCLI",
             dependencies: [
-                "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdPostgres",
+                "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdPostgres", "BackupdTLS",
+                "BackupdOpenAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

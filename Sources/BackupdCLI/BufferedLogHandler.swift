@@ -8,18 +8,20 @@ import Glibc
 import Darwin
 #endif
 
-/// A swift-log handler with the lines of `StreamLogHandler` (`<time> <level> <label>: <metadata>
-/// [<source>] <message>`) that writes standard error in batches: the server logs one line per
+/// A swift-log handler that writes standard error in batches: the server logs one line per
 /// request, and a `write(2)` per line under the stream's lock cost it a tenth of its throughput.
 /// Lines wait at most `LogOutput.interval`; warnings and worse, and every line at exit, go out at once.
+/// A line is `StreamLogHandler`'s text or one JSON object (`LogFormat`).
 struct BufferedLogHandler: LogHandler {
     let label: String
+    let format: LogFormat
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
+    init(label: String, format: LogFormat = .text, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
+        self.format = format
         self.metadataProvider = metadataProvider
     }
 
@@ -36,11 +38,14 @@ struct BufferedLogHandler: LogHandler {
             merged["error.message"] = "\(error)"
             merged["error.type"] = "\(String(reflecting: type(of: error)))"
         }
-        var line = LogOutput.shared.timestamp() + " \(event.level)" + (label.isEmpty ? "" : " ") + label + ":"
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(value)"
-        }
-        line += " [\(event.source)] \(event.message)\n"
+        let line = format.line(
+            time: LogOutput.shared.timestamp(),
+            level: event.level,
+            label: label,
+            metadata: merged,
+            source: event.source,
+            message: "\(event.message)"
+        )
         LogOutput.shared.append(line, flushNow: event.level >= .warning)
     }
 }

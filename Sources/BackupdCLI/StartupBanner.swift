@@ -7,6 +7,8 @@ import Foundation
 /// that authentication is on, what the catalog holds, the environment that points the
 /// official SDKs here, and, on the very first start only, the generated account's secrets.
 struct StartupBanner {
+    /// `https` over TLS, else `http`.
+    let scheme: String
     let host: String
     let port: Int
     /// `--public-url`: the address clients use (a load balancer's), when it is not this node's.
@@ -24,10 +26,10 @@ struct StartupBanner {
         let reachableHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
         let base =
             publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-            ?? "http://\(reachableHost.contains(":") && !reachableHost.hasPrefix("[") ? "[\(reachableHost)]" : reachableHost):\(port)"
+            ?? "\(scheme)://\(reachableHost.contains(":") && !reachableHost.hasPrefix("[") ? "[\(reachableHost)]" : reachableHost):\(port)"
         var lines = [
             "",
-            "backupd is listening on http://\(host):\(port)",
+            "backupd is listening on \(scheme)://\(host):\(port)",
             "  store:          \(store)",
             "  authentication: on; every API needs an IAM token (POST /v3/auth/tokens) or an SDK-HMAC-SHA256 signature",
             "  catalog:        \(accounts.domains) domains, \(accounts.users) users, \(accounts.accessKeys) access keys, "

@@ -10,7 +10,7 @@ import PostgresNIO
 /// the revision every write transaction increments. Lists, totals and lookups use the same
 /// queries as SQLite over the same indexes (`PostgresMigrations`); large lists' deep pages and
 /// windows come from `ListOrderIndex`, as on SQLite.
-public final class PostgresCatalogStore: CatalogStore {
+public final class PostgresCatalogStore: CatalogStore, ActivityReporting {
     /// How a node talks to the database.
     public struct Options: Sendable {
         /// The most connections this node opens (`--pg-pool-size`).
@@ -47,6 +47,8 @@ public final class PostgresCatalogStore: CatalogStore {
 
     let pool: PostgresPool
     let logger: Logger
+    /// The pool's operations and the connections it holds now, for `/metrics`.
+    public var activity: StoreActivity { pool.activity }
     private let revision: CoalescedRead
     /// Hears other nodes' commits, so that a cache hit reads nothing from the database.
     private let revisions: RevisionListener

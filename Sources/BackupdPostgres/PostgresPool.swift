@@ -43,6 +43,8 @@ final class PostgresPool: Sendable {
     }
 
     let settings: Settings
+    /// Every operation, and the connections held now, for `/metrics`.
+    let activity: StoreActivity
     private let logger: Logger
     private let clientLogger: Logger
     private let state: Mutex<State>
@@ -50,6 +52,7 @@ final class PostgresPool: Sendable {
     /// Creates the pool; it connects on first use.
     init(settings: Settings, logger: Logger) {
         self.settings = settings
+        self.activity = StoreActivity(capacity: settings.maximumConnections)
         self.logger = logger
         // PostgresNIO reports every failed connect at info: during an outage that is one line per
         // attempt. The pool's own messages (outage, recovery) say what matters.
@@ -86,22 +89,27 @@ final class PostgresPool: Sendable {
         // read may meet each of them before a fresh one.
         let attempts = kind == .read ? settings.maximumConnections + 1 : 1
         var attempt = 1
-        while true {
-            let client = try currentClient()
-            do {
-                return try await Deadline.run(after: timeout ?? settings.queryTimeout) {
-                    try await client.withConnection { connection in try await body(connection) }
+        // In use counts from when a connection is held, not while waiting for one.
+        return try await activity.measure(writing: kind == .write, busy: false) { [activity] in
+            while true {
+                let client = try currentClient()
+                do {
+                    return try await Deadline.run(after: timeout ?? settings.queryTimeout) {
+                        try await client.withConnection { connection in
+                            try await activity.holding { try await body(connection) }
+                        }
+                    }
+                } catch let refusal as any TransactionRefusal {
+                    throw refusal
+                } catch let failure {
+                    let classified = PostgresFailure(failure)
+                    if classified.isConnectionLoss, attempt < attempts {
+                        attempt += 1
+                        continue
+                    }
+                    if classified.opensOutage { beginOutage(classified.reason) }
+                    throw classified.catalogError
                 }
-            } catch let refusal as any TransactionRefusal {
-                throw refusal
-            } catch let failure {
-                let classified = PostgresFailure(failure)
-                if classified.isConnectionLoss, attempt < attempts {
-                    attempt += 1
-                    continue
-                }
-                if classified.opensOutage { beginOutage(classified.reason) }
-                throw classified.catalogError
             }
         }
     }

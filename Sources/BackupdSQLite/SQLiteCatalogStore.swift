@@ -5,8 +5,10 @@ import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode (readers never wait for the writer),
 /// or an in-memory database for tests.
-public final class SQLiteCatalogStore: CatalogStore {
+public final class SQLiteCatalogStore: CatalogStore, ActivityReporting {
     private let database: any DatabaseWriter
+    /// Every `read` and `write`, counted for `/metrics`.
+    public let activity = StoreActivity()
     /// A connection of its own that answers the revision (`nil` for an in-memory store, which
     /// no one else can write, and whose revision is read through the queue).
     private let changeWatch: SQLiteChangeWatch?
@@ -615,10 +617,12 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Access
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch let error as DatabaseError {
-            throw CatalogError.unavailable(reason: Self.describe(error))
+        try await activity.measure(writing: false) {
+            do {
+                return try await database.read(body)
+            } catch let error as DatabaseError {
+                throw CatalogError.unavailable(reason: Self.describe(error))
+            }
         }
     }
 
@@ -628,17 +632,19 @@ public final class SQLiteCatalogStore: CatalogStore {
         transaction: Bool = true,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        do {
-            if !transaction { return try await database.writeWithoutTransaction(body) }
-            return try await database.write { db in
-                let result = try body(db)
-                try Self.logChanges(db)
-                return result
+        try await activity.measure(writing: true) {
+            do {
+                if !transaction { return try await database.writeWithoutTransaction(body) }
+                return try await database.write { db in
+                    let result = try body(db)
+                    try Self.logChanges(db)
+                    return result
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw CatalogError.constraintViolated(error.message ?? "constraint failed")
+            } catch let error as DatabaseError {
+                throw CatalogError.unavailable(reason: Self.describe(error))
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw CatalogError.constraintViolated(error.message ?? "constraint failed")
-        } catch let error as DatabaseError {
-            throw CatalogError.unavailable(reason: Self.describe(error))
         }
     }
 

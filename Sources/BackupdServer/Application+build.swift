@@ -1,32 +1,41 @@
 import BackupdAPI
 public import BackupdCatalog
+import BackupdTLS
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 
 /// The responder of the whole server: the log and gateway middleware around the dispatcher.
 public struct BackupdResponder: HTTPResponder {
     public typealias Context = BackupdRequestContext
     private let log = RequestLogMiddleware()
+    private let measure: RequestMetricsMiddleware
     private let gateway = GatewayMiddleware()
     private let dispatcher: APIDispatcher
 
     init(store: any CatalogStore, configuration: ServerConfiguration) {
+        let access = StoreAccess(store: store, realTime: configuration.clock)
+        let metrics = ServerMetrics(
+            store: (store as? any ActivityReporting)?.activity,
+            responseCache: configuration.responseCacheCounters,
+            access: access
+        )
         let routes =
-            [HealthRoute.make(store: store)]
+            [HealthRoute.make(store: store), MetricsRoute.make(metrics: metrics, controlToken: configuration.controlToken)]
             + IAMOperations.all(hasher: configuration.passwordHasher).map(ServerRoute.init)
             + BackupOperations.all.map(ServerRoute.init)
             + (configuration.controlToken == nil ? [] : ControlOperations.all.map(ServerRoute.init))
-        self.dispatcher = APIDispatcher(
-            routes: routes,
-            access: StoreAccess(store: store, realTime: configuration.clock),
-            configuration: configuration
-        )
+        self.measure = RequestMetricsMiddleware(metrics: metrics)
+        self.dispatcher = APIDispatcher(routes: routes, access: access, configuration: configuration, metrics: metrics)
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         try await log.handle(request, context: context) { request, context in
-            try await gateway.handle(request, context: context) { request, context in
-                try await dispatcher.respond(to: request, context: context)
+            try await measure.handle(request, context: context) { request, context in
+                try await gateway.handle(request, context: context) { request, context in
+                    try await dispatcher.respond(to: request, context: context)
+                }
             }
         }
     }
@@ -40,11 +49,17 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
+    // With TLS, the same HTTP/1.1 channel inside a TLS one; the identity was checked when it was read.
+    let server =
+        configuration.tls.map { identity in
+            HTTPServerBuilder { responder in
+                try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: identity.configuration)
+            }
+        } ?? .http1(configuration: http1)
+    return Application(
         responder: BackupdResponder(store: store, configuration: configuration),
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
-        ),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "backupd"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -1,13 +1,16 @@
 public import BackupdAuth
 public import BackupdCatalog
+public import BackupdTLS
 
 /// How to run the server; the CLI fills it from flags, tests from their fixtures.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// `<scheme>://<host>[:port]` the IAM answers point clients to; `nil` means `http://` and the
+    /// `<scheme>://<host>[:port]` the IAM answers point clients to; `nil` means `scheme` and the
     /// request's `Host` (`docs/auth.md` §2.2).
     public var publicBaseURL: String?
+    /// The certificate and key to answer with over TLS; `nil` serves plain HTTP.
+    public var tls: ServerIdentity?
     /// The clock of token lifetimes, signature skew and lockouts.
     public var clock: WallClock
     public var lockoutPolicy: LockoutPolicy
@@ -33,8 +36,10 @@ public struct ServerConfiguration: Sendable {
         passwordHasher: PasswordHasher = PasswordHasher(),
         maximumBodySize: Int = 1 << 20,
         responseCacheBytes: Int = 64 << 20,
-        controlToken: ControlToken? = nil
+        controlToken: ControlToken? = nil,
+        tls: ServerIdentity? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.publicBaseURL = publicBaseURL
@@ -44,5 +49,10 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodySize = maximumBodySize
         self.responseCacheBytes = responseCacheBytes
         self.controlToken = controlToken
+    }
+
+    /// `https` over TLS, else `http`: the scheme of every URL the server writes.
+    public var scheme: String {
+        tls == nil ? "http" : "https"
     }
 }

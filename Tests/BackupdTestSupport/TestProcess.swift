@@ -46,7 +46,8 @@ public struct ProcessResult: Sendable {
 /// - Every wait is bounded, and a child whose `TestProcess` goes away is killed (SIGKILL).
 ///
 /// The child gets the test process's environment changed by `environment` (a `nil` value
-/// removes a variable), without `LOG_LEVEL`: the default level (info) is what the tests read.
+/// removes a variable), without `LOG_LEVEL` and `LOG_FORMAT` (the default lines are what the tests
+/// read) and without any `BACKUPD_…` variable it did not give (`serve` reads its options from them).
 public final class TestProcess: Sendable {
     public let executable: String
     public let arguments: [String]
@@ -81,7 +82,10 @@ public final class TestProcess: Sendable {
         let outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("backupd-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         let stderrPath = outputDirectory.appendingPathComponent("stderr").path
-        var updates: [Environment.Key: String?] = ["LOG_LEVEL": nil]
+        var updates: [Environment.Key: String?] = ["LOG_LEVEL": nil, "LOG_FORMAT": nil]
+        for name in ProcessInfo.processInfo.environment.keys where name.hasPrefix("BACKUPD_") {
+            if let key = Environment.Key(rawValue: name) { updates[key] = .some(nil) }
+        }
         for (name, value) in overrides {
             guard let key = Environment.Key(rawValue: name) else { throw SpawnError(description: "bad variable name \(name)") }
             updates[key] = value

@@ -19,6 +19,7 @@ public struct StoreAccess: Sendable {
     private let realTime: WallClock
     private let clockReads = SharedFlight<UInt64, (ClockSetting, Int64?)>()
     private let settles = SharedFlight<Int64, Void>()
+    private let settleCount = RunCount()
 
     public init(store: any CatalogStore, realTime: WallClock = .system) {
         self.store = store
@@ -52,7 +53,10 @@ public struct StoreAccess: Sendable {
         }
         let now = reading.now
         // One settle through a later instant does for every request that needs one meanwhile.
-        try await settles.run(covering: now) { [store] in try await store.settle(through: now) }
+        try await settles.run(covering: now) { [store, settleCount] in
+            settleCount.value.add(1, ordering: .relaxed)
+            try await store.settle(through: now)
+        }
         return CatalogMoment(marker: try await changes.revision(), now: now, nothingScheduled: false)
     }
 
@@ -80,6 +84,9 @@ public struct StoreAccess: Sendable {
         return try await store.nextTransition(after: moment.now, ofInstances: instances)
     }
 
+    /// How many settles this node ran (each runs the schedules and writes down what is due), for `/metrics`.
+    public var settlesRun: Int { settleCount.value.load(ordering: .relaxed) }
+
     /// The revision a request works at: read before anything it caches.
     public func changeMarker() async throws -> UInt64 {
         try await changes.revision()
@@ -95,6 +102,11 @@ public struct StoreAccess: Sendable {
     public func backups(at revision: UInt64, recording recorder: ScopeRecorder? = nil) -> Cached<any TenantStore> {
         Cached(store: store, lookups: lookups, revision: revision, recorder: recorder)
     }
+}
+
+/// A count that copies of a `StoreAccess` share.
+private final class RunCount: Sendable {
+    let value = Atomic(0)
 }
 
 /// The scopes one request's reads depended on: what its answer, if cached, depends on.

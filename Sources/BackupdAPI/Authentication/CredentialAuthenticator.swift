@@ -47,7 +47,7 @@ public struct CredentialAuthenticator: Sendable {
     private func authenticate(token: String, _ credentials: Cached<any CredentialStore>) async throws -> Identity {
         switch try await TokenValidation.validate(token, credentials: credentials, now: clock.microseconds) {
         case .failure(let failure):
-            throw AuthenticationFailure(detail: failure.detail)
+            throw AuthenticationFailure(failure)
         case .success(let grant):
             let credential: Identity.Credential =
                 switch grant.token.scope {
@@ -81,7 +81,7 @@ public struct CredentialAuthenticator: Sendable {
         switch verdict {
         case .success(let access):
             // Known to exist: the verifier found its secret.
-            guard let credential else { throw AuthenticationFailure(detail: "verify aksk signature fail") }
+            guard let credential else { throw AuthenticationFailure(SignatureVerifier.Failure.signatureMismatch) }
             if credential.lockout.needsReset {
                 try await credentials.store.clearSignatureFailures(access: access)
             }
@@ -97,7 +97,7 @@ public struct CredentialAuthenticator: Sendable {
                     policy: lockoutPolicy
                 )
             }
-            throw AuthenticationFailure(detail: failure.detail)
+            throw AuthenticationFailure(failure)
         }
     }
 }

@@ -3,6 +3,7 @@ import BackupdAPI
 import BackupdAuth
 import BackupdCatalog
 import BackupdServer
+import BackupdTLS
 import Foundation
 import Hummingbird
 import Logging
@@ -12,10 +13,10 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the API server.")
 
-    @Option(help: "The address to listen on.")
+    @Option(help: "The address to listen on (env: BACKUPD_HOST).")
     var host: String = "127.0.0.1"
 
-    @Option(help: "The port to listen on (0 picks a free one).")
+    @Option(help: "The port to listen on; 0 picks a free one (env: BACKUPD_PORT).")
     var port: Int = 8080
 
     @OptionGroup var storeOptions: StoreOptions
@@ -24,35 +25,83 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("pg-revision-notifications"),
         help: """
             PostgreSQL: learn the catalog's revision from notifications instead of reading it for \
-            every request, so that cached answers need no round trip (docs/architecture.md, "Caches").
+            every request, so that cached answers need no round trip (docs/architecture.md, "Caches") \
+            (env: BACKUPD_PG_REVISION_NOTIFICATIONS=true).
             """
     )
     var postgresRevisionNotifications = false
 
-    @Option(help: "A seed file to load into the store before serving (seed-format.md).")
+    @Option(help: "A seed file to load into the store before serving (seed-format.md) (env: BACKUPD_SEED).")
     var seed: String?
 
     @Option(
         name: .customLong("region"),
-        help: "A region of the account created when the store holds none (repeatable)."
+        help: """
+            A region of the account created when the store holds none (repeatable) \
+            (env: BACKUPD_REGIONS, comma-separated).
+            """
     )
     var regions: [String] = ["cn-north-4"]
 
-    @Option(help: "The base URL that IAM answers point clients to (default: http:// and the request's Host).")
+    @Option(
+        help: """
+            The base URL that IAM answers point clients to (default: http://, or https:// with TLS, \
+            and the request's Host) (env: BACKUPD_PUBLIC_URL).
+            """
+    )
     var publicURL: String?
 
     @Option(
         help: """
-            Serve the control API (/_backupd/v1/: clock, timings, faults) to requests carrying \
-            Authorization: Bearer TOKEN (default: $\(Self.controlTokenVariable); without either, no control API).
+            Serve the control API (/_backupd/v1/: clock, timings, faults) and /metrics to requests \
+            carrying Authorization: Bearer TOKEN; without it, neither exists (env: BACKUPD_CONTROL_TOKEN).
             """
     )
     var controlToken: String?
 
-    static let controlTokenVariable = "BACKUPD_CONTROL_TOKEN"
+    @Option(
+        name: .customLong("tls-cert"),
+        help: """
+            Serve HTTPS with this PEM certificate chain, the server's certificate first \
+            (with --tls-key; backupd dev-cert makes one) (env: BACKUPD_TLS_CERT).
+            """
+    )
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert (env: BACKUPD_TLS_KEY).")
+    var tlsKey: String?
+
+    /// Every option of `serve` and the variable that gives it when the command line does not.
+    static let environment: [EnvironmentOption] = [
+        EnvironmentOption("BACKUPD_HOST", "host"),
+        EnvironmentOption("BACKUPD_PORT", "port"),
+        EnvironmentOption("BACKUPD_STORE", "store"),
+        EnvironmentOption("BACKUPD_PG_POOL_SIZE", "pg-pool-size"),
+        EnvironmentOption("BACKUPD_PG_QUERY_TIMEOUT", "pg-query-timeout"),
+        EnvironmentOption("BACKUPD_PG_REVISION_NOTIFICATIONS", "pg-revision-notifications", .flag),
+        EnvironmentOption("BACKUPD_SEED", "seed"),
+        EnvironmentOption("BACKUPD_REGIONS", "region", .list),
+        EnvironmentOption("BACKUPD_PUBLIC_URL", "public-url"),
+        EnvironmentOption("BACKUPD_CONTROL_TOKEN", "control-token"),
+        EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
+        EnvironmentOption("BACKUPD_TLS_KEY", "tls-key"),
+    ]
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+    }
 
     func run() async throws {
-        let logger = Logging.bootstrapped(label: "backupd")
+        // Before the store is opened: a wrong file is one line and nothing else happens.
+        let identity: ServerIdentity?
+        do {
+            identity = try tlsCertificate.map { try ServerIdentity(certificatePath: $0, keyPath: tlsKey ?? "") }
+        } catch {
+            throw CommandFailure("cannot serve TLS: \(error)")
+        }
+        let logger = try Logging.bootstrapped(label: "backupd")
         let store = try await storeOptions.open(serving: true, hearingRevisions: postgresRevisionNotifications)
         if let seed {
             let summary = try await SeedFileLoading.load(path: seed, into: store, showProgress: false)
@@ -69,22 +118,27 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot create the first account: \(error)")
         }
         let location = try storeOptions.location()
-        logger.info("starting", metadata: ["address": "\(host):\(port)", "store": "\(location)"])
+        let configuration = ServerConfiguration(
+            host: host,
+            port: port,
+            publicBaseURL: publicURL,
+            controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
+            tls: identity
+        )
+        logger.info(
+            "starting",
+            metadata: ["address": "\(configuration.scheme)://\(host):\(port)", "store": "\(location)"]
+        )
         let host = host
         let app = buildApplication(
-            configuration: ServerConfiguration(
-                host: host,
-                port: port,
-                publicBaseURL: publicURL,
-                controlToken: (controlToken ?? ProcessInfo.processInfo.environment[Self.controlTokenVariable])
-                    .flatMap { $0.isEmpty ? nil : ControlToken($0) }
-            ),
+            configuration: configuration,
             store: store,
             logger: logger,
             onServerRunning: { boundPort in
                 // Read once the server answers, and from small tables only: nothing holds up /health.
                 do {
                     let banner = StartupBanner(
+                        scheme: configuration.scheme,
                         host: host,
                         port: boundPort,
                         publicURL: publicURL,

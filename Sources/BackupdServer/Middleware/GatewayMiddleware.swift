@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 
 /// What every response gets, success or error (`docs/api.md` §1.5): `X-Request-Id` and, but for
-/// a 204, `Content-Type: application/json;charset=UTF-8`. It renders `APIError`s in their
+/// a 204 or an answer that set its own (`/metrics`), `Content-Type: application/json;charset=UTF-8`. It renders `APIError`s in their
 /// envelope and turns anything else into an opaque 500 that leaks nothing. A `HEAD`
 /// gets the status and headers of its answer, without the body.
 struct GatewayMiddleware: RouterMiddleware {
@@ -29,7 +29,9 @@ struct GatewayMiddleware: RouterMiddleware {
             response = Self.render(GatewayErrors.serverFailure, requestID: context.requestID)
         }
         // A 204 has no body, so no type either (`docs/lifecycle.md` §4).
-        if response.status != .noContent { response.headers[.contentType] = Self.contentType }
+        if response.status != .noContent, response.headers[.contentType] == nil {
+            response.headers[.contentType] = Self.contentType
+        }
         response.headers[.xRequestID] = context.requestID
         if request.method == .head {
             // The headers of the GET answer, Content-Length included, without its body.

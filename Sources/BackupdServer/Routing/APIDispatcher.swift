@@ -26,8 +26,10 @@ struct APIDispatcher: HTTPResponder {
     /// and served until the clock reaches its expiry.
     private let responses: ScopedCache<ResponseKey, CachedAnswer>
     private let control: ClockControl
+    private let metrics: ServerMetrics
 
-    init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration) {
+    init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration, metrics: ServerMetrics) {
+        self.metrics = metrics
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.access = access
         self.responses = ScopedCache(
@@ -122,6 +124,7 @@ struct APIDispatcher: HTTPResponder {
                         with: access.credentials(at: marker)
                     )
                 } catch let failure as AuthenticationFailure {
+                    metrics.authenticationFailed(failure.reason)
                     throw operation.refusal(failure)
                 }
             }
@@ -142,6 +145,7 @@ struct APIDispatcher: HTTPResponder {
                 "operation failed",
                 metadata: ["route": "\(declaration.route)", "error": "\(String(reflecting: error))"]
             )
+            metrics.operationFailed(route: declaration.route.template)
             response = GatewayMiddleware.render(operation.serverFailure, requestID: call.requestID)
         }
         if declaration.tracesRequests {
@@ -232,10 +236,11 @@ struct APIDispatcher: HTTPResponder {
         }
     }
 
-    /// Where clients reached this server: the configured public URL, else `http://` and the `Host` received.
+    /// Where clients reached this server: the configured public URL, else this server's scheme
+    /// (`https` over TLS) and the `Host` received.
     private func baseURL(of request: Request) -> String {
         if let configured = configuration.publicBaseURL { return configured }
-        return "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
+        return configuration.scheme + "://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
     }
 
     private func match(method: String, rawPath: Substring) -> (ServerRoute, [String: String])? {

@@ -1,0 +1,2 @@
+/// Placeholder while the target is written.
+enum OpenAPIDocumentPlaceholder {}
