@@ -31,7 +31,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
     ],
     targets: [
         // Calendar arithmetic and time texts, shared by the catalog and the signer. No dependencies.
@@ -96,17 +95,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The OpenAPI 3.1 document, written from the operations' own declarations.
-        .target(
-            name: "BackupdOpenAPI",
-            dependencies: ["BackupdAPI", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
-            swiftSettings: swiftSettings
-        ),
         // The Hummingbird application: pipeline, request context, dispatcher.
         .target(
             name: "BackupdServer",
             dependencies: [
-                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres", "BackupdOpenAPI",
+                "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres",
                 "BackupdTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -126,7 +119,6 @@ let package = Package(
             name: "BackupdCLI",
             dependencies: [
                 "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdPostgres", "BackupdTLS",
-                "BackupdOpenAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +170,7 @@ let package = Package(
                 "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

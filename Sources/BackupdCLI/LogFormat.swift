@@ -22,11 +22,11 @@ enum LogFormat: String, CaseIterable, Sendable {
         let sorted = metadata.sorted { $0.key < $1.key }
         switch self {
         case .text:
-            var line = time + " \\(level)" + (label.isEmpty ? "" : " ") + label + ":"
+            var line = time + " \(level)" + (label.isEmpty ? "" : " ") + label + ":"
             for (key, value) in sorted {
-                line += " \\(key)=\\(value)"
+                line += " \(key)=\(value)"
             }
-            return line + " [\\(source)] \\(message)\\n"
+            return line + " [\(source)] \(message)\n"
         case .json:
             var json = JSONWriter(capacity: 256)
             json.object { json in
@@ -41,7 +41,7 @@ enum LogFormat: String, CaseIterable, Sendable {
                     Self.write(value, into: &json)
                 }
             }
-            return String(decoding: json.bytes, as: UTF8.self) + "\\n"
+            return String(decoding: json.bytes, as: UTF8.self) + "\n"
         }
     }
 

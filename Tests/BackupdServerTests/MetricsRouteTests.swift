@@ -1,0 +1,62 @@
+import BackupdAuth
+import BackupdServer
+import BackupdTestSupport
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// `GET /metrics` through the real application: Prometheus text for the control token only,
+/// the 404 of an unknown route to anyone else, and labels that never name a tenant's ids.
+@Suite struct MetricsRouteTests {
+    static let token = "metrics-7c2e-operator-secret"
+    static let project = "0483b6b16e954cb88930a360d2c4e663"
+    static let instance = "a48e43ff268f4c0e879652d65e63d0fbin01"
+
+    @Test func onlyTheControlTokenReadsTheMetricsAndTheyNameNoTenant() async throws {
+        var configuration = ServerConfiguration.testing()
+        configuration.controlToken = ControlToken(Self.token)
+        let app = makeTestApplication(store: try await Fixtures.exampleStore(), configuration: configuration)
+        try await app.test(.router) { client in
+            // A tenant's request with a token that was never issued, and one with no credential.
+            let path = "/v3/\(Self.project)/backups?instance_id=\(Self.instance)"
+            let refused = try await client.execute(uri: path, method: .get, headers: [.init("X-Auth-Token")!: "MIInot-a-token"])
+            #expect(refused.status == .unauthorized)
+            _ = try await client.execute(uri: path, method: .get)
+            _ = try await client.execute(uri: "/v3/\(Self.project)/nowhere", method: .get)
+
+            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong"], [.authorization: Self.token]] {
+                let hidden = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+                #expect(hidden.status == .notFound)
+                #expect(String(buffer: hidden.body).contains("APIGW.0101"))
+            }
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+            let text = String(buffer: metrics.body)
+            for line in [
+                #"backupd_http_requests_total{method="GET",route="/v3/{project_id}/backups",status_class="4xx"} 2"#,
+                #"backupd_http_requests_total{method="GET",route="unmatched",status_class="4xx"} 1"#,
+                #"backupd_authentication_failures_total{reason="unknown_token"} 1"#,
+                #"backupd_authentication_failures_total{reason="no_credential"} 1"#,
+                #"backupd_http_request_duration_seconds_count{method="GET",route="/v3/{project_id}/backups"} 2"#,
+                "# TYPE backupd_store_operations_total counter",
+                "# TYPE backupd_scheduler_runs_total counter",
+                "# TYPE process_start_time_seconds gauge",
+            ] {
+                #expect(text.contains(line), "no \(line) in:\n\(text)")
+            }
+            #expect(!text.contains(Self.project) && !text.contains(Self.instance) && !text.contains("MIInot"))
+            #expect(!text.contains(Self.token))
+        }
+    }
+
+    @Test func withoutAControlTokenThereAreNoMetrics() async throws {
+        let app = makeTestApplication(store: try await Fixtures.exampleStore())
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            #expect(response.status == .notFound)
+            #expect(String(buffer: response.body).contains("APIGW.0101"))
+        }
+    }
+}
