@@ -14,6 +14,8 @@ public struct DevelopmentCertificates: Sendable {
     public let certificatePEM: String
     /// The server's private key, PKCS #8 (`key.pem`).
     public let keyPEM: String
+    /// When both certificates expire.
+    public let notValidAfter: Date
 
     /// How long both certificates are valid from their making.
     public static let validity: TimeInterval = 365 * 24 * 3600
@@ -79,5 +81,6 @@ public struct DevelopmentCertificates: Sendable {
         authorityPEM = try authority.serializeAsPEM().pemString + "\n"
         certificatePEM = try server.serializeAsPEM().pemString + "\n"
         keyPEM = serverKey.pemRepresentation + "\n"
+        self.notValidAfter = server.notValidAfter
     }
 }

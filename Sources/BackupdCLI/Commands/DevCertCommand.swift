@@ -52,11 +52,10 @@ struct DevCertCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot write to \(directory.path): \(error)")
         }
-        let expiry = Date().addingTimeInterval(DevelopmentCertificates.validity)
         print(
             """
             Wrote a development CA and a server certificate for 127.0.0.1, ::1 and localhost, valid until \
-            \(expiry.formatted(.iso8601)):
+            \(made.notValidAfter.formatted(.iso8601)):
               \(paths[0])
               \(paths[1])
               \(paths[2])  (private key, owner only)
