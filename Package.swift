@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Without its ExternalLoading trait: the document is built, never loaded from elsewhere.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // Calendar arithmetic and time texts, shared by the catalog and the signer. No dependencies.
@@ -89,10 +91,17 @@ let package = Package(
             name: "BackupdTLS",
             dependencies: [
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The OpenAPI 3.1 document of every route, built from the operations' declarations.
+        .target(
+            name: "BackupdOpenAPI",
+            dependencies: ["BackupdAPI", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
             swiftSettings: swiftSettings
         ),
         // The Hummingbird application: pipeline, request context, dispatcher.
@@ -100,7 +109,7 @@ let package = Package(
             name: "BackupdServer",
             dependencies: [
                 "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres",
-                "BackupdTLS",
+                "BackupdTLS", "BackupdOpenAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -8,7 +8,7 @@ struct Backupd: AsyncParsableCommand {
         abstract: "Serve Huawei Cloud's database-backup APIs from a durable catalog.",
         subcommands: [
             ServeCommand.self, SeedCommand.self, ExportCommand.self, CredentialsCommand.self, GenerateCommand.self,
-            ClockCommand.self, TimingsCommand.self, FaultCommand.self, DevCertCommand.self,
+            ClockCommand.self, TimingsCommand.self, FaultCommand.self, DevCertCommand.self, OpenAPICommand.self,
         ]
     )
 }

@@ -21,11 +21,7 @@ public struct BackupdResponder: HTTPResponder {
             responseCache: configuration.responseCacheCounters,
             access: access
         )
-        let routes =
-            [HealthRoute.make(store: store), MetricsRoute.make(metrics: metrics, controlToken: configuration.controlToken)]
-            + IAMOperations.all(hasher: configuration.passwordHasher).map(ServerRoute.init)
-            + BackupOperations.all.map(ServerRoute.init)
-            + (configuration.controlToken == nil ? [] : ControlOperations.all.map(ServerRoute.init))
+        let routes = ServedRoutes.routes(store: store, metrics: metrics, configuration: configuration)
         self.measure = RequestMetricsMiddleware(metrics: metrics)
         self.dispatcher = APIDispatcher(routes: routes, access: access, configuration: configuration, metrics: metrics)
     }

@@ -1,3 +1,4 @@
+public import BackupdAPI
 public import BackupdAuth
 public import BackupdCatalog
 public import BackupdTLS
@@ -26,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// The operator's bearer token for the control API; `nil` leaves the API out entirely
     /// (`docs/lifecycle.md` §5.2).
     public var controlToken: ControlToken?
+    /// Which services token catalogs list: the Huawei Cloud table, or also the OpenStack types
+    /// (`docs/auth.md` §2.2, §2.6).
+    public var tokenCatalog: TokenCatalogStyle
 
     public init(
         host: String = "127.0.0.1",
@@ -37,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         maximumBodySize: Int = 1 << 20,
         responseCacheBytes: Int = 64 << 20,
         controlToken: ControlToken? = nil,
+        tokenCatalog: TokenCatalogStyle = .huaweiCloud,
         tls: ServerIdentity? = nil
     ) {
         self.tls = tls
@@ -49,6 +54,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodySize = maximumBodySize
         self.responseCacheBytes = responseCacheBytes
         self.controlToken = controlToken
+        self.tokenCatalog = tokenCatalog
     }
 
     /// `https` over TLS, else `http`: the scheme of every URL the server writes.

@@ -1,4 +1,5 @@
 public import Foundation
+import NIOCore
 public import NIOSSL
 import SwiftASN1
 import X509
@@ -62,6 +63,9 @@ public struct ServerIdentity: Sendable {
         )
         configuration.minimumTLSVersion = .tlsv12
         configuration.applicationProtocols = ["http/1.1"]
+        // How long a closing connection waits for the client's close_notify (5 s by default): a
+        // client holding an idle keep-alive connection would hold up a SIGTERM that long.
+        configuration.shutdownTimeout = .milliseconds(500)
         return configuration
     }
 

@@ -31,7 +31,7 @@ import Testing
         let b = "09902ee7866649b8908ec209bfee2747br09"
         let q = "?" + RoutingAndHeadersTests.rdsQuery
         return [
-            "/", "/v3", "/v3/", "/v3/\(p)", "/v3/\(p)/", "/v3/\(p)/backup\(q)", "/v3/\(p)/Backups\(q)",
+            "/v3/", "/v3/\(p)", "/v3/\(p)/", "/v3/\(p)/backup\(q)", "/v3/\(p)/Backups\(q)",
             "/V3/\(p)/backups\(q)", "/v3/\(p)/BACKUPS\(q)",
             // trailing slash, empty segments, extra segments
             "/v3/\(p)/backups/\(q)", "/v3//backups\(q)", "//v3/\(p)/backups\(q)", "/v3/\(p)//backups\(q)",

@@ -8,6 +8,9 @@ tests talk to:
 - `nginx-postgres`: the seed loaded once (`backupd seed`) into a fresh schema of the PostgreSQL
   database named by BACKUPD_TEST_POSTGRES_URL, two `backupd serve` nodes on it, and nginx running
   deploy/nginx.conf in front of them (balancer.py); the tests talk to nginx only.
+- `https`: `single` over TLS, `--tls-cert`/`--tls-key` from one `backupd dev-cert` directory made
+  for the session (fixture tls). The servers the tests start themselves (launch, start_topology)
+  serve the same certificate, and every client trusts its ca.pem only (support.ca_file()).
 
 Every process listens on 127.0.0.1, logs to a file in a temporary directory, and is stopped
 (SIGTERM, then SIGKILL) at the end, also when a test or the start fails. Should pytest itself be
@@ -19,14 +22,15 @@ it), so the control API (lifecycle.md §5.2) exists for the tests that move the 
 
 import contextlib
 import ctypes
+import functools
 import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import ssl
 import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,7 +38,7 @@ from huaweicloudsdkcore.auth.credentials import Credentials
 
 import balancer
 import catalog
-from support import issue_token
+from support import CA_VARIABLE, http_request, issue_token
 
 TEST_TIMEOUT = int(os.environ.get("BACKUPD_SDK_TEST_TIMEOUT", "60"))  # seconds, per test
 START_TIMEOUT = 30  # seconds for GET /health to answer 200
@@ -99,14 +103,15 @@ def _binary():
     return binary
 
 
-def _serve(command, workdir, name, port):
+def _serve(command, workdir, name, port, scheme="http"):
     """Runs command (which listens on 127.0.0.1:port) and waits for GET /health to answer 200.
-    Fails the calling test or fixture (with the log's tail) if it does not within START_TIMEOUT."""
+    Fails the calling test or fixture (with the log's tail) if it does not within START_TIMEOUT,
+    or at once if its certificate does not verify (it never would)."""
     log = workdir / (name + ".log")
     with open(log, "ab") as log_file:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
                                    stderr=subprocess.STDOUT, cwd=workdir, preexec_fn=_die_with_parent)
-    server = Server(name, "http://127.0.0.1:%d" % port, process, log)
+    server = Server(name, "%s://127.0.0.1:%d" % (scheme, port), process, log)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -114,9 +119,10 @@ def _serve(command, workdir, name, port):
                 pytest.fail("%s exited with status %s before it was ready; log tail:\n%s"
                             % (name, process.returncode, _tail(log)), pytrace=False)
             try:
-                with urllib.request.urlopen(server.base + "/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return server
+                if http_request(server.base, "GET", "/health", timeout=2).status == 200:
+                    return server
+            except ssl.SSLCertVerificationError as error:
+                pytest.fail("%s: %s" % (name, error), pytrace=False)
             except OSError:
                 pass
             if time.monotonic() > deadline:
@@ -136,14 +142,18 @@ def _control_token():
     return token
 
 
-def start_backupd(workdir, store, seed_file=None, name="backupd"):
-    """Starts `backupd serve` on a free 127.0.0.1 port with the control token, ready (see _serve)."""
+def start_backupd(workdir, store, seed_file=None, name="backupd", tls=None):
+    """Starts `backupd serve` on a free 127.0.0.1 port with the control token, ready (see _serve);
+    over https with the certificate of the `backupd dev-cert` directory tls, when given."""
     port = _free_port()
     command = [_binary(), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store,
                "--control-token", _control_token()]
     if seed_file:
         command += ["--seed", str(seed_file)]
-    return _serve(command, workdir, name, port)
+    if tls is None:
+        return _serve(command, workdir, name, port)
+    command += ["--tls-cert", str(tls / "cert.pem"), "--tls-key", str(tls / "key.pem")]
+    return _serve(command, workdir, name, port, "https")
 
 
 def _run(command, workdir, what):
@@ -171,8 +181,8 @@ def start_nginx(workdir, node_ports):
 
 
 @contextlib.contextmanager
-def _single(workdir, seed_file):
-    server = start_backupd(workdir, "sqlite::memory:", seed_file)
+def _single(workdir, seed_file, tls):
+    server = start_backupd(workdir, "sqlite::memory:", seed_file, tls=tls)
     try:
         yield server, [server]
     finally:
@@ -180,7 +190,7 @@ def _single(workdir, seed_file):
 
 
 @contextlib.contextmanager
-def _behind_nginx(workdir, seed_file):
+def _behind_nginx(workdir, seed_file, tls):
     """nginx before two nodes sharing a fresh schema; checks at the end that both nodes answered,
     then removes workdir (nginx's temporary files, the logs) and the schema."""
     url = os.environ.get("BACKUPD_TEST_POSTGRES_URL")
@@ -218,18 +228,19 @@ def _drop_schema(url, schema):
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=COMMAND_TIMEOUT)
 
 
-TOPOLOGIES = {"single": _single, "nginx-postgres": _behind_nginx}
+# Each takes (workdir, seed_file, tls); tls (fixture tls) is None but under https.
+TOPOLOGIES = {"single": _single, "nginx-postgres": _behind_nginx, "https": _single}
 
 
 @contextlib.contextmanager
-def _topology(workdir, seed_file):
+def _topology(workdir, seed_file, tls):
     """The suite's topology (BACKUPD_SDK_TOPOLOGY) on seed_file: yields (front, processes), where
     front is what tests talk to; at the end fails if one of the processes died meanwhile."""
     topology = TOPOLOGIES.get(TOPOLOGY)
     if topology is None:
         pytest.exit("BACKUPD_SDK_TOPOLOGY=%s: expected one of %s" % (TOPOLOGY, ", ".join(TOPOLOGIES)),
                     returncode=2)
-    with topology(workdir, seed_file) as (front, processes):
+    with topology(workdir, seed_file, tls) as (front, processes):
         yield front, processes
         for process in processes:
             if process.process.poll() is not None:
@@ -238,10 +249,38 @@ def _topology(workdir, seed_file):
                             pytrace=False)
 
 
+@contextlib.contextmanager
+def _every_test_needs_it():
+    """Turns a failure of a session fixture that every test needs into the end of the run, rather
+    than the same error reported once per test."""
+    try:
+        yield
+    except pytest.fail.Exception as failure:
+        pytest.exit(str(failure), returncode=3)
+
+
 @pytest.fixture(scope="session")
-def launch():
-    """start_backupd, for tests that need servers of their own (they must stop them)."""
-    return start_backupd
+def tls(tmp_path_factory):
+    """Under the https topology, a `backupd dev-cert` directory (ca.pem, cert.pem, key.pem for
+    localhost, 127.0.0.1 and ::1) that every backupd of the session serves with, and whose ca.pem
+    every client trusts: the fixture names it in BACKUPD_SDK_CA for support.ca_file(). None under
+    the other topologies, whose servers speak plain HTTP."""
+    if TOPOLOGY != "https":
+        yield None
+        return
+    directory = tmp_path_factory.mktemp("tls")
+    with _every_test_needs_it():
+        _run([_binary(), "dev-cert", "--out", str(directory)], directory, "backupd dev-cert")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CA_VARIABLE, str(directory / "ca.pem"))
+        yield directory
+
+
+@pytest.fixture(scope="session")
+def launch(tls):
+    """start_backupd, for tests that need servers of their own (they must stop them); under the
+    https topology they serve the suite's certificate too."""
+    return functools.partial(start_backupd, tls=tls)
 
 
 @pytest.fixture(scope="session")
@@ -262,23 +301,21 @@ def model(seed):
 
 
 @pytest.fixture(scope="session")
-def server(seed_file, tmp_path_factory):
+def server(seed_file, tmp_path_factory, tls):
     """What the suite talks to (BACKUPD_SDK_TOPOLOGY): a Server whose base every test uses."""
     with contextlib.ExitStack() as cleanup:
-        try:
-            front, _ = cleanup.enter_context(_topology(tmp_path_factory.mktemp("backupd"), seed_file))
-        except pytest.fail.Exception as failure:
-            # Every test needs it: stop here rather than report the same error once per test.
-            pytest.exit(str(failure), returncode=3)
+        with _every_test_needs_it():
+            front, _ = cleanup.enter_context(_topology(tmp_path_factory.mktemp("backupd"), seed_file,
+                                                       tls))
         yield front
 
 
 @pytest.fixture(scope="session")
-def start_topology():
+def start_topology(tls):
     """A context manager (workdir, seed_file) -> (front, processes): another instance of the
     suite's topology on a store of its own, for tests that change the catalog (test_write_side.py),
     so that the read tests' catalog stays exactly the seed. It stops everything on exit."""
-    return _topology
+    return functools.partial(_topology, tls=tls)
 
 
 @pytest.fixture(scope="session")

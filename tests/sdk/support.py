@@ -1,11 +1,17 @@
 """Helpers shared by the tests: SDK clients pointed at backupd (auth.md §7), raw HTTP requests
-(unsigned, token, or signed with the SDK's own signer), and checks of the error shapes."""
+(unsigned, token, or signed with the SDK's own signer), and checks of the error shapes.
 
+Every client here speaks the scheme of the base it is given. Over https it verifies the server
+against ca_file() and only that: no helper and no test turns verification off."""
+
+import functools
 import hashlib
 import hmac
 import http.client
 import json
+import os
 import re
+import ssl
 from datetime import datetime, timezone
 from types import SimpleNamespace
 from urllib.parse import quote, unquote, urlsplit
@@ -24,6 +30,24 @@ HTTP_TIMEOUT = (5, 20)
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 JSON_UTF8 = "application/json;charset=UTF-8"
 SDK_USER_AGENT = "huaweicloud-usdk-python/3.0"
+# Names the CA file of the https topology (its `backupd dev-cert` ca.pem); conftest.py sets it.
+CA_VARIABLE = "BACKUPD_SDK_CA"
+
+
+def ca_file():
+    """The CA file https clients trust: the one the suite's servers were issued by, or None (the
+    default trust, which knows no dev-cert CA) when no topology set one. The one place that decides."""
+    return os.environ.get(CA_VARIABLE) or None
+
+
+@functools.lru_cache(maxsize=None)
+def _tls_context(cafile):
+    return ssl.create_default_context(cafile=cafile)
+
+
+def tls_context():
+    """The ssl context of raw https requests: ca_file(), host names checked (create_default_context)."""
+    return _tls_context(ca_file())
 
 
 class Captured:
@@ -43,15 +67,18 @@ class Captured:
 
 
 def sdk_client(client_class, base, region_id, user, project_id=None, sk=None, capture=None,
-               ignore_content_type_for_get=False):
+               ignore_content_type_for_get=False, ca=None):
     """An official SDK client with AK/SK credentials, pointed at backupd as auth.md §7 says.
 
     Without project_id the SDK looks the project up with GET /v3/projects?name=<region_id>
-    while the client is built (and caches it per AK and region, process-wide)."""
+    while the client is built (and caches it per AK and region, process-wide). Over https it
+    verifies the server against ca (default: ca_file()); HttpConfig.ssl_ca_cert becomes requests'
+    `verify`; without one, requests' default trust (certifi, or REQUESTS_CA_BUNDLE) applies."""
     config = HttpConfig.get_default_config()
     config.timeout = HTTP_TIMEOUT
     config.retry_times = 0
     config.ignore_content_type_for_get_request = ignore_content_type_for_get
+    config.ssl_ca_cert = ca or ca_file()
     credentials = BasicCredentials(user.ak, sk or user.sk, project_id).with_iam_endpoint(base)
     builder = client_class.new_builder().with_http_config(config).with_credentials(credentials) \
         .with_region(Region(region_id, base))
@@ -109,10 +136,15 @@ class Response:
         return "<%s %s>" % (self.status, self.body[:300])
 
 
-def http_request(base, method, target, headers=None, body=None):
-    """One request with a raw request target (path and query exactly as given)."""
+def http_request(base, method, target, headers=None, body=None, timeout=HTTP_TIMEOUT[1]):
+    """One request with a raw request target (path and query exactly as given); over https,
+    verified with tls_context()."""
     parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT[1])
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout,
+                                           context=tls_context())
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
         conn.request(method, target, body=body, headers=headers or {})
         response = conn.getresponse()
@@ -144,7 +176,8 @@ def sign(base, user, method, path, query=(), headers=None, body=b"", sk=None, pr
         header_params["X-Project-Id"] = project_id
     if sdk_date:
         header_params["X-Sdk-Date"] = sdk_date
-    request = SdkRequest(method=method, schema="http", host=urlsplit(base).netloc,
+    parts = urlsplit(base)
+    request = SdkRequest(method=method, schema=parts.scheme, host=parts.netloc,
                          resource_path=path, query_params=list(query),
                          header_params=header_params, body=body)
     Signer(keys).sign(request)

@@ -18,11 +18,21 @@ public final class OperationDeclaration: Sendable {
         case controlToken
     }
 
-    /// Whether the operation reads a request body. A signature covers the body whatever the
-    /// route, so authenticated requests have theirs read in any case.
+    /// Whether the operation reads a request body, and its shape. A signature covers the body
+    /// whatever the route, so authenticated requests have theirs read in any case.
     public enum Body: Sendable, Hashable {
         case none
-        case json
+        case json(JSONShape)
+    }
+
+    /// What a successful answer carries.
+    public enum Content: Sendable, Hashable {
+        /// A JSON body of this shape.
+        case json(JSONShape)
+        /// No body (a 204).
+        case empty
+        /// A body of this media type that is not JSON (`/metrics`).
+        case text(mediaType: String)
     }
 
     /// The operation's name, as the official SDKs call it (`ListBackups`, `KeystoneCreateUserTokenByPassword`).
@@ -34,6 +44,11 @@ public final class OperationDeclaration: Sendable {
     public let body: Body
     /// The status of a successful answer.
     public let successStatus: Int
+    /// What a successful answer carries.
+    public let response: Content
+    /// Statuses answered with the same content when the operation cannot do its work (`/health`'s
+    /// 503), beside the error bodies every operation may answer.
+    public let degradedStatuses: [Int]
     /// Whether a successful answer may be served again while nothing it read is written (reads
     /// only; never an answer that wrote something).
     public let cacheable: Bool
@@ -47,6 +62,8 @@ public final class OperationDeclaration: Sendable {
         query: [QueryParameter] = [],
         body: Body = .none,
         successStatus: Int = 200,
+        response: Content,
+        degradedStatuses: [Int] = [],
         cacheable: Bool,
         authentication: Authentication,
         tracesRequests: Bool = false
@@ -56,6 +73,8 @@ public final class OperationDeclaration: Sendable {
         self.query = query
         self.body = body
         self.successStatus = successStatus
+        self.response = response
+        self.degradedStatuses = degradedStatuses
         self.cacheable = cacheable
         self.authentication = authentication
         self.tracesRequests = tracesRequests

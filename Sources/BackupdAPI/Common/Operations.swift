@@ -19,11 +19,13 @@ public struct OperationRequest: Sendable {
     }
 }
 
-/// A successful answer: the body, sent with the declared success status, and the token for
-/// `X-Subject-Token` when there is one.
+/// A successful answer: the body, sent with the declared success status, the token for
+/// `X-Subject-Token` and the URL for `Location` when there are.
 public struct OperationAnswer: Sendable {
     public let body: [UInt8]
     public let subjectToken: String?
+    /// `Location`: where Keystone's root points version discovery (`IAMListVersions`).
+    public let location: String?
     /// Whether the answer depends on the very instant it was made, beyond the store's state (a
     /// running DCS backup's progress): then it is never served again from a cache.
     public let dependsOnInstant: Bool
@@ -31,9 +33,16 @@ public struct OperationAnswer: Sendable {
     /// its own (a path several services share, `SharedRoute`); `nil` means the declared one.
     public var status: Int?
 
-    public init(body: [UInt8], subjectToken: String? = nil, dependsOnInstant: Bool = false, status: Int? = nil) {
+    public init(
+        body: [UInt8],
+        subjectToken: String? = nil,
+        location: String? = nil,
+        dependsOnInstant: Bool = false,
+        status: Int? = nil
+    ) {
         self.body = body
         self.subjectToken = subjectToken
+        self.location = location
         self.dependsOnInstant = dependsOnInstant
         self.status = status
     }
@@ -44,6 +53,14 @@ public protocol DeclaredOperation: Sendable {
     var declaration: OperationDeclaration { get }
     /// The service's answer to an unexpected failure (`docs/api.md` §1.7).
     var serverFailure: APIError { get }
+    /// The declarations of every operation that may answer this one's route, its own first: a
+    /// path several services share answers with each service's parameters and shapes (the
+    /// OpenAPI document lists them all).
+    var answeringDeclarations: [OperationDeclaration] { get }
+}
+
+extension DeclaredOperation {
+    public var answeringDeclarations: [OperationDeclaration] { [declaration] }
 }
 
 extension DeclaredOperation {

@@ -26,6 +26,11 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(method) \(template)" }
 
+    /// The names of the template's variables, in path order.
+    public var variables: [String] {
+        segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
+    }
+
     /// Whether the template has no variables (tried before variable routes).
     public var isLiteral: Bool {
         segments.allSatisfy { if case .literal = $0 { true } else { false } }

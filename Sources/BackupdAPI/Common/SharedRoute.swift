@@ -27,6 +27,16 @@ public struct SharedRoute: TenantOperation {
         self.resolve = resolve
     }
 
+    /// The route's declaration, then the services' operations in the order of `Service`, then the default.
+    public var answeringDeclarations: [OperationDeclaration] {
+        var declarations = [declaration]
+        let others = Service.allCases.compactMap { operations[$0] } + [fallback]
+        for other in others.map(\.declaration) where !declarations.contains(where: { $0.name == other.name && $0.route == other.route }) {
+            declarations.append(other)
+        }
+        return declarations
+    }
+
     public func respond(to request: OperationRequest, in catalog: TenantCatalog) async throws -> OperationAnswer {
         let service = try await resolve(request, catalog)
         let operation = service.flatMap { operations[$0] } ?? fallback

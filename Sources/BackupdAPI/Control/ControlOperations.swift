@@ -12,11 +12,18 @@ extension ControlOperation {
 public enum ControlOperations {
     public static let all: [any ControlOperation] = [ShowClock(), ChangeClock(), ShowTimings(), ChangeTimings(), ArmFault()]
 
-    static func declaration(_ name: String, _ method: String, _ path: String, body: Bool) -> OperationDeclaration {
+    static func declaration(
+        _ name: String,
+        _ method: String,
+        _ path: String,
+        body: JSONShape? = nil,
+        answer: JSONShape
+    ) -> OperationDeclaration {
         OperationDeclaration(
             name: name,
             route: Route(method, path),
-            body: body ? .json : .none,
+            body: body.map { .json($0) } ?? .none,
+            response: .json(answer),
             cacheable: false,
             authentication: .controlToken
         )
@@ -25,7 +32,12 @@ public enum ControlOperations {
 
 /// C1 `GET /_backupd/v1/clock`.
 struct ShowClock: ControlOperation {
-    let declaration = ControlOperations.declaration("ShowClock", "GET", "/_backupd/v1/clock", body: false)
+    let declaration = ControlOperations.declaration(
+        "ShowClock",
+        "GET",
+        "/_backupd/v1/clock",
+        answer: ControlShapes.showClockAnswer
+    )
 
     func respond(to request: OperationRequest, control: ClockControl) async throws -> OperationAnswer {
         OperationAnswer(body: try await control.clock())
@@ -34,7 +46,13 @@ struct ShowClock: ControlOperation {
 
 /// C2 `PUT /_backupd/v1/clock`.
 struct ChangeClock: ControlOperation {
-    let declaration = ControlOperations.declaration("ChangeClock", "PUT", "/_backupd/v1/clock", body: true)
+    let declaration = ControlOperations.declaration(
+        "ChangeClock",
+        "PUT",
+        "/_backupd/v1/clock",
+        body: ControlShapes.changeClockRequest,
+        answer: ControlShapes.changeClockAnswer
+    )
 
     func respond(to request: OperationRequest, control: ClockControl) async throws -> OperationAnswer {
         OperationAnswer(body: try await control.changeClock(try ControlRequests.clockChange(RequestBody(request.body))))
@@ -43,7 +61,12 @@ struct ChangeClock: ControlOperation {
 
 /// C3 `GET /_backupd/v1/timings`.
 struct ShowTimings: ControlOperation {
-    let declaration = ControlOperations.declaration("ShowTimings", "GET", "/_backupd/v1/timings", body: false)
+    let declaration = ControlOperations.declaration(
+        "ShowTimings",
+        "GET",
+        "/_backupd/v1/timings",
+        answer: ControlShapes.showTimingsAnswer
+    )
 
     func respond(to request: OperationRequest, control: ClockControl) async throws -> OperationAnswer {
         OperationAnswer(body: try await control.timings())
@@ -52,7 +75,13 @@ struct ShowTimings: ControlOperation {
 
 /// C4 `PUT /_backupd/v1/timings`.
 struct ChangeTimings: ControlOperation {
-    let declaration = ControlOperations.declaration("ChangeTimings", "PUT", "/_backupd/v1/timings", body: true)
+    let declaration = ControlOperations.declaration(
+        "ChangeTimings",
+        "PUT",
+        "/_backupd/v1/timings",
+        body: ControlShapes.changeTimingsRequest,
+        answer: ControlShapes.changeTimingsAnswer
+    )
 
     func respond(to request: OperationRequest, control: ClockControl) async throws -> OperationAnswer {
         OperationAnswer(body: try await control.changeTimings(try ControlRequests.timingsChange(RequestBody(request.body))))
@@ -61,7 +90,13 @@ struct ChangeTimings: ControlOperation {
 
 /// C5 `POST /_backupd/v1/faults`.
 struct ArmFault: ControlOperation {
-    let declaration = ControlOperations.declaration("ArmFault", "POST", "/_backupd/v1/faults", body: true)
+    let declaration = ControlOperations.declaration(
+        "ArmFault",
+        "POST",
+        "/_backupd/v1/faults",
+        body: ControlShapes.armFaultRequest,
+        answer: ControlShapes.armFaultAnswer
+    )
 
     func respond(to request: OperationRequest, control: ClockControl) async throws -> OperationAnswer {
         OperationAnswer(body: try await control.armFault(instanceID: try ControlRequests.faultInstance(RequestBody(request.body))))

@@ -13,7 +13,8 @@ public struct DCSCreateBackup: TenantOperation {
         self.declaration = OperationDeclaration(
             name: version == .v1 ? "CreateBackupV1" : "CopyInstance",
             route: Route("POST", (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups"),
-            body: .json,
+            body: .json(version == .v1 ? DCSShapes.createBackupV1Request : DCSShapes.copyInstanceRequest),
+            response: .json(version == .v1 ? DCSShapes.createBackupV1Answer : DCSShapes.copyInstanceAnswer),
             cacheable: false,
             authentication: .tenant
         )
@@ -63,6 +64,7 @@ public struct DCSDeleteBackup: TenantOperation {
             name: version == .v1 ? "DeleteBackupV1" : "DeleteBackupFile",
             route: Route("DELETE", (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups/{backup_id}"),
             successStatus: version == .v1 ? 200 : 204,
+            response: version == .v1 ? .json(DCSShapes.deleteBackupV1Answer) : .empty,
             cacheable: false,
             authentication: .tenant
         )

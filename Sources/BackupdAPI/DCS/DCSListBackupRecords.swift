@@ -33,6 +33,7 @@ public struct DCSListBackupRecords: TenantOperation {
             name: version == .v1 ? "ListBackupRecordsV1" : "ListBackupRecords",
             route: Route("GET", (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups"),
             query: [first, DCSErrors.limit, begin, end],
+            response: .json(version == .v1 ? DCSShapes.listBackupRecordsV1Answer : DCSShapes.listBackupRecordsAnswer),
             cacheable: true,
             authentication: .tenant
         )

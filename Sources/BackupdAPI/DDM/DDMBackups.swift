@@ -7,6 +7,7 @@ public struct DDMListBackups: TenantOperation {
         name: "ListBackups",
         route: Route("GET", "/v3/{project_id}/backups"),
         query: [Self.instanceID, Self.backupID, Self.offset, Self.limit, Self.instanceName, Self.backupName],
+        response: .json(DDMShapes.listBackupsAnswer),
         cacheable: true,
         authentication: .tenant
     )
@@ -83,6 +84,7 @@ public struct DDMDeleteBackup: TenantOperation {
         name: "DeleteBackup",
         route: Route("DELETE", "/v3/{project_id}/backups/{backup_id}"),
         successStatus: 202,
+        response: .json(DDMShapes.deleteBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )

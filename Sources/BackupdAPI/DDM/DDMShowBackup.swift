@@ -6,6 +6,7 @@ public struct DDMShowBackup: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "ShowBackup",
         route: Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/{backup_id}"),
+        response: .json(DDMShapes.showBackupAnswer),
         cacheable: true,
         authentication: .tenant
     )

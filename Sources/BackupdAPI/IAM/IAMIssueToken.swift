@@ -8,8 +8,9 @@ public struct IAMIssueToken: IAMOperation {
         name: "KeystoneCreateUserTokenByPassword",
         route: Route("POST", "/v3/auth/tokens"),
         query: [QueryParameter.string("nocatalog")],
-        body: .json,
+        body: .json(IAMShapes.keystoneCreateUserTokenByPasswordRequest),
         successStatus: 201,
+        response: .json(IAMShapes.keystoneCreateUserTokenByPasswordAnswer),
         cacheable: false,
         authentication: .none,
         tracesRequests: true
@@ -51,7 +52,8 @@ public struct IAMIssueToken: IAMOperation {
             principal: principal,
             project: scope,
             domainProjects: domainProjects,
-            baseURL: withCatalog ? request.baseURL : nil
+            baseURL: withCatalog ? request.baseURL : nil,
+            catalogStyle: request.catalogStyle
         )
         return OperationAnswer(body: body, subjectToken: token)
     }

@@ -6,6 +6,7 @@ public struct IAMListAuthDomains: IAMOperation {
     public let declaration = OperationDeclaration(
         name: "KeystoneListAuthDomains",
         route: Route("GET", "/v3/auth/domains"),
+        response: .json(IAMShapes.keystoneListAuthDomainsAnswer),
         cacheable: false,
         authentication: .caller,
         tracesRequests: true

@@ -6,6 +6,7 @@ public struct IAMListAuthProjects: IAMOperation {
     public let declaration = OperationDeclaration(
         name: "KeystoneListAuthProjects",
         route: Route("GET", "/v3/auth/projects"),
+        response: .json(IAMShapes.keystoneListAuthProjectsAnswer),
         cacheable: false,
         authentication: .caller,
         tracesRequests: true

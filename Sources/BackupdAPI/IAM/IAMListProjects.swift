@@ -8,6 +8,7 @@ public struct IAMListProjects: IAMOperation {
         name: "KeystoneListProjects",
         route: Route("GET", "/v3/projects"),
         query: [QueryParameter.string("name"), QueryParameter.string("domain_id"), QueryParameter.string("parent_id")],
+        response: .json(IAMShapes.keystoneListProjectsAnswer),
         cacheable: false,
         authentication: .caller,
         tracesRequests: true

@@ -9,6 +9,8 @@ public struct IAMRequest: Sendable {
     public let body: [UInt8]
     /// `<scheme>://<host>` of this server as the client reached it (`docs/auth.md` §2.2).
     public let baseURL: String
+    /// Which services token catalogs list.
+    public let catalogStyle: TokenCatalogStyle
     /// The authenticated caller; `nil` only for an operation that needs no credential.
     public let caller: Principal?
     /// `X-Subject-Token`, the token `GET /v3/auth/tokens` checks.
@@ -21,6 +23,7 @@ public struct IAMRequest: Sendable {
         rawQuery: String,
         body: [UInt8],
         baseURL: String,
+        catalogStyle: TokenCatalogStyle = .huaweiCloud,
         caller: Principal?,
         subjectToken: String?,
         now: Int64
@@ -29,6 +32,7 @@ public struct IAMRequest: Sendable {
         self.rawQuery = rawQuery
         self.body = body
         self.baseURL = baseURL
+        self.catalogStyle = catalogStyle
         self.caller = caller
         self.subjectToken = subjectToken
         self.now = now
@@ -63,6 +67,8 @@ public enum IAMOperations {
             IAMListProjects(),
             IAMListAuthProjects(),
             IAMListAuthDomains(),
+            IAMShowVersion(),
+            IAMListVersions(),
         ]
     }
 }

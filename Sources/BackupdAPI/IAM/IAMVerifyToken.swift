@@ -8,6 +8,7 @@ public struct IAMVerifyToken: IAMOperation {
         name: "KeystoneValidateToken",
         route: Route("GET", "/v3/auth/tokens"),
         query: [QueryParameter.string("nocatalog")],
+        response: .json(IAMShapes.keystoneValidateTokenAnswer),
         cacheable: false,
         authentication: .caller,
         tracesRequests: true
@@ -33,7 +34,8 @@ public struct IAMVerifyToken: IAMOperation {
             principal: grant.principal,
             project: project,
             domainProjects: domainProjects,
-            baseURL: request.query["nocatalog"] == .absent ? request.baseURL : nil
+            baseURL: request.query["nocatalog"] == .absent ? request.baseURL : nil,
+            catalogStyle: request.catalogStyle
         )
         return OperationAnswer(body: body, subjectToken: subject)
     }

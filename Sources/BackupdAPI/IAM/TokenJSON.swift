@@ -1,9 +1,59 @@
 import BackupdCatalog
 
+/// Which services a token's catalog lists (`docs/auth.md` §2.2).
+public enum TokenCatalogStyle: Sendable, Hashable {
+    /// The five entries of the table, every regional one at `<base>`.
+    case huaweiCloud
+    /// Those, with DCS's endpoint naming the project's v1.0 base, then the types openstacksdk's Open
+    /// Telekom Cloud extensions look these services up by (`serve --openstack-catalog`, §2.6).
+    case openStack
+}
+
 /// The token body of `docs/auth.md` §2.2, written in its documented key order.
 enum TokenJSON {
-    /// The regional services the catalog lists after `iam`, in the table's order.
-    private static let regionalServices = ["rds", "gaussdb", "ddm", "dcs"]
+    /// A catalog entry (`docs/auth.md` §2.2): its name and OpenStack type, and where its endpoint
+    /// points on this server.
+    private struct Service {
+        enum Endpoint {
+            /// `<base>` + this path, in every catalog.
+            case base(String)
+            /// `<base>` + this prefix + `/<project id>` in a project-scoped token, as OpenStack-based
+            /// tools expect a project's endpoint; plain `<base>` in a domain-scoped one.
+            case projectOrBase(String)
+            /// `<base>` + this prefix + `/<project id>`, only in a project-scoped token.
+            case project(String)
+        }
+
+        let name: String
+        let type: String
+        let endpoint: Endpoint
+
+        func url(baseURL: String, projectID: String?) -> String? {
+            switch endpoint {
+            case .base(let path): baseURL + path
+            case .projectOrBase(let prefix): projectID.map { baseURL + prefix + "/" + $0 } ?? baseURL
+            case .project(let prefix): projectID.map { baseURL + prefix + "/" + $0 }
+            }
+        }
+    }
+
+    /// The regional services after `iam`, in the table's order.
+    private static func regionalServices(_ style: TokenCatalogStyle) -> [Service] {
+        switch style {
+        case .huaweiCloud:
+            ["rds", "gaussdb", "ddm", "dcs"].map { Service(name: $0, type: $0, endpoint: .base("")) }
+        case .openStack:
+            [
+                Service(name: "rds", type: "rds", endpoint: .base("")),
+                Service(name: "gaussdb", type: "gaussdb", endpoint: .base("")),
+                Service(name: "ddm", type: "ddm", endpoint: .base("")),
+                Service(name: "dcs", type: "dcs", endpoint: .projectOrBase("/v1.0")),
+                Service(name: "rdsv3", type: "rdsv3", endpoint: .project("/v3")),
+                Service(name: "gaussdb-mysql", type: "gaussdb-mysql", endpoint: .project("/v3")),
+                Service(name: "ddmv3", type: "ddmv3", endpoint: .project("/v3")),
+            ]
+        }
+    }
 
     /// - Parameters:
     ///   - project: the token's project, for a project-scoped token.
@@ -14,7 +64,8 @@ enum TokenJSON {
         principal: Principal,
         project: Project?,
         domainProjects: [Project],
-        baseURL: String?
+        baseURL: String?,
+        catalogStyle: TokenCatalogStyle
     ) -> [UInt8] {
         var json = JSONWriter(capacity: 2048)
         json.object { json in
@@ -49,7 +100,13 @@ enum TokenJSON {
                     // A project-scoped token: its project's region; domain-scoped: every region of the domain.
                     let regions = project.map { [$0.region] } ?? Array(Set(domainProjects.map(\.region))).sorted()
                     json.key("catalog")
-                    catalog(baseURL: baseURL, regions: regions, into: &json)
+                    catalog(
+                        catalogStyle,
+                        baseURL: baseURL,
+                        projectID: project?.id,
+                        regions: regions,
+                        into: &json
+                    )
                 }
                 json.key("roles")
                 json.array { _ in }
@@ -66,11 +123,18 @@ enum TokenJSON {
         }
     }
 
-    private static func catalog(baseURL: String, regions: [String], into json: inout JSONWriter) {
+    private static func catalog(
+        _ style: TokenCatalogStyle,
+        baseURL: String,
+        projectID: String?,
+        regions: [String],
+        into json: inout JSONWriter
+    ) {
         json.array { json in
             entry(name: "iam", type: "identity", url: baseURL + "/v3", regions: ["*"], into: &json)
-            for service in regionalServices {
-                entry(name: service, type: service, url: baseURL, regions: regions, into: &json)
+            for service in regionalServices(style) {
+                guard let url = service.url(baseURL: baseURL, projectID: projectID) else { continue }
+                entry(name: service.name, type: service.type, url: url, regions: regions, into: &json)
             }
         }
     }

@@ -7,8 +7,9 @@ public struct DCSUpdateInstance: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "UpdateInstance",
         route: Route("PUT", "/v2/{project_id}/instances/{instance_id}"),
-        body: .json,
+        body: .json(PolicyShapes.updateInstanceRequest),
         successStatus: 204,
+        response: .empty,
         cacheable: false,
         authentication: .tenant
     )
@@ -43,6 +44,7 @@ public struct DCSShowInstance: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "ShowInstance",
         route: Route("GET", "/v2/{project_id}/instances/{instance_id}"),
+        response: .json(PolicyShapes.showInstanceAnswer),
         cacheable: true,
         authentication: .tenant
     )

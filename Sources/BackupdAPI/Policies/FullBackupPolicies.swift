@@ -6,7 +6,8 @@ public struct RDSSetBackupPolicy: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "SetBackupPolicy",
         route: Route("PUT", "/v3/{project_id}/instances/{instance_id}/backups/policy"),
-        body: .json,
+        body: .json(PolicyShapes.setBackupPolicyRequest),
+        response: .json(PolicyShapes.setBackupPolicyAnswer),
         cacheable: false,
         authentication: .tenant
     )
@@ -50,6 +51,7 @@ public struct ShowBackupPolicy: TenantOperation {
         self.declaration = OperationDeclaration(
             name: service == .rds ? "ShowBackupPolicy" : "ShowGaussMySqlBackupPolicy",
             route: Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/policy"),
+            response: .json(service == .rds ? PolicyShapes.showBackupPolicyAnswer : PolicyShapes.showGaussMySqlBackupPolicyAnswer),
             cacheable: true,
             authentication: .tenant
         )
@@ -81,7 +83,8 @@ public struct TaurusDBUpdateBackupPolicy: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "UpdateGaussMySqlBackupPolicy",
         route: Route("PUT", "/v3/{project_id}/instances/{instance_id}/backups/policy/update"),
-        body: .json,
+        body: .json(PolicyShapes.updateGaussMySqlBackupPolicyRequest),
+        response: .json(PolicyShapes.updateGaussMySqlBackupPolicyAnswer),
         cacheable: false,
         authentication: .tenant
     )

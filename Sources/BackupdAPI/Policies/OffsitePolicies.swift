@@ -6,7 +6,8 @@ public struct RDSSetOffsitePolicy: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "SetOffSiteBackupPolicy",
         route: Route("PUT", "/v3/{project_id}/instances/{instance_id}/backups/offsite-policy"),
-        body: .json,
+        body: .json(PolicyShapes.setOffSiteBackupPolicyRequest),
+        response: .json(PolicyShapes.setOffSiteBackupPolicyAnswer),
         cacheable: false,
         authentication: .tenant
     )
@@ -43,6 +44,7 @@ public struct RDSShowOffsitePolicy: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "ShowOffSiteBackupPolicy",
         route: Route("GET", "/v3/{project_id}/instances/{instance_id}/backups/offsite-policy"),
+        response: .json(PolicyShapes.showOffSiteBackupPolicyAnswer),
         cacheable: true,
         authentication: .tenant
     )

@@ -6,7 +6,8 @@ public struct RDSCreateManualBackup: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "CreateManualBackup",
         route: Route("POST", "/v3/{project_id}/backups"),
-        body: .json,
+        body: .json(RDSShapes.createManualBackupRequest),
+        response: .json(RDSShapes.createManualBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )

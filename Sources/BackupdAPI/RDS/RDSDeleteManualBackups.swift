@@ -6,6 +6,7 @@ public struct RDSDeleteManualBackup: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "DeleteManualBackup",
         route: Route("DELETE", "/v3/{project_id}/backups/{backup_id}"),
+        response: .json(RDSShapes.deleteManualBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )
@@ -26,7 +27,8 @@ public struct RDSBatchDeleteManualBackups: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "BatchDeleteManualBackup",
         route: Route("POST", "/v3/{project_id}/backups/batch-delete"),
-        body: .json,
+        body: .json(RDSShapes.batchDeleteManualBackupRequest),
+        response: .json(RDSShapes.batchDeleteManualBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )

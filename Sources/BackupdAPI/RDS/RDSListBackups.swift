@@ -6,6 +6,7 @@ public struct RDSListBackups: TenantOperation {
         name: "ListBackups",
         route: Route("GET", "/v3/{project_id}/backups"),
         query: [Self.instanceID, Self.backupID, Self.backupType, Self.status] + RDSErrors.pageAndWindowParameters,
+        response: .json(RDSShapes.listBackupsAnswer),
         cacheable: true,
         authentication: .tenant
     )

@@ -8,6 +8,7 @@ public struct RDSListOffsiteBackups: TenantOperation {
         name: "ListOffSiteBackups",
         route: Route("GET", "/v3/{project_id}/offsite-backups"),
         query: [Self.instanceID, Self.backupType, Self.backupID] + RDSErrors.pageAndWindowParameters,
+        response: .json(RDSShapes.listOffSiteBackupsAnswer),
         cacheable: true,
         authentication: .tenant
     )

@@ -7,8 +7,9 @@ public struct TaurusDBCreateManualBackup: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "CreateGaussMySqlBackup",
         route: Route("POST", "/v3/{project_id}/backups/create"),
-        body: .json,
+        body: .json(TaurusDBShapes.createGaussMySqlBackupRequest),
         successStatus: 201,
+        response: .json(TaurusDBShapes.createGaussMySqlBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )
@@ -80,6 +81,7 @@ public struct TaurusDBDeleteManualBackup: TenantOperation {
     public let declaration = OperationDeclaration(
         name: "DeleteGaussMySqlBackup",
         route: Route("DELETE", "/v3/{project_id}/backups/{backup_id}"),
+        response: .json(TaurusDBShapes.deleteGaussMySqlBackupAnswer),
         cacheable: false,
         authentication: .tenant
     )
@@ -112,6 +114,7 @@ public struct TaurusDBListFullBackups: TenantOperation {
         route: Route("GET", "/v3/{project_id}/backups"),
         query: [Self.instanceID, Self.backupID, Self.backupType, TaurusDBErrors.offset, Self.limit] + OffsetTimeWindow.parameters
             + [Self.name, Self.instanceName],
+        response: .json(TaurusDBShapes.showGaussMySqlBackupListAnswer),
         cacheable: true,
         authentication: .tenant
     )

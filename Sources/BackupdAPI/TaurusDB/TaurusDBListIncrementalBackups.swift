@@ -7,6 +7,7 @@ public struct TaurusDBListIncrementalBackups: TenantOperation {
         name: "ShowGaussMySqlIncrementalBackupList",
         route: Route("GET", "/v3/{project_id}/instances/{instance_id}/incremental-backups"),
         query: [TaurusDBErrors.offset, TaurusDBErrors.limit] + OffsetTimeWindow.parameters + [Self.displayOffsiteBackup],
+        response: .json(TaurusDBShapes.showGaussMySqlIncrementalBackupListAnswer),
         cacheable: true,
         authentication: .tenant
     )

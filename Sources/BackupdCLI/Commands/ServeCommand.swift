@@ -59,6 +59,16 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var controlToken: String?
 
+    @Flag(
+        name: .customLong("openstack-catalog"),
+        help: """
+            Also list the OpenStack service types (rdsv3, gaussdb-mysql, ddmv3) in token catalogs and \
+            name the project in DCS's, so that openstacksdk finds every service from the auth URL \
+            (env: BACKUPD_OPENSTACK_CATALOG).
+            """
+    )
+    var openStackCatalog = false
+
     @Option(
         name: .customLong("tls-cert"),
         help: """
@@ -83,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         EnvironmentOption("BACKUPD_REGIONS", "region", .list),
         EnvironmentOption("BACKUPD_PUBLIC_URL", "public-url"),
         EnvironmentOption("BACKUPD_CONTROL_TOKEN", "control-token"),
+        EnvironmentOption("BACKUPD_OPENSTACK_CATALOG", "openstack-catalog", .flag),
         EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
         EnvironmentOption("BACKUPD_TLS_KEY", "tls-key"),
     ]
@@ -123,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             publicBaseURL: publicURL,
             controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
+            tokenCatalog: openStackCatalog ? .openStack : .huaweiCloud,
             tls: identity
         )
         logger.info(

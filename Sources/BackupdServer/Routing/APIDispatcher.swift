@@ -137,6 +137,9 @@ struct APIDispatcher: HTTPResponder {
                 if let token = answer.subjectToken {
                     response.headers[.xSubjectToken] = token
                 }
+                if let location = answer.location {
+                    response.headers[.location] = location
+                }
             }
         } catch let error as APIError {
             response = GatewayMiddleware.render(error, requestID: call.requestID)
@@ -218,6 +221,7 @@ struct APIDispatcher: HTTPResponder {
             rawQuery: String(call.rawQuery),
             body: body,
             baseURL: baseURL(of: call.request),
+            catalogStyle: configuration.tokenCatalog,
             caller: caller,
             subjectToken: call.request.headers[.xSubjectToken],
             now: configuration.clock.microseconds

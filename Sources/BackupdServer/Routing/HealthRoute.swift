@@ -4,8 +4,22 @@ import Hummingbird
 
 /// `GET /health` (`docs/api.md` §1.1): 200 once the store answers, 503 with a one-line reason while it does not.
 enum HealthRoute {
+    static let declaration = OperationDeclaration(
+        name: "ShowHealth",
+        route: Route("GET", "/health"),
+        response: .json(
+            .object([
+                JSONShape.Property("status", .choice(["ok", "unavailable"])),
+                .optional("reason", .string),
+            ])
+        ),
+        degradedStatuses: [503],
+        cacheable: false,
+        authentication: .none
+    )
+
     static func make(store: any ChangeMarking) -> ServerRoute {
-        ServerRoute(route: Route("GET", "/health")) { _, _ in
+        ServerRoute(declaration) { _, _ in
             var json = JSONWriter(capacity: 96)
             do {
                 try await store.checkHealth()

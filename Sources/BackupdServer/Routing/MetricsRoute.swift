@@ -10,8 +10,16 @@ import NIOCore
 enum MetricsRoute {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
+    static let declaration = OperationDeclaration(
+        name: "ShowMetrics",
+        route: Route("GET", "/metrics"),
+        response: .text(mediaType: "text/plain"),
+        cacheable: false,
+        authentication: .controlToken
+    )
+
     static func make(metrics: ServerMetrics, controlToken: ControlToken?) -> ServerRoute {
-        ServerRoute(route: Route("GET", "/metrics")) { request, _ in
+        ServerRoute(declaration) { request, _ in
             guard let controlToken, controlToken.admits(request.headers[.authorization]) else {
                 throw GatewayErrors.routeNotFound
             }
