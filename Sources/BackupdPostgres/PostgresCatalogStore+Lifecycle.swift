@@ -47,8 +47,11 @@ extension PostgresCatalogStore {
         }
     }
 
-    public func settle(through instant: Int64) async throws {
-        try await lifecycleWrite(at: instant) { _ in }
+    @discardableResult
+    public func settle(through instant: Int64) async throws -> Int {
+        try await write(timeout: Self.lifecycleDeadline) { connection in
+            try await self.lockedSettle(connection, through: instant)
+        }
     }
 
     public func createRDSBackup(_ backup: RDSBackup, of instance: Instance, at instant: Int64) async throws -> RDSBackup {
@@ -137,18 +140,24 @@ extension PostgresCatalogStore {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await write(timeout: Self.lifecycleDeadline) { connection in
-            // The server's own limit on a statement is the query timeout's: lift it to the deadline.
-            try await connection.execute("SET LOCAL statement_timeout = '120s'", logger: self.logger)
-            try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.lifecycleLock))", logger: self.logger)
-            try await self.settle(connection, through: instant)
+            try await self.lockedSettle(connection, through: instant)
             return try await body(connection)
         }
     }
 
+    /// The lifecycle lock, then `settle`, in the transaction of `connection`. - Returns: the backups made.
+    @discardableResult
+    private func lockedSettle(_ connection: PostgresConnection, through instant: Int64) async throws -> Int {
+        // The server's own limit on a statement is the query timeout's: lift it to the deadline.
+        try await connection.execute("SET LOCAL statement_timeout = '120s'", logger: self.logger)
+        try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.lifecycleLock))", logger: self.logger)
+        return try await self.settle(connection, through: instant)
+    }
+
     /// Writes down every change due through `instant`: first the backups the policies make by
     /// then (`Scheduler`), then every record's changes, oldest first.
-    private func settle(_ connection: PostgresConnection, through instant: Int64) async throws {
-        try await runSchedules(connection, through: instant)
+    private func settle(_ connection: PostgresConnection, through instant: Int64) async throws -> Int {
+        let made = try await runSchedules(connection, through: instant)
         let due = try await connection.all(
             "\(unescaped: StoredTables.lifecycleTracks.select) WHERE next_change <= \(instant) ORDER BY next_change, backup_id",
             logger: logger,
@@ -167,6 +176,7 @@ extension PostgresCatalogStore {
             }
         }
         try await noteChainStep(connection, through: instant)
+        return made
     }
 
     /// Every computed incremental chain gains a record at each step of the clock, which no row

@@ -95,13 +95,15 @@ extension PostgresCatalogStore {
     }
 
     /// Makes the backups of every policy due through `instant` (`Scheduler.catchUp`).
-    func runSchedules(_ connection: PostgresConnection, through instant: Int64) async throws {
+    /// - Returns: how many backups the schedules made.
+    func runSchedules(_ connection: PostgresConnection, through instant: Int64) async throws -> Int {
         let due = try await connection.all(
             "\(unescaped: StoredTables.backupPolicies.select) WHERE next_run <= \(instant) ORDER BY next_run, instance_id",
             logger: logger,
             StoredRecords.policyState
         )
-        guard !due.isEmpty else { return }
+        guard !due.isEmpty else { return 0 }
+        var made = 0
         let timings = try await self.timings(connection, locking: false)
         for state in due {
             guard
@@ -158,6 +160,7 @@ extension PostgresCatalogStore {
                 track.retiredAt = at
                 try await retireTrack(connection, track, at: instant)
             }
+            made += result.records.count
             for (backup, track) in result.records {
                 try await connection.execute(Self.upsert(StoredTables.backups(of: backup.service), StoredValues.of(backup)), logger: logger)
                 try await applyAny(track, to: backup, connection, at: instant)
@@ -165,6 +168,7 @@ extension PostgresCatalogStore {
             }
             try await connection.execute(Self.upsert(StoredTables.backupPolicies, StoredValues.of(result.policy)), logger: logger)
         }
+        return made
     }
 }
 

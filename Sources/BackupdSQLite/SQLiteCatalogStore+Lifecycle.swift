@@ -52,7 +52,8 @@ extension SQLiteCatalogStore {
         }
     }
 
-    public func settle(through instant: Int64) async throws {
+    @discardableResult
+    public func settle(through instant: Int64) async throws -> Int {
         try await write { db in try Self.settle(db, through: instant) }
     }
 
@@ -264,9 +265,10 @@ extension SQLiteCatalogStore {
     }
 
     /// Writes down every change due through `instant`: first the backups the policies make by
-    /// then (`Scheduler`), then every record's changes, oldest first.
-    static func settle(_ db: Database, through instant: Int64) throws {
-        try runSchedules(db, through: instant)
+    /// then (`Scheduler`), then every record's changes, oldest first. - Returns: the backups made.
+    @discardableResult
+    static func settle(_ db: Database, through instant: Int64) throws -> Int {
+        let made = try runSchedules(db, through: instant)
         let due = try fetchAll(
             db,
             "\(StoredTables.lifecycleTracks.select) WHERE next_change <= ? ORDER BY next_change, backup_id",
@@ -285,6 +287,7 @@ extension SQLiteCatalogStore {
             }
         }
         try noteChainStep(db, through: instant)
+        return made
     }
 
     /// Every computed incremental chain gains a record at each step of the clock, which no row

@@ -100,14 +100,17 @@ extension SQLiteCatalogStore {
     }
 
     /// Makes the backups of every policy due through `instant` (`Scheduler.catchUp`).
-    static func runSchedules(_ db: Database, through instant: Int64) throws {
+    /// - Returns: how many backups the schedules made.
+    @discardableResult
+    static func runSchedules(_ db: Database, through instant: Int64) throws -> Int {
         let due = try fetchAll(
             db,
             "\(StoredTables.backupPolicies.select) WHERE next_run <= ? ORDER BY next_run, instance_id",
             [instant],
             StoredRecords.policyState
         )
-        guard !due.isEmpty else { return }
+        guard !due.isEmpty else { return 0 }
+        var made = 0
         let timings = try timings(db)
         for state in due {
             guard let instance = try fetchOne(db, "\(StoredTables.instances.select) WHERE id = ?", [state.instanceID], StoredRecords.instance)
@@ -149,6 +152,7 @@ extension SQLiteCatalogStore {
                 track.retiredAt = at
                 try retireTrack(db, track, at: instant)
             }
+            made += result.records.count
             for (backup, track) in result.records {
                 try db.run(
                     StoredTables.backups(of: backup.service).sqliteUpsert,
@@ -159,6 +163,7 @@ extension SQLiteCatalogStore {
             }
             try db.run(StoredTables.backupPolicies.sqliteUpsert, arguments: StatementArguments(StoredValues.of(result.policy)))
         }
+        return made
     }
 }
 

@@ -29,7 +29,11 @@ import Testing
             }
             #expect(Set(declaration.query.map(\.name)).count == declaration.query.count, "\(declaration.name)")
         }
-        #expect(Self.declarations.filter { $0.authentication == .none }.map(\.name) == ["KeystoneCreateUserTokenByPassword"])
+        // Issuing a token, and Keystone's version discovery (`docs/auth.md` §2.6).
+        #expect(
+            Self.declarations.filter { $0.authentication == .none }.map(\.name)
+                == ["KeystoneCreateUserTokenByPassword", "KeystoneShowVersion", "KeystoneListVersions"]
+        )
     }
 
     @Test("a target built from a declaration matches its own route and yields the same variables")

@@ -42,6 +42,7 @@ import Testing
                 #"backupd_http_request_duration_seconds_count{method="GET",route="/v3/{project_id}/backups"} 2"#,
                 "# TYPE backupd_store_operations_total counter",
                 "# TYPE backupd_scheduler_runs_total counter",
+                "# TYPE backupd_scheduler_backups_total counter",
                 "# TYPE process_start_time_seconds gauge",
             ] {
                 #expect(text.contains(line), "no \(line) in:\n\(text)")
@@ -57,6 +58,26 @@ import Testing
             let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
             #expect(response.status == .notFound)
             #expect(String(buffer: response.body).contains("APIGW.0101"))
+        }
+    }
+}
+
+/// `backupd_scheduler_backups_total` counts what the schedules made (`docs/lifecycle.md` §8.1).
+@Suite struct SchedulerMetricsTests {
+    @Test func theSchedulesBackupsAreCounted() async throws {
+        try await RDSManualBackupTests.withSession { session in
+            let put = try await PolicyScenarioTests.put(session, PolicyScenarioTests.policyTarget(), PolicyScenarioTests.keepOneDaily)
+            #expect(put.status == 200)
+            // 08:15 on 01-07 and on 01-08: two automated full backups.
+            #expect(try await session.advance("P2D") == "2030-01-09T08:00:00.000Z")
+            _ = try await session.list(PolicyScenarioTests.listTarget())
+            let metrics = try await session.client.send(
+                "/metrics",
+                method: .get,
+                headers: [.authorization: "Bearer \(RDSManualBackupTests.controlToken)"],
+                as: .none
+            )
+            #expect(metrics.body.contains("backupd_scheduler_backups_total 2"), "\(metrics.body)")
         }
     }
 }

@@ -20,6 +20,7 @@ public struct StoreAccess: Sendable {
     private let clockReads = SharedFlight<UInt64, (ClockSetting, Int64?)>()
     private let settles = SharedFlight<Int64, Void>()
     private let settleCount = RunCount()
+    private let scheduledCount = RunCount()
 
     public init(store: any CatalogStore, realTime: WallClock = .system) {
         self.store = store
@@ -53,9 +54,10 @@ public struct StoreAccess: Sendable {
         }
         let now = reading.now
         // One settle through a later instant does for every request that needs one meanwhile.
-        try await settles.run(covering: now) { [store, settleCount] in
+        try await settles.run(covering: now) { [store, settleCount, scheduledCount] in
             settleCount.value.add(1, ordering: .relaxed)
-            try await store.settle(through: now)
+            let made = try await store.settle(through: now)
+            scheduledCount.value.add(made, ordering: .relaxed)
         }
         return CatalogMoment(marker: try await changes.revision(), now: now, nothingScheduled: false)
     }
@@ -86,6 +88,9 @@ public struct StoreAccess: Sendable {
 
     /// How many settles this node ran (each runs the schedules and writes down what is due), for `/metrics`.
     public var settlesRun: Int { settleCount.value.load(ordering: .relaxed) }
+
+    /// How many backups the schedules made in the settles this node ran, for `/metrics`.
+    public var backupsScheduled: Int { scheduledCount.value.load(ordering: .relaxed) }
 
     /// The revision a request works at: read before anything it caches.
     public func changeMarker() async throws -> UInt64 {

@@ -14,7 +14,9 @@ public protocol TransitionStore: Sendable {
 
     /// Writes down every change due at or before `instant`, in one transaction. Idempotent, and
     /// safe when several nodes settle at once.
-    func settle(through instant: Int64) async throws
+    /// - Returns: how many backups the schedules made (`Scheduler`), for `/metrics`.
+    @discardableResult
+    func settle(through instant: Int64) async throws -> Int
 }
 
 /// Creates and deletes backups on behalf of the write APIs. Every method first settles the

@@ -80,6 +80,7 @@ public final class ServerMetrics: Sendable {
         sample("backupd_response_cache_total", ["result": "miss"], responseCache.misses)
         // Each settle runs the policies' schedules and writes down every lifecycle change due.
         sample("backupd_scheduler_runs_total", [:], access.settlesRun)
+        sample("backupd_scheduler_backups_total", [:], access.backupsScheduled)
         return registry.emitToBuffer()
     }
 
