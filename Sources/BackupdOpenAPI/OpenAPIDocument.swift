@@ -59,6 +59,9 @@ public enum OpenAPIDocument {
         for parameter in QueryParameterSchemas.merged(declarations.filter { $0.route == route.route }) {
             parameters.append(.b(parameter))
         }
+        for header in route.headers {
+            parameters.append(.b(.header(name: header, schema: .string(minLength: 1))))
+        }
         var responses: OpenAPI.Response.Map = [:]
         for (status, contents) in answers(declarations) {
             responses[.status(code: status)] = .b(response(status: status, contents))

@@ -41,6 +41,9 @@ public final class OperationDeclaration: Sendable {
     public let route: Route
     /// The query parameters it reads, in the order it checks them.
     public let query: [QueryParameter]
+    /// The request headers it reads beyond the credential's (`X-Subject-Token`). Each is optional
+    /// on the wire: without one, the operation answers its own error (a 404 for a missing subject token).
+    public let headers: [String]
     public let body: Body
     /// The status of a successful answer.
     public let successStatus: Int
@@ -60,6 +63,7 @@ public final class OperationDeclaration: Sendable {
         name: String,
         route: Route,
         query: [QueryParameter] = [],
+        headers: [String] = [],
         body: Body = .none,
         successStatus: Int = 200,
         response: Content,
@@ -71,6 +75,7 @@ public final class OperationDeclaration: Sendable {
         self.name = name
         self.route = route
         self.query = query
+        self.headers = headers
         self.body = body
         self.successStatus = successStatus
         self.response = response

@@ -8,6 +8,7 @@ public struct IAMVerifyToken: IAMOperation {
         name: "KeystoneValidateToken",
         route: Route("GET", "/v3/auth/tokens"),
         query: [QueryParameter.string("nocatalog")],
+        headers: ["X-Subject-Token"],
         response: .json(IAMShapes.keystoneValidateTokenAnswer),
         cacheable: false,
         authentication: .caller,
