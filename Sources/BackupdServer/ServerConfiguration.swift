@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// Which services token catalogs list: the Huawei Cloud table, or also the OpenStack types
     /// (`docs/auth.md` §2.2, §2.6).
     public var tokenCatalog: TokenCatalogStyle
+    /// The per-credential request-rate limit; `nil` (the default) limits nothing (`docs/api.md` §1.11).
+    public var requestLimit: RequestThrottle.Limit?
 
     public init(
         host: String = "127.0.0.1",
@@ -42,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         responseCacheBytes: Int = 64 << 20,
         controlToken: ControlToken? = nil,
         tokenCatalog: TokenCatalogStyle = .huaweiCloud,
+        requestLimit: RequestThrottle.Limit? = nil,
         tls: ServerIdentity? = nil
     ) {
         self.tls = tls
@@ -55,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         self.responseCacheBytes = responseCacheBytes
         self.controlToken = controlToken
         self.tokenCatalog = tokenCatalog
+        self.requestLimit = requestLimit
     }
 
     /// `https` over TLS, else `http`: the scheme of every URL the server writes.

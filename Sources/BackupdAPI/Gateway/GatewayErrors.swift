@@ -34,6 +34,17 @@ public enum GatewayErrors {
         )
     }
 
+    /// The caller's credential sent more requests than the per-credential limit allows
+    /// (`RequestThrottle`): the text of the gateway's user-level throttling policy.
+    public static func throttled(limit: RequestThrottle.Limit) -> APIError {
+        APIError(
+            status: 429,
+            code: "APIGW.0308",
+            message: "The throttling threshold has been reached: policy user over ratelimit,limit:\(limit.rate),time:1 second",
+            envelope: .gateway
+        )
+    }
+
     /// A failure outside any service (e.g. the request could not be read): the RDS-family answer.
     public static let serverFailure = DBSErrors.serverFailure
 }

@@ -70,6 +70,17 @@ struct ServeCommand: AsyncParsableCommand {
     var openStackCatalog = false
 
     @Option(
+        help: """
+            Refuse a credential's requests beyond this many a second with the gateway's 429 APIGW.0308, \
+            per access key and per token, counted on this node; off by default (env: BACKUPD_RATE_LIMIT).
+            """
+    )
+    var rateLimit: Int?
+
+    @Option(help: "With --rate-limit: how many requests a credential may send at once (default: the rate) (env: BACKUPD_RATE_BURST).")
+    var rateBurst: Int?
+
+    @Option(
         name: .customLong("tls-cert"),
         help: """
             Serve HTTPS with this PEM certificate chain, the server's certificate first \
@@ -94,6 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
         EnvironmentOption("BACKUPD_PUBLIC_URL", "public-url"),
         EnvironmentOption("BACKUPD_CONTROL_TOKEN", "control-token"),
         EnvironmentOption("BACKUPD_OPENSTACK_CATALOG", "openstack-catalog", .flag),
+        EnvironmentOption("BACKUPD_RATE_LIMIT", "rate-limit"),
+        EnvironmentOption("BACKUPD_RATE_BURST", "rate-burst"),
         EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
         EnvironmentOption("BACKUPD_TLS_KEY", "tls-key"),
     ]
@@ -101,6 +114,13 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        if let rateLimit, rateLimit < 1 {
+            throw ValidationError("--rate-limit must be at least 1 request a second")
+        }
+        if let rateBurst {
+            guard rateLimit != nil else { throw ValidationError("--rate-burst needs --rate-limit") }
+            guard rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
         }
     }
 
@@ -135,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
             publicBaseURL: publicURL,
             controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
             tokenCatalog: openStackCatalog ? .openStack : .huaweiCloud,
+            requestLimit: rateLimit.map { RequestThrottle.Limit(rate: $0, burst: rateBurst) },
             tls: identity
         )
         logger.info(

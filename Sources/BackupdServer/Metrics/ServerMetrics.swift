@@ -62,6 +62,11 @@ public final class ServerMetrics: Sendable {
             .increment()
     }
 
+    /// A request refused by the per-credential rate limit (`RequestThrottle`).
+    public func throttled() {
+        Counter(label: "backupd_throttled_requests_total", factory: factory).increment()
+    }
+
     /// An operation that failed for something other than the request (a store error): the
     /// service's server-failure answer went out.
     public func operationFailed(route: String) {

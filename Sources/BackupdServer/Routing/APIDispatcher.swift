@@ -27,9 +27,12 @@ struct APIDispatcher: HTTPResponder {
     private let responses: ScopedCache<ResponseKey, CachedAnswer>
     private let control: ClockControl
     private let metrics: ServerMetrics
+    /// The per-credential rate limit, when the server has one (`docs/api.md` §1.11).
+    private let throttle: RequestThrottle?
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.metrics = metrics
+        self.throttle = configuration.requestLimit.map(RequestThrottle.init)
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.access = access
         self.responses = ScopedCache(
@@ -118,14 +121,16 @@ struct APIDispatcher: HTTPResponder {
             let marker = try await access.changeMarker()
             var identity: Identity?
             if declaration.authentication == .tenant || declaration.authentication == .caller {
+                let presented = PresentedCredential(call.request, body: body)
                 do {
-                    identity = try await authenticator.authenticate(
-                        PresentedCredential(call.request, body: body),
-                        with: access.credentials(at: marker)
-                    )
+                    identity = try await authenticator.authenticate(presented, with: access.credentials(at: marker))
                 } catch let failure as AuthenticationFailure {
                     metrics.authenticationFailed(failure.reason)
                     throw operation.refusal(failure)
+                }
+                if let throttle, let identity, !throttle.admit(Self.throttleKey(identity, presented)) {
+                    metrics.throttled()
+                    throw GatewayErrors.throttled(limit: throttle.limit)
                 }
             }
             switch try await respond(identity, marker, body) {
@@ -201,6 +206,12 @@ struct APIDispatcher: HTTPResponder {
             )
         }
         return .fresh(answer)
+    }
+
+    /// The bucket of a credential: its access key, or the digest of its token (never the token).
+    private static func throttleKey(_ identity: Identity, _ presented: PresentedCredential) -> String {
+        if case .accessKey(let accessKey, _) = identity.credential { return "ak:" + accessKey }
+        return "token:" + IAMToken.digest(presented.token ?? "")
     }
 
     /// The status of a declared success, with its standard reason phrase.

@@ -1,0 +1,62 @@
+import Synchronization
+
+/// The gateway's per-credential request-rate limit (`docs/api.md` §1.11): a token bucket per
+/// access key and per token, `rate` requests a second with up to `burst` at once. Off unless a
+/// server is given a limit. The buckets live in this process: each node counts its own requests.
+public final class RequestThrottle: Sendable {
+    /// How many requests a credential may send.
+    public struct Limit: Sendable, Hashable {
+        /// Requests a second, on average.
+        public let rate: Int
+        /// Requests at once, after a quiet spell.
+        public let burst: Int
+
+        public init(rate: Int, burst: Int? = nil) {
+            self.rate = max(1, rate)
+            self.burst = max(1, burst ?? rate)
+        }
+    }
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    /// Past this many buckets, the full ones (credentials quiet long enough to have refilled) are
+    /// dropped, so that memory stays bounded however many credentials call.
+    static let pruningThreshold = 10_000
+
+    public let limit: Limit
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    public init(limit: Limit) {
+        self.limit = limit
+    }
+
+    /// Takes one request from `credential`'s bucket. - Returns: `false` when it is empty.
+    /// - Parameter credential: `ak:<access key>` or `token:<digest>`, never a secret.
+    public func admit(_ credential: String, at now: ContinuousClock.Instant = .now) -> Bool {
+        let rate = Double(limit.rate)
+        let burst = Double(limit.burst)
+        return buckets.withLock { buckets in
+            var bucket = buckets[credential] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + Self.seconds(now - bucket.updated) * rate)
+            bucket.updated = max(bucket.updated, now)
+            let admitted = bucket.tokens >= 1
+            if admitted { bucket.tokens -= 1 }
+            buckets[credential] = bucket
+            if buckets.count > Self.pruningThreshold {
+                buckets = buckets.filter { $0.value.tokens + Self.seconds(now - $0.value.updated) * rate < burst }
+            }
+            return admitted
+        }
+    }
+
+    /// How many buckets are kept (for tests of the pruning).
+    var bucketCount: Int { buckets.withLock { $0.count } }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return max(0, Double(seconds) + Double(attoseconds) / 1e18)
+    }
+}
