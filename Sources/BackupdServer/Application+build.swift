@@ -45,14 +45,18 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [UnparsableRequestHandler(logger: logger)])
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            UnparsableRequestHandler(logger: logger),
+            RequestHeadDeadline.HeadArrival(limit: .init(configuration.headerReadTimeout)),
+        ],
+        idleTimeout: .init(configuration.idleTimeout)
+    )
     // With TLS, the same HTTP/1.1 channel inside a TLS one; the identity was checked when it was read.
-    let server =
-        configuration.tls.map { identity in
-            HTTPServerBuilder { responder in
-                try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: identity.configuration)
-            }
-        } ?? .http1(configuration: http1)
+    let server = HTTPServerBuilder { responder in
+        let plain = HeadDeadlineChannel(base: HTTP1Channel(responder: responder, configuration: http1))
+        return try configuration.tls.map { try TLSChannel(plain, tlsConfiguration: $0.configuration) } ?? plain
+    }
     return Application(
         responder: BackupdResponder(store: store, configuration: configuration),
         server: server,

@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     /// Which services token catalogs list: the Huawei Cloud table, or also the OpenStack types
     /// (`docs/auth.md` §2.2, §2.6).
     public var tokenCatalog: TokenCatalogStyle
+    /// How long a connection may stay open without a request (README, "Connections").
+    public var idleTimeout: Duration
+    /// How long a request's head may take to arrive once its first byte has (slowloris).
+    public var headerReadTimeout: Duration
     /// The per-credential request-rate limit; `nil` (the default) limits nothing (`docs/api.md` §1.11).
     public var requestLimit: RequestThrottle.Limit?
 
@@ -45,6 +49,8 @@ public struct ServerConfiguration: Sendable {
         controlToken: ControlToken? = nil,
         tokenCatalog: TokenCatalogStyle = .huaweiCloud,
         requestLimit: RequestThrottle.Limit? = nil,
+        idleTimeout: Duration = .seconds(60),
+        headerReadTimeout: Duration = .seconds(10),
         tls: ServerIdentity? = nil
     ) {
         self.tls = tls
@@ -59,6 +65,8 @@ public struct ServerConfiguration: Sendable {
         self.controlToken = controlToken
         self.tokenCatalog = tokenCatalog
         self.requestLimit = requestLimit
+        self.idleTimeout = idleTimeout
+        self.headerReadTimeout = headerReadTimeout
     }
 
     /// `https` over TLS, else `http`: the scheme of every URL the server writes.

@@ -80,6 +80,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --rate-limit: how many requests a credential may send at once (default: the rate) (env: BACKUPD_RATE_BURST).")
     var rateBurst: Int?
 
+    @Option(help: "Close a connection that sends no request for this many seconds (env: BACKUPD_IDLE_TIMEOUT).")
+    var idleTimeout: Int = 60
+
+    @Option(
+        name: .customLong("header-timeout"),
+        help: """
+            Close a connection whose request head is not complete this many seconds after its first \
+            byte (env: BACKUPD_HEADER_TIMEOUT).
+            """
+    )
+    var headerTimeout: Int = 10
+
     @Option(
         name: .customLong("tls-cert"),
         help: """
@@ -107,6 +119,8 @@ struct ServeCommand: AsyncParsableCommand {
         EnvironmentOption("BACKUPD_OPENSTACK_CATALOG", "openstack-catalog", .flag),
         EnvironmentOption("BACKUPD_RATE_LIMIT", "rate-limit"),
         EnvironmentOption("BACKUPD_RATE_BURST", "rate-burst"),
+        EnvironmentOption("BACKUPD_IDLE_TIMEOUT", "idle-timeout"),
+        EnvironmentOption("BACKUPD_HEADER_TIMEOUT", "header-timeout"),
         EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
         EnvironmentOption("BACKUPD_TLS_KEY", "tls-key"),
     ]
@@ -114,6 +128,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard idleTimeout >= 1, headerTimeout >= 1 else {
+            throw ValidationError("--idle-timeout and --header-timeout are whole seconds, at least 1")
         }
         if let rateLimit, rateLimit < 1 {
             throw ValidationError("--rate-limit must be at least 1 request a second")
@@ -156,6 +173,8 @@ struct ServeCommand: AsyncParsableCommand {
             controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
             tokenCatalog: openStackCatalog ? .openStack : .huaweiCloud,
             requestLimit: rateLimit.map { RequestThrottle.Limit(rate: $0, burst: rateBurst) },
+            idleTimeout: .seconds(idleTimeout),
+            headerReadTimeout: .seconds(headerTimeout),
             tls: identity
         )
         logger.info(
