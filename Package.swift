@@ -12,7 +12,8 @@ let package = Package(
     name: "backupd",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "backupd", targets: ["BackupdCLI"])
+        .executable(name: "backupd", targets: ["BackupdCLI"]),
+        .executable(name: "backupd-fuzz", targets: ["BackupdFuzzer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -136,6 +137,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The parsers hostile input reaches first, as fuzz targets (scripts/fuzz-parsers).
+        .target(
+            name: "BackupdFuzzTargets",
+            dependencies: ["BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // libFuzzer's driver over one target, or a replay of a corpus without the fuzzer.
+        .executableTarget(name: "BackupdFuzzer", dependencies: ["BackupdFuzzTargets"], swiftSettings: swiftSettings),
         // Fixtures and store factories shared by the test targets.
         .target(
             name: "BackupdTestSupport",
@@ -170,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackupdAPITests",
-            dependencies: ["BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdTestSupport"],
+            dependencies: ["BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdTestSupport", "BackupdFuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 /// The body of `POST /v3/auth/tokens` (`docs/auth.md` §2.1), checked for shape only: whether the
 /// names it gives exist, and may be used, is the issuer's business.
-struct PasswordTokenRequest: Equatable {
+public struct PasswordTokenRequest: Equatable {
     /// A domain or project named by id, by name, or both (which must then agree).
     struct Reference: Equatable {
         var id: String?
@@ -20,7 +20,7 @@ struct PasswordTokenRequest: Equatable {
     var scope: Scope
 
     /// - Throws: `IAMErrors.invalidBody` for anything but a well-formed password request.
-    init(body: [UInt8]) throws(APIError) {
+    public init(body: [UInt8]) throws(APIError) {
         guard let document = try? JSONValue(parsing: body),
             let auth = document["auth"], let identity = auth["identity"],
             case .array(let methods)? = identity["methods"], methods == [.string("password")],
