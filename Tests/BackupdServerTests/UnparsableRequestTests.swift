@@ -1,6 +1,7 @@
 import BackupdAPI
 import BackupdTestSupport
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -17,6 +18,9 @@ import Glibc
         ("raw NUL in the target", Array("GET /v3/".utf8) + [0x00] + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
         ("garbage", Array("GARBAGE\r\n\r\n".utf8)),
         ("head over 80 KB", Array("GET /health?\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+        // Parsed, but SwiftNIO frames any answer to it without a body (found by scripts/fuzz).
+        ("CONNECT", Array("CONNECT /v3/auth/domains HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+        ("CONNECT to an authority", Array("CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
     ]
 
     @Test(arguments: requests.map(\.name))
@@ -44,6 +48,24 @@ import Glibc
             // The server goes on answering.
             let health = try await client.send("/health")
             #expect(health.status == 200)
+        }
+    }
+
+    /// Every route, the server's own too, refuses a body over 1 MiB (found by scripts/fuzz).
+    @Test(arguments: ["/health", "/openapi.json", "/v3"])
+    func aBodyOverOneMebibyteGets413OnEveryRoute(_ path: String) async throws {
+        try await withExampleServer { client in
+            let response = try await client.send(
+                path,
+                method: .get,
+                body: [UInt8](repeating: UInt8(ascii: "x"), count: (1 << 20) + 1),
+                as: .none
+            )
+            expectResponse(
+                response,
+                status: 413,
+                body: Expected.gateway("APIGW.0201", "Request entity too large.", requestID: response.requestID ?? "?")
+            )
         }
     }
 

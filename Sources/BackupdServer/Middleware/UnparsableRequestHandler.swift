@@ -13,6 +13,10 @@ import NIOHTTPTypes
 /// would get the framework's bare, bodiless `400`.
 ///
 /// It sits after the HTTP codec, where parser errors travel inbound, and swallows them.
+///
+/// A `CONNECT` request gets the same answer: SwiftNIO's encoder writes any answer to `CONNECT`
+/// without a body and without framing (a 2xx one switches to a tunnel), so the JSON is written as
+/// raw bytes below the encoder, and the connection closed; the rest of the request is ignored.
 final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -26,7 +30,34 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if answered { return }
+        if case .head(let head) = unwrapInboundIn(data), head.method == .connect {
+            answered = true
+            answerConnect(context: context)
+            return
+        }
         context.fireChannelRead(data)
+    }
+
+    private func answerConnect(context: ChannelHandlerContext) {
+        let requestID = RequestIdentifier.next()
+        let body = GatewayErrors.routeNotFound.body(requestID: requestID)
+        let head =
+            "HTTP/1.1 404 Not Found\r\nContent-Type: \(GatewayMiddleware.contentType)\r\nX-Request-Id: \(requestID)\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        logger.info(
+            "request",
+            metadata: ["method": "CONNECT", "route": "unmatched", "status": "404", "request_id": "\(requestID)"]
+        )
+        // Below the HTTP encoder, which would drop the body.
+        guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+            context.close(promise: nil)
+            return
+        }
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: Array(head.utf8) + body))).whenComplete { _ in
+            bound.value.close(promise: nil)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

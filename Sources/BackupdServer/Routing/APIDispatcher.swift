@@ -58,6 +58,8 @@ struct APIDispatcher: HTTPResponder {
         let call = Call(request: request, pathVariables: variables, rawQuery: rawQuery, requestID: context.requestID)
         switch matched.handler {
         case .open(let handler):
+            // Every route reads at most the configured body, these too (`docs/api.md` §1.2).
+            _ = try await readBody(request)
             return try await handler(request, context)
         case .tenant(let operation):
             let declaration = operation.declaration
