@@ -616,7 +616,9 @@ def main():
     p.add_argument("--bin", required=True, help="the backupd binary, for backupd export")
     p.add_argument("--seed-file", required=True)
     p.add_argument("--victim-key", help="a file with the access key and secret that gets only wrong signatures")
-    p.add_argument("--vectors", default="/work/shared/spec/signing-vectors.json")
+    # The repository's copy of the contract's signing vectors.
+    p.add_argument("--vectors", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                                     "Tests", "BackupdAuthTests", "Fixtures", "signing-vectors.json"))
     p.add_argument("--workdir", required=True)
     args = p.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):

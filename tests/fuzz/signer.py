@@ -6,6 +6,7 @@ valid signature and get past authentication to the parsers behind it.
 """
 import hashlib
 import hmac
+import os
 from urllib.parse import quote, unquote
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -112,4 +113,6 @@ def check_vectors(path: str) -> int:
 if __name__ == "__main__":
     import sys
 
-    print(check_vectors(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/spec/signing-vectors.json"), "vectors reproduced")
+    default = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "BackupdAuthTests",
+                           "Fixtures", "signing-vectors.json")
+    print(check_vectors(sys.argv[1] if len(sys.argv) > 1 else default), "vectors reproduced")
