@@ -35,11 +35,18 @@ import Testing
 
     @Test func fullBucketsAreDroppedPastTheThreshold() {
         let throttle = RequestThrottle(limit: .init(rate: 10))
-        for index in 0...RequestThrottle.pruningThreshold {
+        let busy = RequestThrottle.pruningThreshold + 1
+        for index in 0..<busy {
             _ = throttle.admit("ak:\(index)", at: Self.start)
         }
-        // A second later every bucket has refilled: all but the newest are dropped.
-        #expect(throttle.admit("ak:new", at: Self.start + .seconds(1)))
-        #expect(throttle.bucketCount == 1)
+        // Nothing has refilled yet: all kept, and the next pruning waits for twice as many.
+        #expect(throttle.bucketCount == busy)
+        // A second later every one of those has refilled; the new credentials that take the
+        // count past twice the kept set are what remains.
+        let later = Self.start + .seconds(1)
+        for index in 0...busy {
+            _ = throttle.admit("ak:new-\(index)", at: later)
+        }
+        #expect(throttle.bucketCount == busy + 1)
     }
 }

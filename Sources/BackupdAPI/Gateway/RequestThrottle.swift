@@ -26,8 +26,15 @@ public final class RequestThrottle: Sendable {
     /// dropped, so that memory stays bounded however many credentials call.
     static let pruningThreshold = 10_000
 
+    private struct State {
+        var buckets: [String: Bucket] = [:]
+        /// The count at which the next pruning runs: twice what the last one kept, at least the
+        /// threshold, so that many busy credentials do not make every request scan them all.
+        var pruneAt = RequestThrottle.pruningThreshold
+    }
+
     public let limit: Limit
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let state = Mutex(State())
 
     public init(limit: Limit) {
         self.limit = limit
@@ -38,22 +45,23 @@ public final class RequestThrottle: Sendable {
     public func admit(_ credential: String, at now: ContinuousClock.Instant = .now) -> Bool {
         let rate = Double(limit.rate)
         let burst = Double(limit.burst)
-        return buckets.withLock { buckets in
-            var bucket = buckets[credential] ?? Bucket(tokens: burst, updated: now)
+        return state.withLock { state in
+            var bucket = state.buckets[credential] ?? Bucket(tokens: burst, updated: now)
             bucket.tokens = min(burst, bucket.tokens + Self.seconds(now - bucket.updated) * rate)
             bucket.updated = max(bucket.updated, now)
             let admitted = bucket.tokens >= 1
             if admitted { bucket.tokens -= 1 }
-            buckets[credential] = bucket
-            if buckets.count > Self.pruningThreshold {
-                buckets = buckets.filter { $0.value.tokens + Self.seconds(now - $0.value.updated) * rate < burst }
+            state.buckets[credential] = bucket
+            if state.buckets.count > state.pruneAt {
+                state.buckets = state.buckets.filter { $0.value.tokens + Self.seconds(now - $0.value.updated) * rate < burst }
+                state.pruneAt = max(Self.pruningThreshold, 2 * state.buckets.count)
             }
             return admitted
         }
     }
 
     /// How many buckets are kept (for tests of the pruning).
-    var bucketCount: Int { buckets.withLock { $0.count } }
+    var bucketCount: Int { state.withLock { $0.buckets.count } }
 
     private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components

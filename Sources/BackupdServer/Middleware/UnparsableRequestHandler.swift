@@ -40,15 +40,10 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     private func answerConnect(context: ChannelHandlerContext) {
-        let requestID = RequestIdentifier.next()
-        let body = GatewayErrors.routeNotFound.body(requestID: requestID)
+        let (requestID, body) = routeNotFound(method: "CONNECT")
         let head =
             "HTTP/1.1 404 Not Found\r\nContent-Type: \(GatewayMiddleware.contentType)\r\nX-Request-Id: \(requestID)\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        logger.info(
-            "request",
-            metadata: ["method": "CONNECT", "route": "unmatched", "status": "404", "request_id": "\(requestID)"]
-        )
         // Below the HTTP encoder, which would drop the body.
         guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
             context.close(promise: nil)
@@ -67,20 +62,12 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
         }
         guard !answered else { return }
         answered = true
-        let requestID = RequestIdentifier.next()
-        let body = GatewayErrors.routeNotFound.body(requestID: requestID)
+        let (requestID, body) = routeNotFound(method: "unparsable", ["parser_error": "\(error)"])
         var head = HTTPResponse(status: .notFound)
         head.headerFields[.contentType] = GatewayMiddleware.contentType
         head.headerFields[.xRequestID] = requestID
         head.headerFields[.contentLength] = String(body.count)
         head.headerFields[.connection] = "close"
-        logger.info(
-            "request",
-            metadata: [
-                "method": "unparsable", "route": "unmatched", "status": "404", "request_id": "\(requestID)",
-                "parser_error": "\(error)",
-            ]
-        )
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         // The completion runs on the channel's event loop, where the context may be used.
@@ -88,5 +75,14 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             bound.value.close(promise: nil)
         }
+    }
+
+    /// A new request id and the gateway's 404 body with it, logged as the request's line.
+    private func routeNotFound(method: String, _ extra: Logger.Metadata = [:]) -> (requestID: String, body: [UInt8]) {
+        let requestID = RequestIdentifier.next()
+        var metadata: Logger.Metadata = ["method": "\(method)", "route": "unmatched", "status": "404", "request_id": "\(requestID)"]
+        metadata.merge(extra) { first, _ in first }
+        logger.info("request", metadata: metadata)
+        return (requestID, GatewayErrors.routeNotFound.body(requestID: requestID))
     }
 }
