@@ -18,17 +18,21 @@ enum Deadline {
         var description: String { "the connection closed before the answer came" }
     }
 
-    /// - Parameter closeFuture: a connection whose closing also ends the wait: PostgresNIO may
-    ///   leave a statement waiting when its server dies in the middle of it.
+    /// - Parameters:
+    ///   - timeout: `nil` for no deadline, only the close.
+    ///   - closeFuture: a connection whose closing also ends the wait: PostgresNIO may leave a
+    ///     statement waiting when its server dies in the middle of it.
     static func run<T: Sendable>(
-        after timeout: Duration,
+        after timeout: Duration?,
         orWhenClosed closeFuture: EventLoopFuture<Void>? = nil,
         _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let waiter = Waiter(continuation)
-            let watch = DeadlineWatch.shared.add(deadline: .now + timeout) {
-                if waiter.resume(with: .failure(Exceeded(after: timeout))) { waiter.cancelWork() }
+            let watch = timeout.map { timeout in
+                DeadlineWatch.shared.add(deadline: .now + timeout) {
+                    if waiter.resume(with: .failure(Exceeded(after: timeout))) { waiter.cancelWork() }
+                }
             }
             closeFuture?.whenComplete { _ in
                 if waiter.resume(with: .failure(ConnectionClosed())) { waiter.cancelWork() }
@@ -39,7 +43,7 @@ enum Deadline {
                 } catch {
                     waiter.resume(with: .failure(error))
                 }
-                DeadlineWatch.shared.remove(watch)
+                if let watch { DeadlineWatch.shared.remove(watch) }
             }
         }
     }

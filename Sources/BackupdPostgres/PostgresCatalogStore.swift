@@ -506,7 +506,8 @@ public final class PostgresCatalogStore: CatalogStore, ActivityReporting {
         }
     }
 
-    public func checkHealth() async throws {
+    @discardableResult
+    public func checkHealth() async throws -> StoreHealth {
         try await pool.ping()
     }
 

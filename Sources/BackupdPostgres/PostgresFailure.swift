@@ -11,6 +11,8 @@ struct PostgresFailure {
     let reason: String
     let isConnectionLoss: Bool
     let opensOutage: Bool
+    /// A write failed for a reason that lasts while reads go on (`WriteHealth`).
+    let isLastingWriteFailure: Bool
 
     init(_ error: any Error) {
         if let error = error as? CatalogError {
@@ -58,6 +60,13 @@ struct PostgresFailure {
             } else if Self.unreachableStates.contains(state) {
                 // Connection exceptions, administrator shutdown, crash, starting up or shutting down.
                 self.init(reason: "PostgreSQL is not available (\(state)): \(message)", isConnectionLoss: true, opensOutage: true)
+            } else if Self.lastingWriteStates.contains(state) {
+                self.init(
+                    reason: "PostgreSQL error \(state): \(message)",
+                    isConnectionLoss: false,
+                    opensOutage: false,
+                    isLastingWriteFailure: true
+                )
             } else if state == "28P01" || state == "28000" {
                 self.init(reason: "PostgreSQL refused the login: \(message)", isConnectionLoss: false, opensOutage: false)
             } else if state == "3D000" || state == "3F000" {
@@ -108,14 +117,31 @@ struct PostgresFailure {
     /// crash shutdown, cannot connect now (starting or stopping).
     private static let unreachableStates: Set<String> = ["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03"]
 
-    private init(reason: String, isConnectionLoss: Bool, opensOutage: Bool) {
-        self.init(catalogError: .unavailable(reason: reason), reason: reason, isConnectionLoss: isConnectionLoss, opensOutage: opensOutage)
+    /// Failures of a write that last until an operator acts: a full disk, an I/O error, a server
+    /// that only reads (a standby after a failover went wrong).
+    private static let lastingWriteStates: Set<String> = ["53100", "58030", "25006"]
+
+    private init(reason: String, isConnectionLoss: Bool, opensOutage: Bool, isLastingWriteFailure: Bool = false) {
+        self.init(
+            catalogError: .unavailable(reason: reason),
+            reason: reason,
+            isConnectionLoss: isConnectionLoss,
+            opensOutage: opensOutage,
+            isLastingWriteFailure: isLastingWriteFailure
+        )
     }
 
-    private init(catalogError: CatalogError, reason: String, isConnectionLoss: Bool, opensOutage: Bool) {
+    private init(
+        catalogError: CatalogError,
+        reason: String,
+        isConnectionLoss: Bool,
+        opensOutage: Bool,
+        isLastingWriteFailure: Bool = false
+    ) {
         self.catalogError = catalogError
         self.reason = reason
         self.isConnectionLoss = isConnectionLoss
         self.opensOutage = opensOutage
+        self.isLastingWriteFailure = isLastingWriteFailure
     }
 }

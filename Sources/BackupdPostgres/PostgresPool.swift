@@ -94,15 +94,26 @@ final class PostgresPool: Sendable {
             while true {
                 let client = try currentClient()
                 do {
-                    return try await Deadline.run(after: timeout ?? settings.queryTimeout) {
+                    let result = try await Deadline.run(after: timeout ?? settings.queryTimeout) {
                         try await client.withConnection { connection in
-                            try await activity.holding { try await body(connection) }
+                            // When the server dies mid-statement PostgresNIO may never fail it:
+                            // the close ends the wait, and gives the lease back.
+                            try await activity.holding {
+                                try await Deadline.run(after: nil, orWhenClosed: connection.closeFuture) {
+                                    try await body(connection)
+                                }
+                            }
                         }
                     }
+                    if kind == .write { activity.writeHealth.writeCommitted() }
+                    return result
                 } catch let refusal as any TransactionRefusal {
                     throw refusal
                 } catch let failure {
                     let classified = PostgresFailure(failure)
+                    if kind == .write, classified.isLastingWriteFailure {
+                        activity.writeHealth.writeFailed(reason: "writes fail: \(classified.reason)")
+                    }
                     if classified.isConnectionLoss, attempt < attempts {
                         attempt += 1
                         continue
@@ -135,11 +146,12 @@ final class PostgresPool: Sendable {
 
     /// Checks that the database answers now; during an outage, reports it (the probe notices the
     /// database's return within 200 ms).
-    func ping() async throws {
+    func ping() async throws -> StoreHealth {
         if let outage { throw CatalogError.unavailable(reason: outage) }
         try await withConnection(.read) { connection in
             try await connection.execute("SELECT 1", logger: self.logger)
         }
+        return activity.writeHealth.health
     }
 
     // MARK: - Outages

@@ -610,8 +610,10 @@ public final class SQLiteCatalogStore: CatalogStore, ActivityReporting {
         )
     }
 
-    public func checkHealth() async throws {
+    @discardableResult
+    public func checkHealth() async throws -> StoreHealth {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        return activity.writeHealth.health
     }
 
     // MARK: - Access
@@ -634,19 +636,33 @@ public final class SQLiteCatalogStore: CatalogStore, ActivityReporting {
     ) async throws -> T {
         try await activity.measure(writing: true) {
             do {
-                if !transaction { return try await database.writeWithoutTransaction(body) }
-                return try await database.write { db in
-                    let result = try body(db)
-                    try Self.logChanges(db)
-                    return result
+                let result: T
+                if transaction {
+                    result = try await database.write { db in
+                        let result = try body(db)
+                        try Self.logChanges(db)
+                        return result
+                    }
+                } else {
+                    result = try await database.writeWithoutTransaction(body)
                 }
+                activity.writeHealth.writeCommitted()
+                return result
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw CatalogError.constraintViolated(error.message ?? "constraint failed")
             } catch let error as DatabaseError {
-                throw CatalogError.unavailable(reason: Self.describe(error))
+                let reason = Self.describe(error)
+                if Self.lastingWriteFailures.contains(error.resultCode) {
+                    activity.writeHealth.writeFailed(reason: "writes fail: \(reason)")
+                }
+                throw CatalogError.unavailable(reason: reason)
             }
         }
     }
+
+    /// Write failures that last until an operator acts: a full disk (or file size limit), an I/O
+    /// error, a database file that turned read-only.
+    private static let lastingWriteFailures: [ResultCode] = [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY]
 
     private static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {

@@ -87,9 +87,9 @@ struct PostgresOutageTests {
         try await store.checkHealth()
     }
 
-    /// Sessions ended by the server: the store serves again by itself, promptly. Most reads meet
-    /// a closed connection and are retried on another; one caught on a connection whose end
-    /// PostgresNIO does not report waits out its deadline (here 2 s) and fails, as a request would.
+    /// Sessions ended by the server: the store serves again by itself, promptly. A read that meets
+    /// a closed connection is retried on another, also when PostgresNIO leaves its statement
+    /// waiting: the connection's close ends the wait (`PostgresPool`).
     @Test(.timeLimit(.minutes(2)))
     func endedSessionsAreReplacedByThemselves() async throws {
         let cluster = try await PostgresTestCluster()

@@ -44,6 +44,7 @@ import Testing
                 "# TYPE backupd_scheduler_runs_total counter",
                 "# TYPE backupd_scheduler_backups_total counter",
                 "# TYPE process_start_time_seconds gauge",
+                "backupd_store_writes_failing 0.0",
             ] {
                 #expect(text.contains(line), "no \(line) in:\n\(text)")
             }

@@ -11,6 +11,8 @@ public protocol ChangeMarking: Sendable {
     /// (at most `ChangeLog.readLimit` rows; a log that no longer holds them all says so).
     func changes(after revision: UInt64) async throws -> ChangeLog
 
-    /// Throws `CatalogError.unavailable` unless the store answers a query now.
-    func checkHealth() async throws
+    /// Throws `CatalogError.unavailable` unless the store answers a query now; when it does,
+    /// says whether its writes are failing for a lasting reason (`WriteHealth`).
+    @discardableResult
+    func checkHealth() async throws -> StoreHealth
 }

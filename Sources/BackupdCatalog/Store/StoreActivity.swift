@@ -11,6 +11,8 @@ public final class StoreActivity: Sendable {
     /// The most operations that can hold a connection at once (PostgreSQL's pool size); `nil`
     /// for an engine without a pool.
     public let capacity: Int?
+    /// Whether writes are failing for a lasting reason (`/health`, and a gauge of `/metrics`).
+    public let writeHealth = WriteHealth()
 
     public init(capacity: Int? = nil) {
         self.capacity = capacity

@@ -80,6 +80,9 @@ public final class ServerMetrics: Sendable {
             sample("backupd_store_operations_total", ["kind": "write"], store.writes)
             sample("backupd_store_errors_total", [:], store.failures)
             Gauge(label: "backupd_store_connections_in_use", factory: factory).record(store.inUse)
+            // 1 while writes fail for a lasting reason (a full disk) and reads go on: /health's `degraded`.
+            let failing = store.writeHealth.health != .ok
+            Gauge(label: "backupd_store_writes_failing", factory: factory).record(failing ? 1 : 0)
         }
         sample("backupd_response_cache_total", ["result": "hit"], responseCache.hits)
         sample("backupd_response_cache_total", ["result": "miss"], responseCache.misses)
