@@ -19,12 +19,17 @@ public enum OpenAPIDocument {
     }
 
     static func document(_ operations: [[OperationDeclaration]], version: String) -> OpenAPI.Document {
+        // A link names its target by the operation id of the route it is served on.
+        var operationIDs: [Route: String] = [:]
+        for declarations in operations {
+            if let first = declarations.first { operationIDs[first.route] = first.name }
+        }
         var paths: OpenAPI.PathItem.Map = [:]
         for declarations in operations {
             guard let first = declarations.first else { continue }
             let path = OpenAPI.Path(rawValue: first.route.template)
             var item = paths[path]?.pathItemValue ?? OpenAPI.PathItem()
-            item[OpenAPI.HttpMethod(rawValue: first.route.method) ?? .get] = operation(declarations)
+            item[OpenAPI.HttpMethod(rawValue: first.route.method) ?? .get] = operation(declarations, operationIDs: operationIDs)
             paths[path] = .b(item)
         }
         return OpenAPI.Document(
@@ -51,7 +56,7 @@ public enum OpenAPIDocument {
 
     /// One method of one path: the first declaration's name, path variables and credential; the
     /// query parameters and answers of all of them (a path several services share).
-    private static func operation(_ declarations: [OperationDeclaration]) -> OpenAPI.Operation {
+    private static func operation(_ declarations: [OperationDeclaration], operationIDs: [Route: String]) -> OpenAPI.Operation {
         let route = declarations[0]
         var parameters: OpenAPI.Parameter.Array = route.route.variables.map { name in
             .b(.path(name: name, schema: .string(minLength: 1)))
@@ -64,7 +69,8 @@ public enum OpenAPIDocument {
         }
         var responses: OpenAPI.Response.Map = [:]
         for (status, contents) in answers(declarations) {
-            responses[.status(code: status)] = .b(response(status: status, contents))
+            let links = declarations.filter { $0.successStatus == status }.flatMap(\.links)
+            responses[.status(code: status)] = .b(response(status: status, contents, links: links, operationIDs: operationIDs))
         }
         responses[.default] = .b(
             OpenAPI.Response(
@@ -105,7 +111,12 @@ public enum OpenAPIDocument {
         return answers.sorted { $0.0 < $1.0 }
     }
 
-    private static func response(status: Int, _ contents: [OperationDeclaration.Content]) -> OpenAPI.Response {
+    private static func response(
+        status: Int,
+        _ contents: [OperationDeclaration.Content],
+        links: [OperationLink],
+        operationIDs: [Route: String]
+    ) -> OpenAPI.Response {
         var jsonShapes: [JSONShape] = []
         var content: OpenAPI.Content.Map = [:]
         for item in contents {
@@ -119,7 +130,21 @@ public enum OpenAPIDocument {
         if !jsonShapes.isEmpty {
             content[.json] = .b(OpenAPI.Content(schema: ShapeSchema.schema(unique(jsonShapes))))
         }
-        return OpenAPI.Response(description: HTTPStatusText.phrase(status), content: content)
+        var linkMap: OpenAPI.Link.Map = [:]
+        for link in links {
+            guard let target = operationIDs[link.target] else {
+                preconditionFailure("\(link.name) links to \(link.target), which no operation serves")
+            }
+            var parameters: OrderedDictionary<String, Either<OpenAPI.RuntimeExpression, AnyCodable>> = [:]
+            for parameter in link.parameters {
+                guard let expression = OpenAPI.RuntimeExpression(rawValue: parameter.source.expression) else {
+                    preconditionFailure("\(link.name): \(parameter.source.expression) is no runtime expression")
+                }
+                parameters[parameter.qualifiedName] = .a(expression)
+            }
+            linkMap[link.name] = .b(OpenAPI.Link(operationId: target, parameters: parameters))
+        }
+        return OpenAPI.Response(description: HTTPStatusText.phrase(status), content: content, links: linkMap)
     }
 
     /// One shape, or any of several.

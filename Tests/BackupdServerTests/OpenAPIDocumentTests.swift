@@ -72,4 +72,32 @@ import Testing
             }
         }
     }
+
+    /// A link names a served route and only parameters that route takes: what a client or
+    /// schemathesis's stateful phase (scripts/schema-tests) follows must arrive somewhere.
+    @Test func everyLinkLeadsToAServedRouteWithItsParameters() {
+        let byRoute = Dictionary(grouping: ServedRoutes.declarations.flatMap { $0 }, by: \.route)
+        let links = ServedRoutes.declarations.flatMap { $0 }.flatMap { declaration in
+            declaration.links.map { (declaration, $0) }
+        }
+        #expect(links.count >= 10)
+        for (declaration, link) in links {
+            let context = "\(declaration.name) → \(link.name)"
+            guard let targets = byRoute[link.target] else {
+                Issue.record("\(context): \(link.target) is not served")
+                continue
+            }
+            let paths = link.parameters.filter { $0.location == .path }.map(\.name)
+            #expect(Set(paths) == Set(link.target.variables), "\(context)")
+            for parameter in link.parameters where parameter.location == .query {
+                #expect(targets.contains { $0.query.contains { $0.name == parameter.name } }, "\(context): \(parameter.name)")
+            }
+            for parameter in link.parameters where parameter.location == .header {
+                #expect(targets.contains { $0.headers.contains(parameter.name) }, "\(context): \(parameter.name)")
+            }
+            for case .requestPath(let name) in link.parameters.map(\.source) {
+                #expect(declaration.route.variables.contains(name), "\(context): the request has no \(name)")
+            }
+        }
+    }
 }

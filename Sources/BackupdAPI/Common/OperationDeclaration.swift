@@ -58,6 +58,8 @@ public final class OperationDeclaration: Sendable {
     public let authentication: Authentication
     /// Whether every answer also carries the request id as `X-IAM-Trace-Id` (IAM, `docs/auth.md` §6).
     public let tracesRequests: Bool
+    /// The calls a successful answer leads to (`OperationLink`).
+    public let links: [OperationLink]
 
     public init(
         name: String,
@@ -70,7 +72,8 @@ public final class OperationDeclaration: Sendable {
         degradedStatuses: [Int] = [],
         cacheable: Bool,
         authentication: Authentication,
-        tracesRequests: Bool = false
+        tracesRequests: Bool = false,
+        links: [OperationLink] = []
     ) {
         self.name = name
         self.route = route
@@ -83,6 +86,7 @@ public final class OperationDeclaration: Sendable {
         self.cacheable = cacheable
         self.authentication = authentication
         self.tracesRequests = tracesRequests
+        self.links = links
     }
 
     /// The request target of a call: the route's path with `pathVariables` percent-encoded into

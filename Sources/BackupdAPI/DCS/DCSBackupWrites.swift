@@ -10,13 +10,29 @@ public struct DCSCreateBackup: TenantOperation {
 
     public init(version: DCSListBackupRecords.Version) {
         self.version = version
+        let backups = (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups"
         self.declaration = OperationDeclaration(
             name: version == .v1 ? "CreateBackupV1" : "CopyInstance",
-            route: Route("POST", (version == .v1 ? "/v1.0" : "/v2") + "/{project_id}/instances/{instance_id}/backups"),
+            route: Route("POST", backups),
             body: .json(version == .v1 ? DCSShapes.createBackupV1Request : DCSShapes.copyInstanceRequest),
             response: .json(version == .v1 ? DCSShapes.createBackupV1Answer : DCSShapes.copyInstanceAnswer),
             cacheable: false,
-            authentication: .tenant
+            authentication: .tenant,
+            links: [
+                OperationLink(
+                    version == .v1 ? "DeleteBackupV1" : "DeleteBackupFile",
+                    to: Route("DELETE", backups + "/{backup_id}"),
+                    [
+                        .samePath("project_id"), .samePath("instance_id"),
+                        .path("backup_id", from: .responseBody(pointer: "/backup_id")),
+                    ]
+                ),
+                OperationLink(
+                    version == .v1 ? "ListBackupRecordsV1" : "ListBackupRecords",
+                    to: Route("GET", backups),
+                    [.samePath("project_id"), .samePath("instance_id")]
+                ),
+            ]
         )
     }
 

@@ -13,7 +13,14 @@ public struct IAMIssueToken: IAMOperation {
         response: .json(IAMShapes.keystoneCreateUserTokenByPasswordAnswer),
         cacheable: false,
         authentication: .none,
-        tracesRequests: true
+        tracesRequests: true,
+        links: [
+            OperationLink(
+                "KeystoneValidateToken",
+                to: Route("GET", "/v3/auth/tokens"),
+                [.header("X-Subject-Token", from: .responseHeader("X-Subject-Token"))]
+            )
+        ]
     )
     private let passwords: PasswordHasher
 

@@ -11,7 +11,8 @@ public struct DCSUpdateInstance: TenantOperation {
         successStatus: 204,
         response: .empty,
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: [OperationLink.readBack("ShowInstance", "/v2/{project_id}/instances/{instance_id}")]
     )
     public let serverFailure = DCSErrors.serverFailure
 

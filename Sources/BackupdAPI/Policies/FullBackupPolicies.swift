@@ -9,7 +9,8 @@ public struct RDSSetBackupPolicy: TenantOperation {
         body: .json(PolicyShapes.setBackupPolicyRequest),
         response: .json(PolicyShapes.setBackupPolicyAnswer),
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: [OperationLink.readBack("ShowBackupPolicy", "/v3/{project_id}/instances/{instance_id}/backups/policy")]
     )
     public let serverFailure = RDSErrors.serverFailure
 
@@ -86,7 +87,8 @@ public struct TaurusDBUpdateBackupPolicy: TenantOperation {
         body: .json(PolicyShapes.updateGaussMySqlBackupPolicyRequest),
         response: .json(PolicyShapes.updateGaussMySqlBackupPolicyAnswer),
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: [OperationLink.readBack("ShowGaussMySqlBackupPolicy", "/v3/{project_id}/instances/{instance_id}/backups/policy")]
     )
     public let serverFailure = TaurusDBErrors.serverFailure
 

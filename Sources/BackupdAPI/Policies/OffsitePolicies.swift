@@ -9,7 +9,8 @@ public struct RDSSetOffsitePolicy: TenantOperation {
         body: .json(PolicyShapes.setOffSiteBackupPolicyRequest),
         response: .json(PolicyShapes.setOffSiteBackupPolicyAnswer),
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: [OperationLink.readBack("ShowOffSiteBackupPolicy", "/v3/{project_id}/instances/{instance_id}/backups/offsite-policy")]
     )
     public let serverFailure = RDSErrors.serverFailure
 

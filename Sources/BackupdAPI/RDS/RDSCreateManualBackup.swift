@@ -9,7 +9,8 @@ public struct RDSCreateManualBackup: TenantOperation {
         body: .json(RDSShapes.createManualBackupRequest),
         response: .json(RDSShapes.createManualBackupAnswer),
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: OperationLink.createdBackup(delete: "DeleteManualBackup", list: "ListBackups")
     )
     public let serverFailure = RDSErrors.serverFailure
 

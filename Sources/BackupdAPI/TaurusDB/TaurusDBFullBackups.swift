@@ -11,7 +11,8 @@ public struct TaurusDBCreateManualBackup: TenantOperation {
         successStatus: 201,
         response: .json(TaurusDBShapes.createGaussMySqlBackupAnswer),
         cacheable: false,
-        authentication: .tenant
+        authentication: .tenant,
+        links: OperationLink.createdBackup(delete: "DeleteGaussMySqlBackup", list: "ShowGaussMySqlBackupList")
     )
     public let serverFailure = TaurusDBErrors.serverFailure
 
