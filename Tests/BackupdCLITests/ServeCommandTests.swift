@@ -26,6 +26,15 @@ import Darwin
         let requestID: String?
     }
 
+    @Test(arguments: ["-1", "1048577", "x"])
+    func aResponseCacheBudgetOutOfRangeIsRefusedBeforeAnythingStarts(_ value: String) async throws {
+        let directory = try TemporaryDirectory.make()
+        let result = try await CLI.run(["serve", "--port", "0", "--store", "sqlite::memory:", "--response-cache-mb=\(value)"], in: directory)
+        #expect(result.status != 0 && !result.signaled)
+        #expect(result.stderrText.contains("--response-cache-mb"), "\(result.stderrText)")
+        #expect(!result.stdoutText.contains("listening"))
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func serveSeedsAnswersLogsAndStopsOnSIGTERM() async throws {
         let directory = try Files.temporaryDirectory()

@@ -80,6 +80,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --rate-limit: how many requests a credential may send at once (default: the rate) (env: BACKUPD_RATE_BURST).")
     var rateBurst: Int?
 
+    @Option(
+        name: .customLong("response-cache-mb"),
+        help: """
+            Keep up to this many MiB of answers in memory, served again until a write touches what \
+            they read; 0 turns the cache off (env: BACKUPD_RESPONSE_CACHE_MB).
+            """
+    )
+    var responseCacheMiB: Int = 64
+
     @Option(help: "Close a connection that sends no request for this many seconds (env: BACKUPD_IDLE_TIMEOUT).")
     var idleTimeout: Int = 60
 
@@ -119,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         EnvironmentOption("BACKUPD_OPENSTACK_CATALOG", "openstack-catalog", .flag),
         EnvironmentOption("BACKUPD_RATE_LIMIT", "rate-limit"),
         EnvironmentOption("BACKUPD_RATE_BURST", "rate-burst"),
+        EnvironmentOption("BACKUPD_RESPONSE_CACHE_MB", "response-cache-mb"),
         EnvironmentOption("BACKUPD_IDLE_TIMEOUT", "idle-timeout"),
         EnvironmentOption("BACKUPD_HEADER_TIMEOUT", "header-timeout"),
         EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
@@ -131,6 +141,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard idleTimeout >= 1, headerTimeout >= 1 else {
             throw ValidationError("--idle-timeout and --header-timeout are whole seconds, at least 1")
+        }
+        guard (0...(1 << 20)).contains(responseCacheMiB) else {
+            throw ValidationError("--response-cache-mb is whole MiB, from 0 (no cache) to 1048576")
         }
         if let rateLimit, rateLimit < 1 {
             throw ValidationError("--rate-limit must be at least 1 request a second")
@@ -170,6 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host,
             port: port,
             publicBaseURL: publicURL,
+            responseCacheBytes: responseCacheMiB << 20,
             controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
             tokenCatalog: openStackCatalog ? .openStack : .huaweiCloud,
             requestLimit: rateLimit.map { RequestThrottle.Limit(rate: $0, burst: rateBurst) },
