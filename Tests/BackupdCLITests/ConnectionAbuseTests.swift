@@ -120,6 +120,36 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Ends the sending side (a FIN): the server reads the end of the stream, and may still answer.
+    func shutdownWrite() {
+        _ = shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Closes with a reset (SO_LINGER 0) instead of a FIN.
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        Glibc.close(descriptor)
+    }
+
+    /// What the server sends until it closes, or until `timeout` passes.
+    func readUntilClosed(timeout: Duration) -> [UInt8] {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let read = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if read > 0 {
+                received += buffer[0..<read]
+            } else if read == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
+                break
+            } else {
+                usleep(10_000)
+            }
+        }
+        return received
+    }
+
     func close() {
         Glibc.close(descriptor)
     }

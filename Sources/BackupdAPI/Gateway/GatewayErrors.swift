@@ -24,6 +24,15 @@ public enum GatewayErrors {
         envelope: .gateway
     )
 
+    /// The request could not be read whole: its connection ended before the body its head
+    /// announced (`docs/api.md` §1.2). Nothing it asked for is done.
+    public static let incompleteRequest = APIError(
+        status: 400,
+        code: "APIGW.0201",
+        message: "Bad request.",
+        envelope: .gateway
+    )
+
     /// Authentication failed; `detail` is one of the texts of `docs/auth.md` §4.6 and never holds a secret.
     public static func authenticationFailed(_ detail: String) -> APIError {
         APIError(

@@ -24,6 +24,9 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
 
     private let logger: Logger
     private var answered = false
+    /// Between a request's head and its end: a parser error then is the body breaking off (a
+    /// chunked body cut by the close), which the running request must see as a failed read.
+    private var inRequest = false
 
     init(logger: Logger) {
         self.logger = logger
@@ -31,10 +34,18 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if answered { return }
-        if case .head(let head) = unwrapInboundIn(data), head.method == .connect {
-            answered = true
-            answerConnect(context: context)
-            return
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if head.method == .connect {
+                answered = true
+                answerConnect(context: context)
+                return
+            }
+            inRequest = true
+        case .body:
+            break
+        case .end:
+            inRequest = false
         }
         context.fireChannelRead(data)
     }
@@ -56,7 +67,9 @@ final class UnparsableRequestHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
+        // Not ours to answer: other errors, and a body that broke off, which ends the body the
+        // request's handler is reading with this error (it answers 400, `APIDispatcher.readBody`).
+        guard error is HTTPParserError, !inRequest else {
             context.fireErrorCaught(error)
             return
         }

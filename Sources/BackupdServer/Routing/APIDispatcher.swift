@@ -241,16 +241,25 @@ struct APIDispatcher: HTTPResponder {
         )
     }
 
-    /// The whole body, which a signature covers. - Throws: 413 beyond the configured size.
+    /// The whole body, which a signature covers. - Throws: 413 beyond the configured size; 400
+    /// when the connection ended before the body did (Hummingbird ends the body of a request
+    /// whose connection closes at the close, as if it were complete: the length is checked here,
+    /// and a chunked body that breaks off fails through `UnparsableRequestHandler`).
     private func readBody(_ request: Request) async throws -> [UInt8] {
+        let buffer: ByteBuffer
         do {
-            let buffer = try await request.body.collect(upTo: configuration.maximumBodySize)
-            return Array(buffer.readableBytesView)
+            buffer = try await request.body.collect(upTo: configuration.maximumBodySize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw GatewayErrors.requestTooLarge
         } catch is NIOTooManyBytesError {
             throw GatewayErrors.requestTooLarge
+        } catch {
+            throw GatewayErrors.incompleteRequest
         }
+        if let announced = request.headers[.contentLength].flatMap(Int.init), announced != buffer.readableBytes {
+            throw GatewayErrors.incompleteRequest
+        }
+        return Array(buffer.readableBytesView)
     }
 
     /// Where clients reached this server: the configured public URL, else this server's scheme
