@@ -112,7 +112,7 @@ final class PostgresPool: Sendable {
                 } catch let failure {
                     let classified = PostgresFailure(failure)
                     if kind == .write, classified.isLastingWriteFailure {
-                        activity.writeHealth.writeFailed(reason: "writes fail: \(classified.reason)")
+                        activity.writeHealth.writeFailed(reason: classified.reason)
                     }
                     if classified.isConnectionLoss, attempt < attempts {
                         attempt += 1

@@ -653,7 +653,7 @@ public final class SQLiteCatalogStore: CatalogStore, ActivityReporting {
             } catch let error as DatabaseError {
                 let reason = Self.describe(error)
                 if Self.lastingWriteFailures.contains(error.resultCode) {
-                    activity.writeHealth.writeFailed(reason: "writes fail: \(reason)")
+                    activity.writeHealth.writeFailed(reason: reason)
                 }
                 throw CatalogError.unavailable(reason: reason)
             }

@@ -31,9 +31,10 @@ public final class WriteHealth: Sendable {
         }
     }
 
+    /// - Parameter reason: the store's one line on the failure; `/health` says `writes fail: <reason>`.
     public func writeFailed(reason: String) {
         failing.withLock { failing in
-            failing = reason
+            failing = "writes fail: \(reason)"
             anyFailing.store(true, ordering: .relaxed)
         }
     }
