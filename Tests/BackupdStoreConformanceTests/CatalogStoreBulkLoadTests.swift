@@ -15,16 +15,16 @@ import Testing
         for instance in Sample.tenancy.instances {
             for location in [RDSBackupLocation.home, .offsite(projectID: Sample.apSoutheast1.id)] {
                 let rds = try await store.rdsBackups(RDSBackupQuery(instanceID: instance.id, location: location, page: page))
-                lists.append("rds \(instance.id) \(location) \(rds.total ?? -1) \(rds.items.map(\.id))")
+                lists.append("rds \(instance.id) \(location) \(rds.total) \(rds.items.map(\.id))")
                 let completed = try await store.rdsBackups(
                     RDSBackupQuery(instanceID: instance.id, location: location, types: [.auto], status: .completed, page: page)
                 )
-                lists.append("rds auto completed \(instance.id) \(location) \(completed.total ?? -1) \(completed.items.map(\.id))")
+                lists.append("rds auto completed \(instance.id) \(location) \(completed.total) \(completed.items.map(\.id))")
             }
             let taurus = try await store.taurusDBBackups(TaurusDBBackupQuery(instanceID: instance.id, window: nil, page: page))
-            lists.append("taurus \(instance.id) \(taurus.total ?? -1) \(taurus.items.map(\.id))")
+            lists.append("taurus \(instance.id) \(taurus.total) \(taurus.items.map(\.id))")
             let dcs = try await store.dcsBackups(DCSBackupQuery(instanceID: instance.id, window: nil, page: page))
-            lists.append("dcs \(instance.id) \(dcs.total ?? -1) \(dcs.items.map(\.backupID))")
+            lists.append("dcs \(instance.id) \(dcs.total) \(dcs.items.map(\.backupID))")
         }
         return lists
     }

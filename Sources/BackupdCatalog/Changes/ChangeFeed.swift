@@ -1,4 +1,4 @@
-public import Synchronization
+import Synchronization
 
 /// A node's view of the store's change log: the revision a request reads at, with the node's
 /// `ChangeTracker` brought up to it first. Every cache above the store checks its entries against
