@@ -68,4 +68,26 @@ import Testing
         let third = try await credentials.lookup(LookupKey("b", "x", "y", scope: .accounts)) { _ in "b(x,y)" }
         #expect([first, second, third] == ["a(x,y)", "a(xy)", "b(x,y)"])
     }
+
+    @Test("arguments count in the budget by their size: a client's long ids evict, short ones do not")
+    func longArgumentsUseTheBudgetByTheirSize() async throws {
+        let access = StoreAccess(store: try await StoreEngine.sqliteMemory.makeStore())
+        let reads = Reads()
+        /// Looks up "first", then `others` more ids of `length` bytes, then "first" again.
+        func readsOfTheFirst(afterOthersOf length: Int, others: Int) async throws -> Int {
+            let credentials = access.credentials(at: try await access.changeMarker())
+            let tag = "\(length)-"
+            let first = tag + "first"
+            for id in [first] + (0..<others).map({ tag + String(repeating: "x", count: length) + "\($0)" }) + [first] {
+                let _: String? = try await credentials.lookup(LookupKey("instance", id, scope: .instance(id))) { _ in
+                    reads.add(id)
+                    return nil
+                }
+            }
+            return reads[first]
+        }
+        // 1,000 entries of short ids fit the budget of 100,000 units; 1,000 of 25,600 bytes (101 units each) do not.
+        #expect(try await readsOfTheFirst(afterOthersOf: 8, others: 1000) == 1)
+        #expect(try await readsOfTheFirst(afterOthersOf: 25_600, others: 1000) == 2)
+    }
 }

@@ -13,7 +13,8 @@ public struct StoreAccess: Sendable {
     public let store: any CatalogStore
     /// The node's knowledge of the change log, which every cache above the store checks against.
     public let changes: ChangeFeed
-    /// A unit is an entry of a few hundred bytes: a lookup, or 32 begin seconds of a stored order.
+    /// A unit is an entry of a few hundred bytes: a lookup, 256 bytes of its arguments, or 32
+    /// begin seconds of a stored order.
     private let lookups: ScopedCache<TypedKey, AnswerBox>
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
@@ -26,7 +27,9 @@ public struct StoreAccess: Sendable {
         self.store = store
         self.realTime = realTime
         self.changes = ChangeFeed(store: store)
-        self.lookups = ScopedCache(tracker: changes.tracker, budget: 100_000) { $0.units }
+        self.lookups = ScopedCache(tracker: changes.tracker, budget: 100_000) { key, answer in
+            answer.units + key.key.argumentUnits
+        }
     }
 
     /// The catalog clock's reading for a request read at `revision`, with the store's next
@@ -194,6 +197,13 @@ public struct LookupKey: Hashable, Sendable {
         self.first = first
         self.second = second
         self.scopes = ScopeList(scope, also)
+    }
+
+    /// What the arguments add to an entry, in the cache's units of a few hundred bytes. An argument
+    /// is what a request sent (an instance id, an access key): a client's ids of kilobytes must
+    /// not let 100,000 entries take gigabytes.
+    var argumentUnits: Int {
+        (first.utf8.count + (second?.utf8.count ?? 0)) / 256
     }
 
     public static func == (left: LookupKey, right: LookupKey) -> Bool {

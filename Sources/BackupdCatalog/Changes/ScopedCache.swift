@@ -36,20 +36,21 @@ public final class ScopedCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     @usableFromInline let state: Mutex<State>
     @usableFromInline let tracker: ChangeTracker
     @usableFromInline let budget: Int
-    @usableFromInline let cost: @Sendable (Value) -> Int
+    @usableFromInline let cost: @Sendable (Key, Value) -> Int
     @usableFromInline let counters: CacheCounters?
 
     /// - Parameters:
     ///   - tracker: the node's knowledge of the change log, which decides what is fresh.
     ///   - budget: the most units kept at once.
     ///   - counters: where hits and misses are counted, if anywhere.
-    ///   - cost: the units one value uses (1 per entry by default).
+    ///   - cost: the units one entry uses (1 by default). A key made of what a request sent (an id
+    ///     in its path, a query) must count too: a client can make it as long as it likes.
     @inlinable
     public init(
         tracker: ChangeTracker,
         budget: Int,
         counters: CacheCounters? = nil,
-        cost: @escaping @Sendable (Value) -> Int = { _ in 1 }
+        cost: @escaping @Sendable (Key, Value) -> Int = { _, _ in 1 }
     ) {
         self.state = Mutex(State())
         self.tracker = tracker
@@ -86,7 +87,7 @@ public final class ScopedCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     @inlinable
     public func keep(_ value: Value, for key: Key, readAt revision: UInt64, scopes: ScopeList) {
         guard tracker.isFresh(readAt: revision, scopes) else { return }
-        let units = cost(value)
+        let units = cost(key, value)
         guard units <= budget else { return }
         state.withLock { state in
             if state.used + units > budget {

@@ -39,7 +39,7 @@ struct APIDispatcher: HTTPResponder {
             tracker: access.changes.tracker,
             budget: configuration.responseCacheBytes,
             counters: configuration.responseCacheCounters
-        ) { $0.body.readableBytes + 256 }
+        ) { key, answer in answer.body.readableBytes + key.retainedBytes + 256 }
         self.configuration = configuration
         self.control = ClockControl(store: access.store, realTime: configuration.clock)
         self.authenticator = CredentialAuthenticator(clock: configuration.clock, lockoutPolicy: configuration.lockoutPolicy)
@@ -306,4 +306,10 @@ struct ResponseKey: Hashable, Sendable {
     let pathVariables: [String: String]
     let rawQuery: String
     let scope: ProjectScope
+
+    /// The bytes of what the request sent that the key keeps: a query may be as long as a
+    /// request line, and a kept answer pays for it in the cache's budget.
+    var retainedBytes: Int {
+        rawQuery.utf8.count + pathVariables.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+    }
 }
