@@ -16,6 +16,8 @@ public struct StoreAccess: Sendable {
     /// A unit is an entry of a few hundred bytes: a lookup, 256 bytes of its arguments, or 32
     /// begin seconds of a stored order.
     private let lookups: ScopedCache<TypedKey, AnswerBox>
+    /// The units the lookup cache keeps at most.
+    public static let lookupBudget = 100_000
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
     private let clockReads = SharedFlight<UInt64, (ClockSetting, Int64?)>()
@@ -27,7 +29,7 @@ public struct StoreAccess: Sendable {
         self.store = store
         self.realTime = realTime
         self.changes = ChangeFeed(store: store)
-        self.lookups = ScopedCache(tracker: changes.tracker, budget: 100_000) { key, answer in
+        self.lookups = ScopedCache(tracker: changes.tracker, budget: Self.lookupBudget) { key, answer in
             answer.units + key.key.argumentUnits
         }
     }
@@ -201,7 +203,7 @@ public struct LookupKey: Hashable, Sendable {
 
     /// What the arguments add to an entry, in the cache's units of a few hundred bytes. An argument
     /// is what a request sent (an instance id, an access key): a client's ids of kilobytes must
-    /// not let 100,000 entries take gigabytes.
+    /// not let a full cache's entries take gigabytes.
     var argumentUnits: Int {
         (first.utf8.count + (second?.utf8.count ?? 0)) / 256
     }
