@@ -1,4 +1,5 @@
 import BackupdAPI
+import BackupdCatalog
 import BackupdServer
 import BackupdTestSupport
 import HTTPTypes
@@ -14,7 +15,10 @@ import Testing
         burst: Int,
         _ body: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
-        var configuration = ServerConfiguration.testing()
+        // Stopped at the real time (the signatures' skew is checked against it): nothing refills
+        // while the test runs, however slowly a loaded machine sends its requests.
+        let stopped = TestClock(seconds: WallClock.system.seconds)
+        var configuration = ServerConfiguration.testing(clock: stopped.wallClock)
         configuration.requestLimit = RequestThrottle.Limit(rate: rate, burst: burst)
         let app = makeTestApplication(store: try await Fixtures.exampleStore(), configuration: configuration)
         return try await app.test(.router, body)

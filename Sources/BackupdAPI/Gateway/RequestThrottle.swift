@@ -1,3 +1,4 @@
+public import BackupdCatalog
 import Synchronization
 
 /// The gateway's per-credential request-rate limit (`docs/api.md` §1.11): a token bucket per
@@ -19,7 +20,8 @@ public final class RequestThrottle: Sendable {
 
     private struct Bucket {
         var tokens: Double
-        var updated: ContinuousClock.Instant
+        /// Microseconds since the epoch.
+        var updated: Int64
     }
 
     /// Past this many buckets, the full ones (credentials quiet long enough to have refilled) are
@@ -35,14 +37,23 @@ public final class RequestThrottle: Sendable {
 
     public let limit: Limit
     private let state = Mutex(State())
+    private let clock: WallClock
 
-    public init(limit: Limit) {
+    /// - Parameter clock: the server's clock (that of token lifetimes and signature skew), which
+    ///   tests set. A step back refills nothing; a step forward refills at most to the burst.
+    public init(limit: Limit, clock: WallClock = .system) {
         self.limit = limit
+        self.clock = clock
     }
 
-    /// Takes one request from `credential`'s bucket. - Returns: `false` when it is empty.
+    /// Takes one request from `credential`'s bucket now. - Returns: `false` when it is empty.
     /// - Parameter credential: `ak:<access key>` or `token:<digest>`, never a secret.
-    public func admit(_ credential: String, at now: ContinuousClock.Instant = .now) -> Bool {
+    public func admit(_ credential: String) -> Bool {
+        admit(credential, atMicroseconds: clock.microseconds)
+    }
+
+    /// Takes one request from `credential`'s bucket at `now`, microseconds since the epoch.
+    func admit(_ credential: String, atMicroseconds now: Int64) -> Bool {
         let rate = Double(limit.rate)
         let burst = Double(limit.burst)
         return state.withLock { state in
@@ -63,8 +74,7 @@ public final class RequestThrottle: Sendable {
     /// How many buckets are kept (for tests of the pruning).
     var bucketCount: Int { state.withLock { $0.buckets.count } }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return max(0, Double(seconds) + Double(attoseconds) / 1e18)
+    private static func seconds(_ microseconds: Int64) -> Double {
+        max(0, Double(microseconds) / 1e6)
     }
 }

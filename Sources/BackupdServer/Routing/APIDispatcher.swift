@@ -32,7 +32,7 @@ struct APIDispatcher: HTTPResponder {
 
     init(routes: [ServerRoute], access: StoreAccess, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.metrics = metrics
-        self.throttle = configuration.requestLimit.map(RequestThrottle.init)
+        self.throttle = configuration.requestLimit.map { RequestThrottle(limit: $0, clock: configuration.clock) }
         self.routes = routes.filter(\.route.isLiteral) + routes.filter { !$0.route.isLiteral }
         self.access = access
         self.responses = ScopedCache(
