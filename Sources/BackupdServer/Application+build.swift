@@ -15,7 +15,7 @@ public struct BackupdResponder: HTTPResponder {
     private let dispatcher: APIDispatcher
 
     init(store: any CatalogStore, configuration: ServerConfiguration) {
-        let access = StoreAccess(store: store, realTime: configuration.clock)
+        let access = StoreAccess(store: store, realTime: configuration.clock, lookupCacheBytes: configuration.lookupCacheBytes)
         let metrics = ServerMetrics(
             store: (store as? any ActivityReporting)?.activity,
             responseCache: configuration.responseCacheCounters,

@@ -12,7 +12,7 @@ public struct ServerConfiguration: Sendable {
     public var publicBaseURL: String?
     /// The certificate and key to answer with over TLS; `nil` serves plain HTTP.
     public var tls: ServerIdentity?
-    /// The clock of token lifetimes, signature skew and lockouts.
+    /// The clock of token lifetimes, signature skew, lockouts and the rate limit's buckets.
     public var clock: WallClock
     public var lockoutPolicy: LockoutPolicy
     /// Checks passwords when tokens are issued (the digest itself says how many rounds).
@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     /// How many bytes of backup-API answers are kept for repeated requests (0: none). Each is
     /// dropped as soon as a write touches what it read, through this node or any other.
     public var responseCacheBytes: Int
+    /// About how many bytes of lookups (keys, tokens, principals, instances) are kept for repeated
+    /// requests (0: none; `StoreAccess`).
+    public var lookupCacheBytes: Int
     /// Where the response cache counts its hits and misses.
     public var responseCacheCounters = CacheCounters()
     /// The operator's bearer token for the control API; `nil` leaves the API out entirely
@@ -46,6 +49,7 @@ public struct ServerConfiguration: Sendable {
         passwordHasher: PasswordHasher = PasswordHasher(),
         maximumBodySize: Int = 1 << 20,
         responseCacheBytes: Int = 64 << 20,
+        lookupCacheBytes: Int = StoreAccess.defaultLookupCacheBytes,
         controlToken: ControlToken? = nil,
         tokenCatalog: TokenCatalogStyle = .huaweiCloud,
         requestLimit: RequestThrottle.Limit? = nil,
@@ -62,6 +66,7 @@ public struct ServerConfiguration: Sendable {
         self.passwordHasher = passwordHasher
         self.maximumBodySize = maximumBodySize
         self.responseCacheBytes = responseCacheBytes
+        self.lookupCacheBytes = lookupCacheBytes
         self.controlToken = controlToken
         self.tokenCatalog = tokenCatalog
         self.requestLimit = requestLimit

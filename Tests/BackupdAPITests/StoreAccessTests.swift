@@ -88,8 +88,30 @@ import Testing
         }
         // Entries of 25,600-byte ids take 101 units each: this many overrun the budget, and as many
         // entries of short ids (1 unit each) fit it.
-        let others = StoreAccess.lookupBudget / 101 + 10
+        let others = access.lookupBudget / 101 + 10
         #expect(try await readsOfTheFirst(afterOthersOf: 8, others: others) == 1)
         #expect(try await readsOfTheFirst(afterOthersOf: 25_600, others: others) == 2)
+    }
+
+    @Test("the budget is the operator's: 0 keeps nothing, and a few bytes less than an entry keep nothing either")
+    func theBudgetIsGivenInBytes() async throws {
+        let store = try await StoreEngine.sqliteMemory.makeStore()
+        func readsOfOneKeyReadTwice(budgetBytes: Int) async throws -> Int {
+            let access = StoreAccess(store: store, lookupCacheBytes: budgetBytes)
+            let reads = Reads()
+            for _ in 0..<2 {
+                let credentials = access.credentials(at: try await access.changeMarker())
+                let _: String? = try await credentials.lookup(LookupKey("instance", "i", scope: .instance("i"))) { _ in
+                    reads.add("i")
+                    return "i"
+                }
+            }
+            return reads["i"]
+        }
+        #expect(try await readsOfOneKeyReadTwice(budgetBytes: StoreAccess.defaultLookupCacheBytes) == 1)
+        #expect(try await readsOfOneKeyReadTwice(budgetBytes: StoreAccess.lookupUnitBytes) == 1)
+        #expect(try await readsOfOneKeyReadTwice(budgetBytes: StoreAccess.lookupUnitBytes - 1) == 2)
+        #expect(try await readsOfOneKeyReadTwice(budgetBytes: 0) == 2)
+        #expect(StoreAccess(store: store, lookupCacheBytes: 1 << 20).lookupBudget == 4096)
     }
 }

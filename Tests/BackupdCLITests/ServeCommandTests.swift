@@ -26,12 +26,12 @@ import Darwin
         let requestID: String?
     }
 
-    @Test(arguments: ["-1", "1048577", "x"])
-    func aResponseCacheBudgetOutOfRangeIsRefusedBeforeAnythingStarts(_ value: String) async throws {
+    @Test(arguments: ["--response-cache-mb", "--lookup-cache-mb"], ["-1", "1048577", "x"])
+    func aCacheBudgetOutOfRangeIsRefusedBeforeAnythingStarts(_ option: String, _ value: String) async throws {
         let directory = try TemporaryDirectory.make()
-        let result = try await CLI.run(["serve", "--port", "0", "--store", "sqlite::memory:", "--response-cache-mb=\(value)"], in: directory)
+        let result = try await CLI.run(["serve", "--port", "0", "--store", "sqlite::memory:", "\(option)=\(value)"], in: directory)
         #expect(result.status != 0 && !result.signaled)
-        #expect(result.stderrText.contains("--response-cache-mb"), "\(result.stderrText)")
+        #expect(result.stderrText.contains(option), "\(result.stderrText)")
         #expect(!result.stdoutText.contains("listening"))
     }
 

@@ -34,7 +34,7 @@ import Testing
         var configuration = ServerConfiguration.testing()
         configuration.controlToken = ControlToken("openapi-control")
         let store = try await Fixtures.exampleStore()
-        let access = StoreAccess(store: store, realTime: configuration.clock)
+        let access = StoreAccess(store: store, realTime: configuration.clock, lookupCacheBytes: configuration.lookupCacheBytes)
         let metrics = ServerMetrics(store: nil, responseCache: configuration.responseCacheCounters, access: access)
         let served = ServedRoutes.routes(store: store, metrics: metrics, configuration: configuration)
         func names(_ declarations: [[OperationDeclaration]]) -> [[String]] {

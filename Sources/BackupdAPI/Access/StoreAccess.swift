@@ -16,8 +16,12 @@ public struct StoreAccess: Sendable {
     /// A unit is an entry of a few hundred bytes: a lookup, 256 bytes of its arguments, or 32
     /// begin seconds of a stored order.
     private let lookups: ScopedCache<TypedKey, AnswerBox>
-    /// The units the lookup cache keeps at most.
-    public static let lookupBudget = 100_000
+    /// The bytes one unit of the lookup cache stands for, which turn a budget in MiB into units.
+    public static let lookupUnitBytes = 256
+    /// The lookup cache's budget unless the operator gives one (`serve --lookup-cache-mb`): 25 MiB.
+    public static let defaultLookupCacheBytes = 25 << 20
+    /// The units the lookup cache keeps at most; 0 keeps none, and every lookup reads the store.
+    public let lookupBudget: Int
     /// Real time, which the catalog clock runs from.
     private let realTime: WallClock
     private let clockReads = SharedFlight<UInt64, (ClockSetting, Int64?)>()
@@ -25,11 +29,14 @@ public struct StoreAccess: Sendable {
     private let settleCount = RunCount()
     private let scheduledCount = RunCount()
 
-    public init(store: any CatalogStore, realTime: WallClock = .system) {
+    /// - Parameter lookupCacheBytes: about how much memory the lookup cache may hold, in units of
+    ///   `lookupUnitBytes` (an entry's real size depends on its answer; the unit is a fair mean).
+    public init(store: any CatalogStore, realTime: WallClock = .system, lookupCacheBytes: Int = defaultLookupCacheBytes) {
         self.store = store
         self.realTime = realTime
         self.changes = ChangeFeed(store: store)
-        self.lookups = ScopedCache(tracker: changes.tracker, budget: Self.lookupBudget) { key, answer in
+        self.lookupBudget = max(0, lookupCacheBytes) / Self.lookupUnitBytes
+        self.lookups = ScopedCache(tracker: changes.tracker, budget: lookupBudget) { key, answer in
             answer.units + key.key.argumentUnits
         }
     }

@@ -89,6 +89,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var responseCacheMiB: Int = 64
 
+    @Option(
+        name: .customLong("lookup-cache-mb"),
+        help: """
+            Keep up to about this many MiB of lookups (access keys, tokens, principals, instances) in \
+            memory; 0 reads the store for every one (env: BACKUPD_LOOKUP_CACHE_MB).
+            """
+    )
+    var lookupCacheMiB: Int = StoreAccess.defaultLookupCacheBytes >> 20
+
     @Option(help: "Close a connection that sends no request for this many seconds (env: BACKUPD_IDLE_TIMEOUT).")
     var idleTimeout: Int = 60
 
@@ -129,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
         EnvironmentOption("BACKUPD_RATE_LIMIT", "rate-limit"),
         EnvironmentOption("BACKUPD_RATE_BURST", "rate-burst"),
         EnvironmentOption("BACKUPD_RESPONSE_CACHE_MB", "response-cache-mb"),
+        EnvironmentOption("BACKUPD_LOOKUP_CACHE_MB", "lookup-cache-mb"),
         EnvironmentOption("BACKUPD_IDLE_TIMEOUT", "idle-timeout"),
         EnvironmentOption("BACKUPD_HEADER_TIMEOUT", "header-timeout"),
         EnvironmentOption("BACKUPD_TLS_CERT", "tls-cert"),
@@ -144,6 +154,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...(1 << 20)).contains(responseCacheMiB) else {
             throw ValidationError("--response-cache-mb is whole MiB, from 0 (no cache) to 1048576")
+        }
+        guard (0...(1 << 20)).contains(lookupCacheMiB) else {
+            throw ValidationError("--lookup-cache-mb is whole MiB, from 0 (no cache) to 1048576")
         }
         if let rateLimit, rateLimit < 1 {
             throw ValidationError("--rate-limit must be at least 1 request a second")
@@ -184,6 +197,7 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             publicBaseURL: publicURL,
             responseCacheBytes: responseCacheMiB << 20,
+            lookupCacheBytes: lookupCacheMiB << 20,
             controlToken: controlToken.flatMap { $0.isEmpty ? nil : ControlToken($0) },
             tokenCatalog: openStackCatalog ? .openStack : .huaweiCloud,
             requestLimit: rateLimit.map { RequestThrottle.Limit(rate: $0, burst: rateBurst) },
