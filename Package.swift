@@ -105,12 +105,15 @@ let package = Package(
             dependencies: ["BackupdAPI", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
             swiftSettings: swiftSettings
         ),
+        // glibc's allocator statistics (the heap gauges of /metrics) and settings (`serve`'s), which
+        // Swift's Glibc module leaves out.
+        .target(name: "CMalloc"),
         // The Hummingbird application: pipeline, request context, dispatcher.
         .target(
             name: "BackupdServer",
             dependencies: [
                 "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdSQLite", "BackupdPostgres",
-                "BackupdTLS", "BackupdOpenAPI",
+                "BackupdTLS", "BackupdOpenAPI", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -129,6 +132,7 @@ let package = Package(
             name: "BackupdCLI",
             dependencies: [
                 "BackupdServer", "BackupdAPI", "BackupdAuth", "BackupdCatalog", "BackupdPostgres", "BackupdTLS",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -45,6 +45,8 @@ import Testing
                 "# TYPE backupd_scheduler_backups_total counter",
                 "# TYPE process_start_time_seconds gauge",
                 "backupd_store_writes_failing 0.0",
+                #"backupd_heap_bytes{state="in_use"} "#,
+                #"backupd_heap_bytes{state="held"} "#,
             ] {
                 #expect(text.contains(line), "no \(line) in:\n\(text)")
             }

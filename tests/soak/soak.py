@@ -16,11 +16,12 @@ What it does:
    DCS v2 create/delete) to both nodes, round robin per request; a clock thread moves the catalog
    clock (PT1M every 2 s, P1D every minute) and scrapes /metrics. Every request is timed and its
    status kept per window (a minute; a quarter of the run when the run is shorter than 4 minutes);
-   each node's RSS is read from /proc/<pid>/status every 5 s.
+   each node's RSS (VmRSS) and heap (RssAnon) are read from /proc/<pid>/status every 5 s.
 3. Stops the load, moves the clock past every phase and checks:
    - no 5xx, no transport error, no status a request of its kind can never get;
    - RSS flat: each node's mean RSS in the last window <= 1.3 x its mean in the second window
-     (the first one is warm-up) + 30 MB;
+     (the first one is warm-up) + 30 MB, and its heap the same (VmRSS also counts the executable's
+     pages as more of its code runs, a debug build's text is 160 MB; a leak grows RssAnon);
    - p99 flat: in the last window, overall and per request kind (kinds with >= 30 samples in both),
      p99 <= 3 x the first window's, or < 100 ms;
    - the catalog: every acknowledged write there (a deleted RDS backup absent, a deleted DCS
@@ -167,11 +168,12 @@ class Node:
         raise RuntimeError("%s did not answer GET /health with 200 within %ds; log tail:\n%s"
                            % (self.name, START_TIMEOUT, tail(self.log)))
 
-    def rss_kb(self):
+    def rss_kb(self, field="VmRSS"):
+        """A field of /proc/PID/status in kB: VmRSS, or RssAnon (the heap and stacks alone)."""
         try:
             with open("/proc/%d/status" % self.pid) as status:
                 for line in status:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         return int(line.split()[1])
         except OSError:
             return None
@@ -203,6 +205,7 @@ class Stats:
             "errors": 0})
         self.failures = []           # (what, details) of every failed request
         self.rss = collections.defaultdict(list)   # node -> [(elapsed, kB)]
+        self.heap = collections.defaultdict(list)  # node -> [(elapsed, kB)], RssAnon
         self.totals = collections.Counter()
 
     def index(self, at):
@@ -615,10 +618,12 @@ class Load:
     def sampler(self):
         while True:
             for node in self.nodes:
-                rss = node.rss_kb()
-                if rss is not None:
+                rss, heap = node.rss_kb(), node.rss_kb("RssAnon")
+                if rss is not None and heap is not None:
                     with self.stats.lock:
-                        self.stats.rss[node.name].append((time.monotonic() - self.stats.start, rss))
+                        at = time.monotonic() - self.stats.start
+                        self.stats.rss[node.name].append((at, rss))
+                        self.stats.heap[node.name].append((at, heap))
                 if node.process.poll() is not None:
                     self.stats.fail("node died", "%s exited with status %s; log tail:\n%s"
                                     % (node.name, node.process.returncode, tail(node.log)))
@@ -896,15 +901,16 @@ def report(load, problems, rss_ok_notes, args):
     out.append("backupd soak: 2 nodes on PostgreSQL, %d clients, %.0f s, windows of %.0f s"
                % (load.clients, load.elapsed, stats.window))
     out.append("%-8s %9s %8s %8s %8s %6s %s" % ("window", "requests", "req/s", "p50 ms", "p99 ms", "5xx",
-                                              "  ".join("RSS %s MB" % n.name for n in load.nodes)))
+                                              "  ".join("RSS %s MB  heap %s MB" % (n.name, n.name) for n in load.nodes)))
     for index in range(min(count, last + 1)):
         bucket = stats.windows[index]
         every = [v for values in bucket["latency"].values() for v in values]
         fivexx = sum(c for s, c in bucket["statuses"].items() if s >= 500)
         rss = []
         for node in load.nodes:
-            samples = [kb for at, kb in stats.rss[node.name] if stats.window * index <= at < stats.window * (index + 1)]
-            rss.append("%10.1f" % (sum(samples) / len(samples) / 1024) if samples else "%10s" % "-")
+            for series, width in ((stats.rss, len("RSS %s MB" % node.name)), (stats.heap, len("heap %s MB" % node.name))):
+                samples = [kb for at, kb in series[node.name] if stats.window * index <= at < stats.window * (index + 1)]
+                rss.append("%*.1f" % (width, sum(samples) / len(samples) / 1024) if samples else "%*s" % (width, "-"))
         out.append("%-8s %9d %8.1f %8.1f %8.1f %6d %s" % (
             "%d" % (index + 1), bucket["requests"], bucket["requests"] / stats.window,
             1000 * percentile(every, 0.5), 1000 * percentile(every, 0.99), fivexx, "  ".join(rss)))
@@ -935,15 +941,14 @@ def flatness(load):
     problems, notes = [], []
     last = max(0, math.ceil(load.seconds / stats.window) - 1)
     baseline = 1 if last >= 1 else 0
-    for node in load.nodes:
-        samples = stats.rss[node.name]
-
+    for node, label, samples in [(n, label, series[n.name]) for n in load.nodes
+                                 for label, series in (("RSS", stats.rss), ("heap", stats.heap))]:
         def mean(index):
             values = [kb for at, kb in samples if stats.window * index <= at < stats.window * (index + 1)]
             return sum(values) / len(values) / 1024 if values else None
         base, end = mean(baseline), mean(last)
         if base is None or end is None:
-            problems.append("RSS %s: no samples in window %d or %d" % (node.name, baseline + 1, last + 1))
+            problems.append("%s %s: no samples in window %d or %d" % (label, node.name, baseline + 1, last + 1))
             continue
         limit = RSS_FACTOR * base + RSS_SLACK_MB
         after = [(at / 60, kb / 1024) for at, kb in samples if at >= stats.window * baseline]
@@ -953,12 +958,12 @@ def flatness(load):
             my = sum(b for _, b in after) / len(after)
             var = sum((a - mx) ** 2 for a, _ in after)
             slope = sum((a - mx) * (b - my) for a, b in after) / var if var else 0.0
-        notes.append("RSS %s: window %d mean %.1f MB, last window %.1f MB (limit %.1f MB), peak %.1f MB, "
-                     "slope after warm-up %+.2f MB/min" % (node.name, baseline + 1, base, end, limit,
+        notes.append("%s %s: window %d mean %.1f MB, last window %.1f MB (limit %.1f MB), peak %.1f MB, "
+                     "slope after warm-up %+.2f MB/min" % (label, node.name, baseline + 1, base, end, limit,
                                                           max(kb for _, kb in samples) / 1024, slope))
         if end > limit:
-            problems.append("RSS %s grew: last window mean %.1f MB > %.1f x %.1f MB + %d MB"
-                            % (node.name, end, RSS_FACTOR, base, RSS_SLACK_MB))
+            problems.append("%s %s grew: last window mean %.1f MB > %.1f x %.1f MB + %d MB"
+                            % (label, node.name, end, RSS_FACTOR, base, RSS_SLACK_MB))
     first, final = stats.windows[0], stats.windows[last]
     kinds = [("all requests", [v for vs in first["latency"].values() for v in vs],
               [v for vs in final["latency"].values() for v in vs])]

@@ -89,6 +89,10 @@ public final class ServerMetrics: Sendable {
         // Each settle runs the policies' schedules and writes down every lifecycle change due.
         sample("backupd_scheduler_runs_total", [:], access.settlesRun)
         sample("backupd_scheduler_backups_total", [:], access.backupsScheduled)
+        if let heap = HeapUsage.current() {
+            Gauge(label: "backupd_heap_bytes", dimensions: [("state", "in_use")], factory: factory).record(heap.inUseBytes)
+            Gauge(label: "backupd_heap_bytes", dimensions: [("state", "held")], factory: factory).record(heap.heldBytes)
+        }
         return registry.emitToBuffer()
     }
 
